@@ -1,0 +1,115 @@
+// Composition root: opens the database, builds the context, wires the modules, exposes the contract.
+// Used identically by the CLI, browser mode, the Electron shell, tests and benchmarks.
+import type { Channel, Envelope, Handlers, ArgsOf } from '../../shared/api.ts';
+import type { Settings } from '../../shared/settings.ts';
+import { realClock, type Clock } from './clock.ts';
+import { createSignals, type EngineContext, type EngineMode, type EngineModule, type IntakeController, type QueueController } from './context.ts';
+import { openDatabase } from './db/open.ts';
+import { dispatch, missingHandlers } from './dispatch.ts';
+import { createEventBus } from './events.ts';
+import { createLogger, type Logger } from './log.ts';
+import { dataPaths, osUser } from './paths.ts';
+import { createMemorySecretStore, type SecretStore } from './secrets.ts';
+import { createSettingsStore } from './settings-store.ts';
+import { createIntakeModule } from './intake/index.ts';
+import { createQueueModule } from './queue/index.ts';
+import { createReviewModule } from './review/index.ts';
+import { createValidationModule } from './validation/module.ts';
+import { createExportModule } from './export/index.ts';
+import { createAppModule } from './app-module.ts';
+
+export type EngineOptions = {
+  dataDir: string;
+  mode: EngineMode;
+  /** Defaults to <dataDir>/scandesk.db */
+  dbFile?: string;
+  /** 32-byte hex key for the encrypted DB; null = plain file (tests only). */
+  dbKey?: string | null;
+  secrets?: SecretStore;
+  settingsOverrides?: Partial<Settings>;
+  clock?: Clock;
+  log?: Logger;
+  reveal?: (absPath: string) => boolean;
+  /** Start watching and submitting immediately (default true). */
+  autoStart?: boolean;
+};
+
+export type Engine = {
+  ctx: EngineContext;
+  intake: IntakeController;
+  queue: QueueController;
+  handlers: Handlers;
+  /** Validate + run, with the envelope both transports return. */
+  call(channel: string, args: unknown): Promise<Envelope<unknown>>;
+  /** Typed convenience for tests and the CLI; throws on an error envelope. */
+  request<C extends Channel>(channel: C, args?: ArgsOf<C>): Promise<unknown>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+};
+
+export async function createEngine(opts: EngineOptions): Promise<Engine> {
+  const paths = dataPaths(opts.dataDir);
+  const log = opts.log ?? createLogger({ file: paths.logs });
+  const db = openDatabase(opts.dbFile ?? paths.db, { key: opts.dbKey ?? null });
+  const ctx: EngineContext = {
+    db,
+    dataDir: opts.dataDir,
+    clock: opts.clock ?? realClock,
+    log,
+    events: createEventBus(),
+    signals: createSignals(log),
+    settings: createSettingsStore(db, opts.settingsOverrides),
+    secrets: opts.secrets ?? createMemorySecretStore(),
+    actor: osUser(),
+    mode: opts.mode,
+    reveal: opts.reveal ?? (() => false),
+  };
+
+  // Order matters for start (intake records files before the queue looks) and reverse for stop.
+  const intake = createIntakeModule(ctx);
+  const queue = createQueueModule(ctx);
+  const modules: EngineModule[] = [
+    createValidationModule(ctx),
+    intake,
+    queue,
+    createReviewModule(ctx),
+    createExportModule(ctx),
+    createAppModule(ctx),
+  ];
+  const handlers = Object.assign({}, ...modules.map((m) => m.handlers)) as Handlers;
+  const missing = missingHandlers(handlers);
+  if (missing.length > 0) throw new Error(`Contract entries without a handler: ${missing.join(', ')}`);
+
+  let started = false;
+  const engine: Engine = {
+    ctx,
+    intake: intake.controller,
+    queue: queue.controller,
+    handlers,
+    call: (channel, args) => dispatch(handlers, channel, args, log),
+    async request(channel, args) {
+      const res = await dispatch(handlers, channel, args ?? {}, log);
+      if (!res.ok) throw new Error(`${channel}: ${res.error.code}: ${res.error.message}`);
+      return res.value;
+    },
+    async start() {
+      if (started) return;
+      started = true;
+      for (const m of modules) await m.start?.();
+    },
+    async stop() {
+      if (!started) {
+        ctx.events.close();
+        db.close();
+        return;
+      }
+      started = false;
+      for (const m of [...modules].reverse()) await m.stop?.();
+      ctx.events.flush();
+      ctx.events.close();
+      db.close();
+    },
+  };
+  if (opts.autoStart ?? true) await engine.start();
+  return engine;
+}

@@ -1,0 +1,70 @@
+// The one place a database connection is opened (STYLE.md): WAL, foreign keys, busy timeout, migrate.
+// better-sqlite3-multiple-ciphers is better-sqlite3 with SQLCipher built in (same API): the DB file is
+// encrypted at rest when a key is given (issue 7); see main/engine/db/keys.ts for where keys come from.
+import Database from 'better-sqlite3-multiple-ciphers';
+import fs from 'node:fs';
+import path from 'node:path';
+import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
+
+export type Db = Database.Database;
+
+export type OpenOptions = {
+  /** 32-byte key as hex. When absent the file is plain (tests may opt out; the app never does). */
+  key?: string | null;
+  readonly?: boolean;
+};
+
+export class DatabaseError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'newer-than-app' | 'wrong-key' | 'corrupt',
+  ) {
+    super(message);
+  }
+}
+
+export function openDatabase(file: string, opts: OpenOptions = {}): Db {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file, { readonly: opts.readonly ?? false });
+  try {
+    if (opts.key) applyKey(db, opts.key);
+    // Touch the schema: with a wrong key (or a plain reader on an encrypted file) this throws SQLITE_NOTADB.
+    try {
+      db.pragma('user_version', { simple: true });
+    } catch (err) {
+      throw new DatabaseError(`База данных не читается (неверный ключ или файл повреждён): ${String(err)}`, 'wrong-key');
+    }
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('synchronous = NORMAL');
+    if (!opts.readonly) migrate(db);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+export function applyKey(db: Db, keyHex: string): void {
+  if (!/^[0-9a-f]{64}$/i.test(keyHex)) throw new Error('Database key must be 32 bytes of hex');
+  db.pragma(`cipher = 'sqlcipher'`);
+  db.pragma(`legacy = 4`);
+  // Raw key syntax (x'..') skips the KDF: the key is already random, not a password.
+  db.pragma(`key = "x'${keyHex}'"`);
+}
+
+export function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > SCHEMA_VERSION) {
+    throw new DatabaseError(
+      `Файл базы создан более новой версией ScanDesk (схема ${current}, эта версия понимает ${SCHEMA_VERSION}). Обновите программу.`,
+      'newer-than-app',
+    );
+  }
+  if (current === SCHEMA_VERSION) return;
+  db.transaction(() => {
+    for (let v = current; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+  })();
+}

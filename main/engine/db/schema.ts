@@ -1,0 +1,189 @@
+// Migrations, stamped with PRAGMA user_version and applied in one transaction (STYLE.md "Database").
+// Additive after release. Times are epoch-ms integers. The raw API response is kept beside parsed fields.
+// The database is the queue: job state, attempts, next-try time and last error are columns.
+
+export const MIGRATIONS: readonly string[] = [
+  /* 1: foundation */ `
+  CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL            -- JSON
+  ) STRICT;
+
+  CREATE TABLE folders (
+    id           INTEGER PRIMARY KEY,
+    path         TEXT NOT NULL UNIQUE,
+    default_type TEXT NOT NULL DEFAULT 'PASSPORT' CHECK (default_type IN ('PASSPORT','INN','SELFIE')),
+    options      TEXT NOT NULL DEFAULT '{}',   -- JSON FolderOptions
+    enabled      INTEGER NOT NULL DEFAULT 1,
+    created_at   INTEGER NOT NULL
+  ) STRICT;
+
+  -- One case = one person's documents = ONE add_document request.
+  CREATE TABLE cases (
+    id               INTEGER PRIMARY KEY,
+    folder_id        INTEGER REFERENCES folders(id) ON DELETE SET NULL,
+    case_key         TEXT NOT NULL,              -- grouping key (sub-folder or name prefix), unique among open cases
+    label            TEXT NOT NULL,              -- what the clerk sees ("Иванов И.И")
+    state            TEXT NOT NULL DEFAULT 'collecting',
+    window_until     INTEGER,                    -- collecting: submit when now >= window_until
+    beorg_document_id TEXT,                      -- Beorg's document_id once known (never re-submit automatically)
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    next_try_at      INTEGER,
+    last_error       TEXT,
+    error_kind       TEXT,                       -- transient | final | offline | rate-limit | auth
+    intent_at        INTEGER,                    -- committed BEFORE the POST (crash safety)
+    submitted_at     INTEGER,                    -- document_id received (billable)
+    polls            INTEGER NOT NULL DEFAULT 0,
+    next_poll_at     INTEGER,
+    poll_deadline_at INTEGER,
+    overdue          INTEGER NOT NULL DEFAULT 0,
+    completed_at     INTEGER,
+    raw_result       TEXT,                       -- raw JSON body of document/result
+    verdict          TEXT,                       -- ok | review | rejected (local checks)
+    verdict_reasons  TEXT NOT NULL DEFAULT '[]', -- JSON string[]
+    created_at       INTEGER NOT NULL,
+    updated_at       INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX cases_state_next ON cases(state, next_try_at);
+  CREATE INDEX cases_key ON cases(case_key, state);
+  CREATE INDEX cases_submitted ON cases(submitted_at);
+
+  -- One source file = one document = one grid row.
+  CREATE TABLE documents (
+    id             INTEGER PRIMARY KEY,
+    folder_id      INTEGER REFERENCES folders(id) ON DELETE SET NULL,
+    case_id        INTEGER REFERENCES cases(id) ON DELETE CASCADE,
+    path           TEXT NOT NULL,                -- absolute path at intake
+    rel_path       TEXT NOT NULL,                -- relative to the watched folder
+    file_name      TEXT NOT NULL,
+    current_path   TEXT,                         -- where the original is now (after a move), NULL if gone
+    size           INTEGER,
+    mtime_ms       INTEGER,
+    sha256         TEXT,
+    mime           TEXT,
+    width          INTEGER,
+    height         INTEGER,
+    pages          INTEGER,
+    upload_path    TEXT,                         -- prepared upload (recompressed / converted), if any
+    doc_type       TEXT NOT NULL CHECK (doc_type IN ('PASSPORT','INN','SELFIE')),
+    api_key        TEXT,                         -- process_info key, e.g. PASSPORT1
+    status         TEXT NOT NULL,                -- DocStatus
+    status_reason  TEXT,                         -- Russian, for the clerk
+    status_code    TEXT,                         -- machine code of the reason (e.g. preflight.too-small)
+    duplicate_of   INTEGER REFERENCES documents(id) ON DELETE SET NULL,
+    broken         INTEGER,                      -- NULL / 0 / 1 as the API said
+    broken_reasons    TEXT NOT NULL DEFAULT '[]',
+    broken_reasons_ru TEXT NOT NULL DEFAULT '[]',
+    api_verifications TEXT,                      -- JSON metadata.verifications
+    match_score    REAL,
+    liveness_score REAL,
+    raw_document   TEXT,                         -- JSON of this documents[] entry
+    review_state   TEXT NOT NULL DEFAULT 'pending',
+    review_reason  TEXT,
+    reviewed_at    INTEGER,
+    reviewed_by    TEXT,
+    min_confidence REAL,                         -- denormalised for fast filters
+    low_conf_count INTEGER NOT NULL DEFAULT 0,
+    error_count    INTEGER NOT NULL DEFAULT 0,
+    warning_count  INTEGER NOT NULL DEFAULT 0,
+    search_text    TEXT NOT NULL DEFAULT '',     -- lower-cased file name + field values, for free-text search
+    values_json    TEXT NOT NULL DEFAULT '{}',   -- {field: final value} for grid sort/read without a join
+    exported_at    INTEGER,
+    purged_at      INTEGER,
+    created_at     INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX documents_case ON documents(case_id);
+  CREATE INDEX documents_sha ON documents(sha256);
+  CREATE INDEX documents_path ON documents(path);
+  CREATE INDEX documents_status ON documents(status, id);
+  CREATE INDEX documents_review ON documents(review_state, id);
+  CREATE INDEX documents_type ON documents(doc_type, id);
+  CREATE INDEX documents_created ON documents(created_at);
+  CREATE INDEX documents_folder ON documents(folder_id, id);
+
+  CREATE TABLE fields (
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    name        TEXT NOT NULL,
+    recognised  TEXT,                            -- value the API returned
+    value       TEXT,                            -- final value (clerk or rule fix)
+    confidence  REAL,
+    state       TEXT NOT NULL DEFAULT 'pending', -- pending | accepted | corrected
+    PRIMARY KEY (document_id, name)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE findings (
+    id          INTEGER PRIMARY KEY,
+    case_id     INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,
+    field       TEXT,
+    severity    TEXT NOT NULL CHECK (severity IN ('error','warning','info')),
+    code        TEXT NOT NULL,
+    message_ru  TEXT NOT NULL,
+    message_en  TEXT NOT NULL,
+    source      TEXT NOT NULL CHECK (source IN ('api','local')),
+    fix_value   TEXT,
+    fix_note_ru TEXT,
+    fix_note_en TEXT,
+    related_document_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,
+    created_at  INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX findings_document ON findings(document_id, field);
+  CREATE INDEX findings_case ON findings(case_id);
+
+  -- Full before/after per field with actor and source (capture-anchors pitfall 20).
+  CREATE TABLE audit_events (
+    id          INTEGER PRIMARY KEY,
+    at          INTEGER NOT NULL,
+    actor       TEXT NOT NULL,
+    case_id     INTEGER,
+    document_id INTEGER,
+    field       TEXT,
+    action      TEXT NOT NULL,                   -- set-field | accept-field | confirm | postpone | reject | undo | rule-fix | reprocess | export | delete-case ...
+    old_value   TEXT,
+    new_value   TEXT,
+    source      TEXT NOT NULL CHECK (source IN ('clerk','rule-fix','undo','engine')),
+    details     TEXT                             -- JSON
+  ) STRICT;
+  CREATE INDEX audit_document ON audit_events(document_id, id);
+  CREATE INDEX audit_at ON audit_events(at);
+
+  -- Every HTTP request to Beorg: cost meter, rate evidence, debugging (no credentials, no bodies).
+  CREATE TABLE api_requests (
+    id          INTEGER PRIMARY KEY,
+    at          INTEGER NOT NULL,
+    case_id     INTEGER,
+    kind        TEXT NOT NULL,                   -- upload | poll
+    http_status INTEGER,                         -- NULL on network error
+    outcome     TEXT NOT NULL,                   -- ok | not-ready | rate-limited | transient | final | offline
+    duration_ms INTEGER,
+    billable    INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
+  CREATE INDEX api_requests_at ON api_requests(at);
+
+  CREATE TABLE exports (
+    id         INTEGER PRIMARY KEY,
+    at         INTEGER NOT NULL,
+    actor      TEXT NOT NULL,
+    format     TEXT NOT NULL,
+    options    TEXT NOT NULL,                    -- JSON ExportOptions
+    file_path  TEXT NOT NULL,
+    row_count  INTEGER NOT NULL DEFAULT 0,
+    state      TEXT NOT NULL DEFAULT 'running'   -- running | done | failed
+  ) STRICT;
+  CREATE TABLE export_documents (
+    export_id   INTEGER NOT NULL REFERENCES exports(id) ON DELETE CASCADE,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    PRIMARY KEY (export_id, document_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX export_documents_doc ON export_documents(document_id);
+
+  CREATE TABLE export_templates (
+    id      TEXT PRIMARY KEY,
+    name    TEXT NOT NULL,
+    columns TEXT NOT NULL                        -- JSON [{key, header?}]
+  ) STRICT;
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,38 @@
+// Schema-validate a request and run its handler, returning an envelope. Both transports call this and
+// nothing else, so neither adapter contains logic (STYLE.md "One API, two transports").
+import { api, isChannel, type Channel, type Envelope, type Handlers } from '../../shared/api.ts';
+import type { Logger } from './log.ts';
+
+export class UserError extends Error {
+  constructor(
+    readonly code: string,
+    readonly messageRu: string,
+    message?: string,
+  ) {
+    super(message ?? messageRu);
+  }
+}
+
+export async function dispatch(handlers: Handlers, channel: unknown, rawArgs: unknown, log?: Logger): Promise<Envelope<unknown>> {
+  if (!isChannel(channel)) return { ok: false, error: { code: 'unknown-channel', message: 'Unknown request', messageRu: 'Неизвестный запрос' } };
+  const parsed = api[channel].args.safeParse(rawArgs ?? {});
+  if (!parsed.success) {
+    return {
+      ok: false,
+      error: { code: 'invalid-args', message: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ').slice(0, 500), messageRu: 'Некорректные параметры запроса' },
+    };
+  }
+  const handler = handlers[channel] as (a: unknown) => unknown;
+  try {
+    const value = await handler(parsed.data);
+    return { ok: true, value };
+  } catch (err) {
+    if (err instanceof UserError) return { ok: false, error: { code: err.code, message: err.message, messageRu: err.messageRu } };
+    log?.error('handler failed', { channel, err });
+    return { ok: false, error: { code: 'internal', message: 'Internal error', messageRu: 'Внутренняя ошибка: подробности в журнале' } };
+  }
+}
+
+export function missingHandlers(handlers: Partial<Handlers>): Channel[] {
+  return (Object.keys(api) as Channel[]).filter((c) => typeof handlers[c] !== 'function');
+}

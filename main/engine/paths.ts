@@ -1,0 +1,36 @@
+// Where data lives. The CLI's default DB is the desktop app's own: same folder as Electron's userData.
+import os from 'node:os';
+import path from 'node:path';
+
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.SCANDESK_DATA_DIR) return path.resolve(env.SCANDESK_DATA_DIR);
+  const home = os.homedir();
+  switch (process.platform) {
+    case 'win32':
+      return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'ScanDesk');
+    case 'darwin':
+      return path.join(home, 'Library', 'Application Support', 'ScanDesk');
+    default:
+      return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'ScanDesk');
+  }
+}
+
+export function dataPaths(dataDir: string) {
+  return {
+    db: path.join(dataDir, 'scandesk.db'),
+    dbKey: path.join(dataDir, 'db.key'),
+    credentials: path.join(dataDir, 'credentials.enc'),
+    logs: path.join(dataDir, 'logs', 'scandesk.log'),
+    cache: path.join(dataDir, 'cache'), // prepared uploads, converted previews
+    demoFolder: path.join(dataDir, 'demo', 'Входящие'),
+    exports: path.join(os.homedir(), 'Documents', 'ScanDesk', 'Экспорт'),
+  };
+}
+
+export function osUser(): string {
+  try {
+    return os.userInfo().username || 'unknown';
+  } catch {
+    return process.env.USER ?? process.env.USERNAME ?? 'unknown';
+  }
+}

@@ -1,0 +1,135 @@
+// Contract: the review grid and verification flow. Implemented in main/engine/review.
+import { z } from 'zod';
+import { req } from './define.ts';
+import { id } from './queue.ts';
+import {
+  DOC_STATUSES, DOC_TYPES, REVIEW_STATES,
+  type CaseState, type CaseVerdict, type DocStatus, type DocType, type FieldState, type Finding, type ReviewState,
+} from '../types.ts';
+
+export const QUICK_FILTERS = ['all', 'needs-review', 'low-confidence', 'has-errors', 'failed', 'duplicates', 'verified', 'postponed', 'exported'] as const;
+export type QuickFilter = (typeof QUICK_FILTERS)[number];
+
+export const documentFilterSchema = z.object({
+  quick: z.enum(QUICK_FILTERS).default('all'),
+  types: z.array(z.enum(DOC_TYPES)).max(3).optional(),
+  statuses: z.array(z.enum(DOC_STATUSES)).max(DOC_STATUSES.length).optional(),
+  review: z.array(z.enum(REVIEW_STATES)).max(4).optional(),
+  folderId: id.optional(),
+  caseId: id.optional(),
+  dateFrom: z.number().int().optional(),
+  dateTo: z.number().int().optional(),
+  search: z.string().max(200).optional(),
+});
+export type DocumentFilter = z.infer<typeof documentFilterSchema>;
+
+/** Sort keys: a fixed column (allowlisted in the repository) or `field:<Name>`. */
+export const sortSchema = z.array(z.object({ key: z.string().max(64), dir: z.enum(['asc', 'desc']) })).max(3);
+
+export const listQuerySchema = z.object({
+  offset: z.number().int().min(0),
+  limit: z.number().int().min(1).max(1000),
+  sort: sortSchema.default([]),
+  filter: documentFilterSchema.default({ quick: 'all' }),
+});
+export type ListQuery = z.infer<typeof listQuerySchema>;
+
+export type CellValue = {
+  /** Final value (clerk's correction, or the recognised value). */
+  v: string | null;
+  /** Confidence 0..1 from the API, null when absent. */
+  c: number | null;
+  /** Worst finding severity on this field, if any. */
+  f: 'error' | 'warning' | 'info' | null;
+  /** Field state: pending / accepted / corrected. */
+  s: FieldState;
+};
+
+export type DocumentRow = {
+  id: number;
+  caseId: number | null;
+  caseLabel: string;
+  fileName: string;
+  folderId: number | null;
+  type: DocType;
+  status: DocStatus;
+  statusReason: string | null;
+  review: ReviewState;
+  fields: Record<string, CellValue>;
+  minConfidence: number | null;
+  errorCount: number;
+  warningCount: number;
+  matchScore: number | null;
+  livenessScore: number | null;
+  broken: boolean | null;
+  duplicateOf: number | null;
+  exportedAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+};
+
+export type FieldDetail = {
+  name: string;
+  recognised: string | null;
+  value: string | null;
+  confidence: number | null;
+  state: FieldState;
+};
+
+export type AuditEntry = {
+  id: number;
+  at: number;
+  actor: string;
+  documentId: number | null;
+  field: string | null;
+  action: string;
+  oldValue: string | null;
+  newValue: string | null;
+  source: 'clerk' | 'rule-fix' | 'undo' | 'engine';
+};
+
+export type DocumentDetail = {
+  row: DocumentRow;
+  fields: FieldDetail[];
+  findings: Finding[];
+  history: AuditEntry[];
+  case: { id: number; label: string; state: CaseState; verdict: CaseVerdict | null; verdictReasons: string[]; documentIds: number[]; beorgDocumentId: string | null } | null;
+  image: { mime: string; pages: number; width: number | null; height: number | null } | null;
+  rawBroken: { reasons: string[]; reasonsRu: string[] } | null;
+};
+
+export type CaseRow = {
+  id: number;
+  label: string;
+  state: CaseState;
+  verdict: CaseVerdict | null;
+  documents: { id: number; type: DocType; status: DocStatus; review: ReviewState }[];
+  fields: Record<string, CellValue>; // passport fields then INN fields prefixed "INN."
+  matchScore: number | null;
+  livenessScore: number | null;
+  updatedAt: number;
+};
+
+export type Stats = {
+  perDay: { day: string; recognised: number; verified: number; failed: number }[];
+  correctionsPerField: { field: string; count: number }[];
+  failuresByReason: { reason: string; count: number }[];
+};
+
+export const documentsApi = {
+  'documents:list': req<{ rows: DocumentRow[]; total: number }>()(listQuerySchema),
+  'documents:counts': req<Record<QuickFilter, number>>()(z.object({ filter: documentFilterSchema.optional() })),
+  'documents:get': req<DocumentDetail>()(z.object({ id })),
+  'documents:set-field': req<DocumentDetail>()(z.object({ id, field: z.string().min(1).max(64), value: z.string().max(2000) })),
+  'documents:accept-field': req<DocumentDetail>()(z.object({ id, field: z.string().min(1).max(64) })),
+  'documents:apply-fix': req<DocumentDetail>()(z.object({ findingId: id })),
+  'documents:undo-field': req<DocumentDetail>()(z.object({ id, field: z.string().min(1).max(64) })),
+  'documents:undo-document': req<DocumentDetail>()(z.object({ id })),
+  'documents:confirm': req<DocumentDetail>()(z.object({ id })),
+  'documents:postpone': req<DocumentDetail>()(z.object({ id })),
+  'documents:reject': req<DocumentDetail>()(z.object({ id, reason: z.string().min(1).max(500) })),
+  /** Next document needing attention after `afterId` in the given list order. */
+  'documents:next-attention': req<{ id: number | null }>()(listQuerySchema.omit({ offset: true, limit: true }).extend({ afterId: id.optional() })),
+  'cases:list': req<{ rows: CaseRow[]; total: number }>()(listQuerySchema),
+  'stats:get': req<Stats>()(z.object({ days: z.number().int().min(1).max(366).default(30) })),
+} as const;

@@ -1,0 +1,69 @@
+// Settings a clerk can change (UI "Настройки", CLI flags). Credentials are NOT here:
+// [Note: credentials never reach the renderer] — they live in the engine's secret store only.
+import { z } from 'zod';
+import { DOC_TYPES } from './types.ts';
+
+export const folderOptionsSchema = z.object({
+  /** Settle window: size AND mtime must be unchanged this long before a file counts as written. */
+  settleMs: z.number().int().min(200).max(600_000).default(2000),
+  /** Poll the folder instead of OS events (network shares). 'auto' = poll for UNC/SMB/NFS paths. */
+  polling: z.enum(['auto', 'on', 'off']).default('auto'),
+  /** Full rescan period that catches anything an event missed. */
+  rescanMinutes: z.number().min(0.05).max(1440).default(5),
+  recursive: z.boolean().default(true),
+  duplicatePolicy: z.enum(['skip', 'warn', 'allow']).default('skip'),
+  originals: z.enum(['keep', 'move']).default('keep'),
+  /** After the last change in a case folder, wait this long before submitting the case. */
+  caseWindowMs: z.number().int().min(0).max(600_000).default(3000),
+});
+export type FolderOptions = z.infer<typeof folderOptionsSchema>;
+
+export const folderSchema = z.object({
+  id: z.number().int(),
+  path: z.string(),
+  defaultType: z.enum(DOC_TYPES),
+  options: folderOptionsSchema,
+  enabled: z.boolean(),
+});
+export type Folder = z.infer<typeof folderSchema>;
+
+export const settingsSchema = z.object({
+  language: z.enum(['ru', 'en']).default('ru'),
+  apiUrl: z.string().url().default('https://api.beorg.ru'),
+  projectId: z.string().max(200).default(''),
+  demoMode: z.boolean().default(false),
+  concurrency: z.number().int().min(1).max(64).default(4),
+  /** Shared request budget for uploads AND polls. */
+  rps: z.number().min(0.1).max(100).default(5),
+  burst: z.number().int().min(1).max(100).default(5),
+  requestTimeoutMs: z.number().int().min(1000).max(600_000).default(60_000),
+  maxAttempts: z.number().int().min(1).max(50).default(6),
+  pollFirstDelayMs: z.number().int().min(100).max(120_000).default(4000),
+  pollMaxIntervalMs: z.number().int().min(500).max(600_000).default(15_000),
+  pollDeadlineMs: z.number().int().min(5_000).max(86_400_000).default(180_000),
+  dailyCap: z.number().int().min(0).max(1_000_000).default(0), // 0 = no cap
+  pricePerDocumentRub: z.number().min(0).max(10_000).default(4),
+  // Pre-flight
+  minShortSidePx: z.number().int().min(0).max(10_000).default(600),
+  maxUploadBytes: z.number().int().min(10_000).max(200_000_000).default(10_000_000),
+  recompressMaxSidePx: z.number().int().min(500).max(20_000).default(4000),
+  recompressMaxBytes: z.number().int().min(50_000).max(200_000_000).default(5_000_000),
+  // Review
+  confidenceThreshold: z.number().min(0).max(1).default(0.9),
+  matchThreshold: z.number().min(0).max(1).default(0.95),
+  livenessThreshold: z.number().min(0).max(1).default(0.9),
+  onlyAttention: z.boolean().default(true),
+  maskPassportNumbers: z.boolean().default(false),
+  // Retention: purge images/raw results N days after export (0 = never)
+  retentionDays: z.number().int().min(0).max(3650).default(0),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
+
+/** What the renderer may know about credentials: whether they are set, never their values. */
+export type CredentialsStatus = {
+  configured: boolean;
+  machineUidHint: string | null; // last 4 chars, for "which account is this"
+  storage: 'os-keystore' | 'file-0600' | 'env' | 'none';
+  warning: string | null;
+};
