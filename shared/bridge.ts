@@ -11,6 +11,8 @@ export type ScanDeskBridge = {
   subscribe(listener: BridgeListener): () => void;
   /** URL of a document's scan (by id, never a path): `scan://doc/<id>?page=N` or `/api/image/<id>?page=N&t=<token>`. */
   imageUrl(documentId: number, page?: number): string;
+  /** Electron only: native folder picker; the chosen path then goes to 'folders:add'. Absent in browser mode. */
+  pickFolder?(): Promise<string | null>;
 };
 
 /** Name of the global the Electron preload exposes. */

@@ -1,22 +1,141 @@
-// STUB — replaced by the module's owner. Every handler refuses with a clear error until then.
+// App module: settings, credentials (write-only), app info, demo mode, privacy actions.
+// [Note: credentials never reach the renderer] set-credentials stores through ctx.secrets and returns only a status.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Handlers } from '../../shared/api.ts';
+import type { AppInfo } from '../../shared/api/settings.ts';
+import type { Settings } from '../../shared/settings.ts';
 import type { EngineContext, EngineModule } from './context.ts';
-import { UserError } from './dispatch.ts';
+import { dispatch, UserError } from './dispatch.ts';
+import { dataPaths } from './paths.ts';
+import { deleteCase, purgeExpired } from './privacy.ts';
+import { recomputeAll } from './validation/module.ts';
+import { generateSamples } from './samples/index.ts';
+import { SIM_CREDENTIALS, startSimulator, type Simulator } from './sim/server.ts';
 
-export function createAppModule(ctx: EngineContext): EngineModule {
-  void ctx;
-  const todo = (): never => {
-    throw new UserError('not-implemented', 'Функция ещё не реализована (app)');
+export type AppModuleDeps = {
+  /** Late-bound merged handlers (app.ts builds them after the modules): demo mode registers its folder via 'folders:add'. */
+  getHandlers?: () => Handlers;
+};
+
+const PURGE_EVERY_MS = 86_400_000;
+/** Demo: results arrive within seconds instead of the real service's tens of seconds. */
+const DEMO_SIM_CONFIG = { timeScale: 0.05, seed: 7 } as const;
+const THRESHOLD_KEYS: (keyof Settings)[] = ['confidenceThreshold', 'matchThreshold', 'livenessThreshold'];
+
+function readVersion(): string {
+  try {
+    const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../package.json');
+    return (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    // Bundled (Electron): esbuild inlines nothing here, the shell sets SCANDESK_VERSION from app.getVersion().
+    return process.env.SCANDESK_VERSION ?? '0.0.0';
+  }
+}
+
+export function createAppModule(ctx: EngineContext, deps: AppModuleDeps = {}): EngineModule {
+  let sim: Simulator | null = null;
+  let purgeTimer: NodeJS.Timeout | null = null;
+  const version = readVersion();
+
+  const info = (): AppInfo => ({
+    version,
+    mode: ctx.mode === 'electron' ? 'electron' : 'web',
+    firstRun: ctx.settings.getRaw<boolean>('firstRunDone') !== true,
+    demo: ctx.settings.get().demoMode,
+    dataDir: ctx.dataDir,
+    exportDir: dataPaths(ctx.dataDir).exports,
+    user: ctx.actor,
+  });
+
+  /** Start (or restart after an app restart: the port changes) the in-process simulator and point the engine at it. */
+  async function startDemoSimulator(): Promise<void> {
+    await sim?.close();
+    sim = await startSimulator({ port: 0, config: DEMO_SIM_CONFIG });
+    ctx.secrets.set({ ...SIM_CREDENTIALS });
+    ctx.settings.set({ apiUrl: sim.url, demoMode: true, projectId: SIM_CREDENTIALS.projectId });
+    ctx.log.info('demo simulator started', { url: sim.url });
+  }
+
+  async function registerFolder(folder: string): Promise<void> {
+    const handlers = deps.getHandlers?.();
+    if (!handlers) throw new UserError('demo-unavailable', 'Демо-режим недоступен: папку нельзя подключить', 'Demo mode unavailable');
+    const existing = ctx.db.prepare<[string], { id: number }>('SELECT id FROM folders WHERE path = ?').get(folder);
+    if (existing) {
+      await dispatch(handlers, 'folders:rescan', { id: existing.id }, ctx.log);
+      return;
+    }
+    const res = await dispatch(handlers, 'folders:add', { path: folder, defaultType: 'PASSPORT' }, ctx.log);
+    if (!res.ok) throw new UserError(res.error.code, res.error.messageRu ?? res.error.message, res.error.message);
+  }
+
+  const handlers: EngineModule['handlers'] = {
+    'settings:get': () => ctx.settings.get(),
+    'settings:set': (patch) => {
+      const before = ctx.settings.get();
+      const next = ctx.settings.set(patch);
+      if (THRESHOLD_KEYS.some((k) => before[k] !== next[k])) recomputeAll(ctx);
+      return next;
+    },
+    'settings:credentials-status': () => ctx.secrets.status(),
+    'settings:set-credentials': (c) => {
+      ctx.secrets.set({ token: c.token, machineUid: c.machineUid, projectId: c.projectId });
+      ctx.settings.set({ projectId: c.projectId });
+      ctx.log.info('credentials updated', { machineUidHint: c.machineUid.slice(-4) });
+      return ctx.secrets.status();
+    },
+    'settings:clear-credentials': () => {
+      ctx.secrets.clear();
+      ctx.log.info('credentials cleared');
+      return ctx.secrets.status();
+    },
+    'app:info': info,
+    'app:first-run-done': () => {
+      ctx.settings.setRaw('firstRunDone', true);
+      return info();
+    },
+    'app:start-demo': async ({ count }) => {
+      await startDemoSimulator();
+      const dir = dataPaths(ctx.dataDir).demoFolder;
+      fs.mkdirSync(dir, { recursive: true });
+      const already = fs.readdirSync(dir).length > 0;
+      if (!already) await generateSamples({ dir, count, layout: 'mixed' });
+      await registerFolder(dir);
+      ctx.settings.setRaw('firstRunDone', true);
+      return info();
+    },
+    'privacy:delete-case': ({ caseId }) => deleteCase(ctx, caseId),
+    'privacy:purge-now': () => purgeExpired(ctx),
   };
-  return { name: 'app', handlers: {
-    'settings:get': todo,
-    'settings:set': todo,
-    'settings:credentials-status': todo,
-    'settings:set-credentials': todo,
-    'settings:clear-credentials': todo,
-    'app:info': todo,
-    'app:start-demo': todo,
-    'app:first-run-done': todo,
-    'privacy:delete-case': todo,
-    'privacy:purge-now': todo,
-  } };
+
+  return {
+    name: 'app',
+    handlers,
+    async start() {
+      if (ctx.settings.get().demoMode) {
+        try {
+          await startDemoSimulator();
+        } catch (err) {
+          ctx.log.error('demo simulator failed to start', { err });
+        }
+      }
+      const purge = () => {
+        try {
+          purgeExpired(ctx);
+        } catch (err) {
+          ctx.log.error('retention purge failed', { err });
+        }
+      };
+      purge();
+      purgeTimer = setInterval(purge, PURGE_EVERY_MS);
+      purgeTimer.unref();
+    },
+    async stop() {
+      if (purgeTimer) clearInterval(purgeTimer);
+      purgeTimer = null;
+      await sim?.close();
+      sim = null;
+    },
+  };
 }

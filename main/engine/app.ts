@@ -74,7 +74,8 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     queue,
     createReviewModule(ctx),
     createExportModule(ctx),
-    createAppModule(ctx),
+    // Late-bound: the app module's demo mode calls 'folders:add' through the merged handlers.
+    createAppModule(ctx, { getHandlers: () => handlers }),
   ];
   const handlers = Object.assign({}, ...modules.map((m) => m.handlers)) as Handlers;
   const missing = missingHandlers(handlers);

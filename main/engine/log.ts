@@ -18,6 +18,7 @@ const PATTERNS: [RegExp, string][] = [
   [/\b[0-9a-f]{32}\b/gi, '***token***'], // Beorg tokens: 32 hex chars
   [/\b[A-Z0-9]{40}\b/g, '***uid***'], // Beorg machine_uid: 40 upper-case alphanumerics
   [/[A-Za-z0-9+/]{200,}={0,2}/g, '***base64***'],
+  [/(?=[A-Z0-9]*<)[A-Z0-9<]{30,}/g, '***mrz***'], // passport MRZ lines (name, number, birth date)
   [/\b\d{2}\s?\d{2}\s?№?\s?\d{6}\b/g, '**** ******'], // passport series + number
   [/\b\d{3}-\d{3}-\d{3}\s?\d{2}\b/g, '***-***-*** **'], // SNILS
   [/\b\d{12}\b|\b\d{10}\b/g, '**********'], // INN

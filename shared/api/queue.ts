@@ -18,7 +18,9 @@ export type CostMeter = {
 export type QueueState = {
   paused: boolean;
   /** Why the queue is not sending: clerk pause, 429 back-off, offline, daily cap. */
-  pausedReason: 'clerk' | 'rate-limit' | 'offline' | 'daily-cap' | null;
+  pausedReason: 'clerk' | 'rate-limit' | 'offline' | 'daily-cap' | 'auth' | 'no-credentials' | null;
+  /** Russian text for the clerk when the queue is paused for a reason other than the clerk. */
+  pausedMessage?: string | null;
   nextTryAt: number | null;
   counts: Record<DocStatus, number>;
   inFlight: number;

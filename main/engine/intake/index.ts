@@ -1,19 +1,697 @@
-// STUB — replaced by the module's owner. Every handler refuses with a clear error until then.
+// Hot-folder intake: every file picked up exactly once, settled, pre-flighted, grouped into cases.
+// Watching uses chokidar 4: a well-kept library that normalises fs.watch/FSEvents/inotify quirks and offers
+// polling for network shares; we add our own settle check (size AND mtime, pitfalls 1/2/14) and a periodic
+// full rescan that catches whatever an event missed (pitfalls 3/4). The database is the source of truth.
+import { constants as fsc, existsSync, readFileSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import pLimit from 'p-limit';
+import { folderOptionsSchema, type Folder, type FolderOptions } from '../../../shared/settings.ts';
+import type { DocType } from '../../../shared/types.ts';
 import type { EngineContext, EngineModule, IntakeController } from '../context.ts';
 import { UserError } from '../dispatch.ts';
+import { hashFile, preflight } from './preflight.ts';
+import { DONE_DIR, FAILED_DIR, MANUAL_DIR, ignoreReason, isIgnoredDirName, isNetworkPath, placeFile, sanitiseFileName, splitRel } from './rules.ts';
+
+type FolderRow = { id: number; path: string; default_type: DocType; options: string; enabled: number };
+type DocRow = {
+  id: number;
+  folder_id: number | null;
+  case_id: number | null;
+  path: string;
+  rel_path: string;
+  file_name: string;
+  current_path: string | null;
+  size: number | null;
+  mtime_ms: number | null;
+  sha256: string | null;
+  status: string;
+  created_at: number;
+};
+
+/** A file being settled: size/mtime observed last, and its timer. docId null = a known path changed (hash decides). */
+type Pending = {
+  folderId: number;
+  abs: string;
+  docId: number | null;
+  prevId: number | null;
+  size: number;
+  mtimeMs: number;
+  since: number;
+  timer: NodeJS.Timeout | null;
+  processing: boolean;
+  dirty: boolean;
+  attempts: number;
+};
+
+const WRITING = 'Файл ещё записывается…';
+const VANISHED = 'Файл удалён или переименован до окончания записи';
+const isWindows = process.platform === 'win32';
+
+function toFolder(r: FolderRow): Folder {
+  let raw: unknown = {};
+  try {
+    raw = JSON.parse(r.options);
+  } catch {
+    /* a damaged options column falls back to defaults */
+  }
+  const parsed = folderOptionsSchema.safeParse(raw);
+  return { id: r.id, path: r.path, defaultType: r.default_type, options: parsed.success ? parsed.data : folderOptionsSchema.parse({}), enabled: r.enabled === 1 };
+}
+
+function errCode(err: unknown): string {
+  return (err as NodeJS.ErrnoException | null)?.code ?? '';
+}
+
+function readMounts(): string | null {
+  try {
+    return existsSync('/proc/mounts') ? readFileSync('/proc/mounts', 'utf8') : null;
+  } catch {
+    return null;
+  }
+}
 
 export function createIntakeModule(ctx: EngineContext): EngineModule & { controller: IntakeController } {
-  void ctx;
-  const todo = (): never => {
-    throw new UserError('not-implemented', 'Функция ещё не реализована (intake)');
+  const { db, clock, log } = ctx;
+  const q = {
+    folders: db.prepare<[], FolderRow>('SELECT id, path, default_type, options, enabled FROM folders ORDER BY id'),
+    folder: db.prepare<[number], FolderRow>('SELECT id, path, default_type, options, enabled FROM folders WHERE id = ?'),
+    folderByPath: db.prepare<[string], { id: number }>('SELECT id FROM folders WHERE path = ?'),
+    insertFolder: db.prepare('INSERT INTO folders(path, default_type, options, enabled, created_at) VALUES (?, ?, ?, 1, ?)'),
+    updateFolder: db.prepare('UPDATE folders SET default_type = ?, options = ?, enabled = ? WHERE id = ?'),
+    deleteFolder: db.prepare('DELETE FROM folders WHERE id = ?'),
+    latestByPath: db.prepare<[string], DocRow>('SELECT * FROM documents WHERE path = ? ORDER BY id DESC LIMIT 1'),
+    doc: db.prepare<[number], DocRow>('SELECT * FROM documents WHERE id = ?'),
+    insertDoc: db.prepare(
+      `INSERT INTO documents(folder_id, case_id, path, rel_path, file_name, current_path, size, mtime_ms, doc_type, status,
+         status_reason, status_code, search_text, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    setStatus: db.prepare('UPDATE documents SET status = ?, status_reason = ?, status_code = ?, updated_at = ? WHERE id = ?'),
+    setGone: db.prepare('UPDATE documents SET status = ?, status_reason = ?, status_code = ?, current_path = NULL, updated_at = ? WHERE id = ?'),
+    setStat: db.prepare('UPDATE documents SET size = ?, mtime_ms = ?, updated_at = ? WHERE id = ?'),
+    decide: db.prepare(
+      `UPDATE documents SET status = ?, status_reason = ?, status_code = ?, size = ?, mtime_ms = ?, sha256 = ?, mime = ?, width = ?,
+         height = ?, pages = ?, upload_path = ?, duplicate_of = ?, updated_at = ? WHERE id = ?`,
+    ),
+    copyResult: db.prepare(
+      `UPDATE documents SET values_json = (SELECT values_json FROM documents WHERE id = @src), broken = (SELECT broken FROM documents WHERE id = @src),
+         broken_reasons = (SELECT broken_reasons FROM documents WHERE id = @src), broken_reasons_ru = (SELECT broken_reasons_ru FROM documents WHERE id = @src)
+       WHERE id = @dst`,
+    ),
+    copyFields: db.prepare('INSERT OR IGNORE INTO fields(document_id, name, recognised, value, confidence, state) SELECT ?, name, recognised, value, confidence, state FROM fields WHERE document_id = ?'),
+    earlierSame: db.prepare<[string, number], { id: number; file_name: string; created_at: number }>(
+      `SELECT id, file_name, created_at FROM documents WHERE sha256 = ? AND id != ? AND status IN ('queued','sending','processing','recognised')
+       ORDER BY id LIMIT 1`,
+    ),
+    openCases: db.prepare<[string], { id: number }>("SELECT id FROM cases WHERE case_key = ? AND state = 'collecting' ORDER BY id"),
+    typeTaken: db.prepare<[number, string], { id: number }>(
+      "SELECT id FROM documents WHERE case_id = ? AND doc_type = ? AND status NOT IN ('ignored','rejected','duplicate') LIMIT 1",
+    ),
+    insertCase: db.prepare("INSERT INTO cases(folder_id, case_key, label, state, window_until, created_at, updated_at) VALUES (?, ?, ?, 'collecting', ?, ?, ?)"),
+    bumpCase: db.prepare("UPDATE cases SET window_until = ?, updated_at = ? WHERE id = ? AND state = 'collecting'"),
+    ripeCases: db.prepare<[number], { id: number }>(
+      `SELECT c.id FROM cases c WHERE c.state = 'collecting' AND c.window_until <= ?
+         AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.case_id = c.id AND d.status IN ('seen','waiting'))`,
+    ),
+    caseDocs: db.prepare<[number], { id: number; doc_type: DocType; status: string }>('SELECT id, doc_type, status FROM documents WHERE case_id = ? ORDER BY id'),
+    setApiKey: db.prepare('UPDATE documents SET api_key = ?, updated_at = ? WHERE id = ?'),
+    setCaseState: db.prepare('UPDATE cases SET state = ?, updated_at = ? WHERE id = ?'),
+    caseDocsFull: db.prepare<[number], DocRow>('SELECT * FROM documents WHERE case_id = ? ORDER BY id'),
+    setCurrentPath: db.prepare('UPDATE documents SET current_path = ?, updated_at = ? WHERE id = ?'),
+    unsettled: db.prepare<[], DocRow>("SELECT * FROM documents WHERE status IN ('seen','waiting') ORDER BY id"),
+    countUnsettled: db.prepare<[], { n: number }>(
+      "SELECT (SELECT COUNT(*) FROM documents WHERE status IN ('seen','waiting')) + (SELECT COUNT(*) FROM cases WHERE state = 'collecting') AS n",
+    ),
   };
-  return { controller: { scanNow: async () => {}, settled: async () => {} }, name: 'intake', handlers: {
-    'folders:list': todo,
-    'folders:add': todo,
-    'folders:update': todo,
-    'folders:remove': todo,
-    'folders:rescan': todo,
-    'intake:add-files': todo,
-    'documents:open-location': todo,
-  } };
+
+  const pending = new Map<string, Pending>();
+  const inflightHashes = new Map<string, Promise<void>>();
+  const inflight = new Set<Promise<void>>();
+  const watchers = new Map<number, { watcher: FSWatcher; rescan: NodeJS.Timeout }>();
+  const limit = pLimit(2);
+  let running = false;
+  let caseTicker: NodeJS.Timeout | null = null;
+  let offFinished: (() => void) | null = null;
+  let mounts: string | null | undefined;
+
+  const uploadsDir = path.join(ctx.dataDir, 'cache', 'uploads');
+  const getFolder = (id: number): Folder | null => {
+    const r = q.folder.get(id);
+    return r ? toFolder(r) : null;
+  };
+  const changed = (id: number) => ctx.events.documentsChanged([id]);
+  const setStatus = (id: number, status: string, reason: string | null, code: string | null) => {
+    q.setStatus.run(status, reason, code, clock.now(), id);
+    changed(id);
+  };
+  const track = (p: Promise<void>) => {
+    const guarded = p.catch((err: unknown) => log.error('intake: unexpected failure', { err: String(err) }));
+    inflight.add(guarded);
+    void guarded.finally(() => inflight.delete(guarded));
+  };
+
+  // ---------- cases ----------
+
+  /** One PASSPORT + one SELFIE + one INN per case: another document of a taken type opens "Label (2)". */
+  function assignCase(folder: Folder, groupKey: string, label: string, type: DocType): number {
+    const key = `${folder.id}|${groupKey}`;
+    const now = clock.now();
+    const open = q.openCases.all(key);
+    for (const c of open) {
+      if (!q.typeTaken.get(c.id, type)) {
+        q.bumpCase.run(now + folder.options.caseWindowMs, now, c.id);
+        return c.id;
+      }
+    }
+    const shown = open.length === 0 ? label : `${label} (${open.length + 1})`;
+    return Number(q.insertCase.run(folder.id, key, shown, now + folder.options.caseWindowMs, now, now).lastInsertRowid);
+  }
+
+  function bumpCaseOf(docId: number | null, folder: Folder) {
+    if (docId === null) return;
+    const d = q.doc.get(docId);
+    if (d?.case_id != null) q.bumpCase.run(clock.now() + folder.options.caseWindowMs, clock.now(), d.case_id);
+  }
+
+  const closeCase = db.transaction((caseId: number): 'queued' | 'rejected' => {
+    const docs = q.caseDocs.all(caseId);
+    const queued = docs.filter((d) => d.status === 'queued');
+    const now = clock.now();
+    const counters: Record<string, number> = {};
+    for (const d of queued) {
+      counters[d.doc_type] = (counters[d.doc_type] ?? 0) + 1;
+      q.setApiKey.run(`${d.doc_type}${counters[d.doc_type]}`, now, d.id);
+    }
+    const state = queued.length > 0 ? 'queued' : 'rejected';
+    q.setCaseState.run(state, now, caseId);
+    return state;
+  });
+
+  // Coalesced: thousands of files decided in a burst cost one case pass, not one per file.
+  let evaluateTimer: NodeJS.Timeout | null = null;
+  function requestEvaluate() {
+    if (evaluateTimer) return;
+    evaluateTimer = setTimeout(() => {
+      evaluateTimer = null;
+      evaluateCases();
+    }, 50);
+  }
+
+  function evaluateCases() {
+    for (const c of q.ripeCases.all(clock.now())) {
+      const state = closeCase(c.id);
+      ctx.events.documentsChanged(q.caseDocs.all(c.id).map((d) => d.id));
+      if (state === 'queued') ctx.signals.emit('case:queued', { caseId: c.id });
+    }
+  }
+
+  // ---------- files ----------
+
+  function recordIgnored(folder: Folder, abs: string, rel: string, reason: string) {
+    const latest = q.latestByPath.get(abs);
+    if (latest?.status === 'ignored') return;
+    const now = clock.now();
+    const name = path.basename(abs);
+    const id = Number(
+      q.insertDoc.run(folder.id, null, abs, rel, name, abs, null, null, folder.defaultType, 'ignored', reason, 'intake.ignored', name.toLowerCase(), now, now).lastInsertRowid,
+    );
+    changed(id);
+  }
+
+  function insertSeen(folder: Folder, abs: string, rel: string, size: number, mtimeMs: number): number {
+    const place = placeFile(rel, folder.defaultType);
+    const now = clock.now();
+    const name = path.basename(abs);
+    const id = db.transaction(() => {
+      const caseId = assignCase(folder, place.groupKey, place.label, place.type);
+      return Number(q.insertDoc.run(folder.id, caseId, abs, rel, name, abs, size, mtimeMs, place.type, 'seen', null, null, name.toLowerCase(), now, now).lastInsertRowid);
+    })();
+    changed(id);
+    return id;
+  }
+
+  /** Entry point for every watcher event and every rescan hit. Idempotent: a known, unchanged file is a no-op. */
+  async function noteFile(folder: Folder, abs: string): Promise<void> {
+    if (!running) return;
+    const rel = path.relative(folder.path, abs);
+    if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return;
+    const ignored = ignoreReason(rel);
+    if (ignored) return recordIgnored(folder, abs, rel, ignored);
+    let st;
+    try {
+      st = await fs.stat(abs);
+    } catch (err) {
+      if (pending.has(abs)) schedule(abs, 0);
+      else if (errCode(err) !== 'ENOENT') log.warn('intake: stat failed', { code: errCode(err) });
+      return;
+    }
+    if (!st.isFile()) return;
+    const size = st.size;
+    const mtimeMs = Math.trunc(st.mtimeMs);
+    const p = pending.get(abs);
+    if (p) {
+      if (p.processing) p.dirty = true;
+      else if (p.size !== size || p.mtimeMs !== mtimeMs) markChanged(folder, p, size, mtimeMs);
+      return;
+    }
+    const latest = q.latestByPath.get(abs);
+    let docId: number | null = null;
+    let prevId: number | null = null;
+    if (latest && (latest.status === 'seen' || latest.status === 'waiting')) {
+      docId = latest.id; // restart: re-check a file that was settling when we stopped
+      bumpCaseOf(docId, folder);
+    } else if (latest && latest.current_path === abs) {
+      if (latest.size === size && latest.mtime_ms === mtimeMs) return; // known and unchanged
+      prevId = latest.id; // same name, changed on disk: the hash decides whether it is a new document
+    } else {
+      docId = insertSeen(folder, abs, rel, size, mtimeMs);
+    }
+    pending.set(abs, { folderId: folder.id, abs, docId, prevId, size, mtimeMs, since: clock.now(), timer: null, processing: false, dirty: false, attempts: 0 });
+    schedule(abs, folder.options.settleMs);
+  }
+
+  function markChanged(folder: Folder, p: Pending, size: number, mtimeMs: number) {
+    p.size = size;
+    p.mtimeMs = mtimeMs;
+    if (p.docId !== null) {
+      const since = new Date(p.since).toLocaleTimeString('ru-RU');
+      q.setStat.run(size, mtimeMs, clock.now(), p.docId);
+      setStatus(p.docId, 'waiting', `${WRITING} (с ${since})`, 'intake.writing');
+      bumpCaseOf(p.docId, folder);
+    }
+    schedule(p.abs, folder.options.settleMs);
+  }
+
+  function schedule(abs: string, ms: number) {
+    const p = pending.get(abs);
+    if (!p || !running) return;
+    if (p.timer) clearTimeout(p.timer);
+    p.timer = setTimeout(() => {
+      p.timer = null;
+      track(checkSettled(abs));
+    }, ms);
+  }
+
+  function vanish(p: Pending) {
+    pending.delete(p.abs);
+    if (p.docId !== null) {
+      q.setGone.run('ignored', VANISHED, 'intake.vanished', clock.now(), p.docId);
+      changed(p.docId);
+    }
+  }
+
+  async function checkSettled(abs: string): Promise<void> {
+    const p = pending.get(abs);
+    const folder = p ? getFolder(p.folderId) : null;
+    if (!p || !folder || !running) return;
+    let st;
+    try {
+      st = await fs.stat(abs);
+    } catch {
+      return vanish(p);
+    }
+    const mtimeMs = Math.trunc(st.mtimeMs);
+    // Stable = size AND mtime equal to the previous observation (mtime vs mtime, never vs now: clock skew on shares).
+    if (st.size !== p.size || mtimeMs !== p.mtimeMs) return markChanged(folder, p, st.size, mtimeMs);
+    try {
+      const fh = await fs.open(abs, fsc.O_RDONLY);
+      await fh.close();
+    } catch (err) {
+      const code = errCode(err);
+      if (code === 'ENOENT') return vanish(p);
+      if (isWindows && (code === 'EBUSY' || code === 'EPERM')) {
+        // Windows: the writer still holds the file locked — keep waiting, visibly.
+        if (p.docId !== null) setStatus(p.docId, 'waiting', `${WRITING} (файл занят другой программой)`, 'intake.locked');
+        return schedule(abs, folder.options.settleMs);
+      }
+      if (code !== 'EACCES' && code !== 'EPERM') throw err;
+    }
+    p.processing = true;
+    try {
+      await limit(() => processFile(folder, p));
+    } catch (err) {
+      // Unexpected (disk full, I/O error): retry later instead of deciding for good (pitfall 9), but never forever.
+      p.processing = false;
+      p.attempts++;
+      log.warn('intake: processing failed', { attempt: p.attempts, err: String(err) });
+      if (p.attempts < 5) return schedule(abs, folder.options.settleMs * 2 ** p.attempts);
+      pending.delete(abs);
+      if (p.docId !== null) setStatus(p.docId, 'rejected', `Не удалось обработать файл: ${String(err).slice(0, 200)}`, 'intake.error');
+      return;
+    }
+    p.processing = false;
+    pending.delete(abs);
+    if (p.dirty && running) await noteFile(folder, abs);
+    requestEvaluate();
+  }
+
+  async function processFile(folder: Folder, p: Pending): Promise<void> {
+    if (!running) return;
+    let sha: string;
+    try {
+      sha = await hashFile(p.abs);
+    } catch (err) {
+      const code = errCode(err);
+      if (code === 'ENOENT') return vanish(p);
+      const id = p.docId ?? insertSeen(folder, p.abs, path.relative(folder.path, p.abs), p.size, p.mtimeMs);
+      const reason = code === 'EACCES' || code === 'EPERM' ? 'Нет прав на чтение файла — проверьте права доступа' : `Файл не читается (${code || 'ошибка'})`;
+      decide(id, 'rejected', reason, 'preflight.unreadable', p, null, emptyMeta, null);
+      return moveRejected(folder, id);
+    }
+    if (p.docId === null) {
+      const prev = p.prevId !== null ? q.doc.get(p.prevId) : undefined;
+      if (prev && prev.sha256 === sha) {
+        q.setStat.run(p.size, p.mtimeMs, clock.now(), prev.id); // touched, same bytes: not a new document
+        return;
+      }
+      p.docId = insertSeen(folder, p.abs, path.relative(folder.path, p.abs), p.size, p.mtimeMs);
+    }
+    const docId = p.docId;
+    // Same bytes arriving twice at once: the second waits for the first's decision (pitfall 5).
+    while (inflightHashes.has(sha)) await inflightHashes.get(sha);
+    let release!: () => void;
+    inflightHashes.set(sha, new Promise<void>((r) => (release = r)));
+    try {
+      const earlier = q.earlierSame.get(sha, docId);
+      const policy = folder.options.duplicatePolicy;
+      if (earlier && policy !== 'allow') {
+        const when = new Date(earlier.created_at).toLocaleString('ru-RU');
+        const reason = `Тот же файл уже обработан: ${earlier.file_name}, ${when}` + (policy === 'warn' ? ' — результат скопирован без повторной оплаты' : '');
+        db.transaction(() => {
+          decide(docId, 'duplicate', reason, `duplicate.${policy}`, p, sha, emptyMeta, earlier.id);
+          if (policy === 'warn') {
+            q.copyResult.run({ src: earlier.id, dst: docId });
+            q.copyFields.run(docId, earlier.id);
+          }
+        })();
+        return;
+      }
+      const settings = ctx.settings.get();
+      let result;
+      try {
+        result = await preflight(p.abs, p.size, sha, settings, uploadsDir);
+      } catch (err) {
+        const code = errCode(err);
+        if (code === 'ENOENT') return vanish(p);
+        result = { ok: false as const, code: code === 'EACCES' ? 'preflight.unreadable' : 'preflight.error', reason: `Не удалось проверить файл (${code || String(err)})` };
+      }
+      if (!running && !result.ok && result.code === 'preflight.error') return;
+      if (result.ok) {
+        const reason = earlier ? `Повторная отправка по настройке папки (уже был: ${earlier.file_name})` : result.note;
+        decide(docId, 'queued', reason, earlier ? 'duplicate.allow' : null, p, sha, result, earlier?.id ?? null);
+      } else {
+        decide(docId, 'rejected', result.reason, result.code, p, sha, emptyMeta, null);
+        await moveRejected(folder, docId);
+      }
+    } finally {
+      inflightHashes.delete(sha);
+      release();
+    }
+  }
+
+  type Meta = { mime: string | null; width: number | null; height: number | null; pages: number | null; uploadPath: string | null };
+  const emptyMeta: Meta = { mime: null, width: null, height: null, pages: null, uploadPath: null };
+
+  function decide(id: number, status: string, reason: string | null, code: string | null, p: Pending, sha: string | null, m: Meta, dupOf: number | null) {
+    q.decide.run(status, reason, code, p.size, p.mtimeMs, sha, m.mime, m.width, m.height, m.pages, m.uploadPath, dupOf, clock.now(), id);
+    changed(id);
+  }
+
+  // ---------- originals ----------
+
+  async function uniqueTarget(dir: string, name: string): Promise<string> {
+    const ext = path.extname(name);
+    const stem = name.slice(0, name.length - ext.length);
+    for (let n = 1; ; n++) {
+      const candidate = path.join(dir, n === 1 ? name : `${stem} (${n})${ext}`);
+      try {
+        await fs.access(candidate);
+      } catch {
+        return candidate;
+      }
+    }
+  }
+
+  async function moveOriginal(folder: Folder, doc: DocRow, sub: string) {
+    const src = doc.current_path;
+    if (!src || src !== doc.path) return; // already moved or gone
+    const relDir = path.dirname(doc.rel_path);
+    const dir = path.join(folder.path, sub, relDir === '.' ? '' : relDir);
+    try {
+      await fs.mkdir(dir, { recursive: true });
+      const target = await uniqueTarget(dir, doc.file_name);
+      try {
+        await fs.rename(src, target);
+      } catch (err) {
+        if (errCode(err) !== 'EXDEV') throw err;
+        await fs.copyFile(src, target, fsc.COPYFILE_EXCL);
+        await fs.rm(src);
+      }
+      q.setCurrentPath.run(target, clock.now(), doc.id);
+      changed(doc.id);
+    } catch (err) {
+      log.warn('intake: moving original failed', { documentId: doc.id, code: errCode(err) });
+    }
+  }
+
+  async function moveRejected(folder: Folder, docId: number) {
+    const doc = q.doc.get(docId);
+    if (folder.options.originals === 'move' && doc) await moveOriginal(folder, doc, FAILED_DIR);
+  }
+
+  function onCaseFinished({ caseId, state }: { caseId: number; state: string }) {
+    if (state === 'cancelled') return;
+    const docs = q.caseDocsFull.all(caseId);
+    const folder = docs[0]?.folder_id != null ? getFolder(docs[0].folder_id) : null;
+    if (!folder || folder.options.originals !== 'move') return;
+    track(
+      (async () => {
+        for (const d of docs) {
+          if (d.status === 'ignored') continue;
+          const ok = state === 'done' && (d.status === 'recognised' || d.status === 'duplicate');
+          await moveOriginal(folder, d, ok ? DONE_DIR : FAILED_DIR);
+        }
+      })(),
+    );
+  }
+
+  // ---------- scanning and watching ----------
+
+  async function scanFolder(folder: Folder): Promise<void> {
+    const stack: string[] = [folder.path];
+    while (stack.length > 0 && running) {
+      const dir = stack.pop() as string;
+      let entries;
+      try {
+        entries = await fs.readdir(dir, { withFileTypes: true });
+      } catch (err) {
+        log.warn('intake: cannot list directory', { code: errCode(err) });
+        continue;
+      }
+      for (const e of entries) {
+        const abs = path.join(dir, e.name);
+        if (e.isDirectory()) {
+          if (folder.options.recursive && !isIgnoredDirName(e.name)) stack.push(abs);
+        } else if (e.isFile() || e.isSymbolicLink()) {
+          // Symlinked directories are never followed (loops); a symlink to a file is stat'ed like a file.
+          await noteFile(folder, abs);
+        }
+      }
+    }
+  }
+
+  function usePolling(folder: Folder): boolean {
+    if (folder.options.polling !== 'auto') return folder.options.polling === 'on';
+    if (mounts === undefined) mounts = readMounts();
+    return isNetworkPath(folder.path, mounts);
+  }
+
+  function watchFolder(folder: Folder) {
+    unwatchFolder(folder.id);
+    const polling = usePolling(folder);
+    const watcher = watch(folder.path, {
+      ignoreInitial: true, // our own scan does the initial walk (same code path as the periodic rescan)
+      persistent: true,
+      followSymlinks: false,
+      usePolling: polling,
+      interval: 1000,
+      binaryInterval: 1000,
+      ...(folder.options.recursive ? {} : { depth: 0 }),
+      ignored: (p: string) => {
+        const rel = path.relative(folder.path, p);
+        return rel !== '' && splitRel(rel).some((s) => isIgnoredDirName(s) && !s.startsWith('.')) ;
+      },
+    });
+    const onFile = (p: string) => track(noteFile(folder, p));
+    watcher.on('add', onFile).on('change', onFile).on('unlink', (p: string) => {
+      if (pending.has(p)) schedule(p, 0);
+    });
+    watcher.on('error', (err) => log.warn('intake: watcher error', { folderId: folder.id, err: String(err) }));
+    const rescan = setInterval(() => track(scanFolder(folder)), folder.options.rescanMinutes * 60_000);
+    rescan.unref();
+    watchers.set(folder.id, { watcher, rescan });
+    log.info('intake: watching', { folderId: folder.id, polling });
+  }
+
+  function unwatchFolder(id: number) {
+    const w = watchers.get(id);
+    if (!w) return;
+    watchers.delete(id);
+    clearInterval(w.rescan);
+    void w.watcher.close();
+  }
+
+  async function scanNow(folderId?: number): Promise<void> {
+    const folders = q.folders.all().map(toFolder).filter((f) => f.enabled && (folderId === undefined || f.id === folderId));
+    for (const f of folders) await scanFolder(f);
+    // Rows left 'seen'/'waiting' (restart) whose file the walk didn't find are gone.
+    for (const d of q.unsettled.all()) {
+      if (pending.has(d.path) || (folderId !== undefined && d.folder_id !== folderId)) continue;
+      const folder = d.folder_id !== null ? getFolder(d.folder_id) : null;
+      if (folder?.enabled && existsSync(d.path)) await noteFile(folder, d.path);
+      else {
+        q.setGone.run('ignored', folder?.enabled ? VANISHED : 'Папка больше не наблюдается', folder?.enabled ? 'intake.vanished' : 'intake.folder-removed', clock.now(), d.id);
+        changed(d.id);
+      }
+    }
+    evaluateCases();
+  }
+
+  async function settled(opts?: { signal?: AbortSignal }): Promise<void> {
+    for (;;) {
+      opts?.signal?.throwIfAborted();
+      evaluateCases();
+      if (pending.size === 0 && inflight.size === 0 && (q.countUnsettled.get()?.n ?? 0) === 0) return;
+      await clock.sleep(50, opts?.signal);
+    }
+  }
+
+  // ---------- handlers ----------
+
+  async function validateDir(p: string): Promise<string> {
+    const isUnc = p.startsWith('\\\\');
+    if (!isUnc && !path.isAbsolute(p)) throw new UserError('folder.not-absolute', `Укажите полный путь к папке (сейчас: «${p}»)`, 'The folder path must be absolute');
+    const abs = isUnc ? p : path.resolve(p);
+    let st;
+    try {
+      st = await fs.stat(abs);
+    } catch {
+      throw new UserError('folder.not-found', `Папка не найдена: ${abs}`, 'Folder not found');
+    }
+    if (!st.isDirectory()) throw new UserError('folder.not-directory', `Это не папка, а файл: ${abs}`, 'Not a directory');
+    try {
+      await fs.access(abs, fsc.R_OK | fsc.X_OK);
+    } catch {
+      throw new UserError('folder.not-readable', `Нет прав на чтение папки: ${abs}`, 'Folder is not readable');
+    }
+    return abs;
+  }
+
+  function mustFolder(id: number): Folder {
+    const f = getFolder(id);
+    if (!f) throw new UserError('folder.unknown', 'Папка не найдена в списке наблюдаемых', 'Unknown folder');
+    return f;
+  }
+
+  const handlers: EngineModule['handlers'] = {
+    'folders:list': async () => q.folders.all().map(toFolder),
+    'folders:add': async ({ path: p, defaultType, options }) => {
+      const abs = await validateDir(p);
+      if (q.folderByPath.get(abs)) throw new UserError('folder.exists', `Папка уже наблюдается: ${abs}`, 'Folder already watched');
+      const opts: FolderOptions = folderOptionsSchema.parse(options ?? {});
+      const id = Number(q.insertFolder.run(abs, defaultType, JSON.stringify(opts), clock.now()).lastInsertRowid);
+      const folder = mustFolder(id);
+      if (running) {
+        watchFolder(folder);
+        track(scanFolder(folder));
+      }
+      return folder;
+    },
+    'folders:update': async ({ id, defaultType, options, enabled }) => {
+      const f = mustFolder(id);
+      const opts = folderOptionsSchema.parse({ ...f.options, ...(options ?? {}) });
+      q.updateFolder.run(defaultType ?? f.defaultType, JSON.stringify(opts), (enabled ?? f.enabled) ? 1 : 0, id);
+      const next = mustFolder(id);
+      unwatchFolder(id);
+      if (running && next.enabled) {
+        watchFolder(next);
+        track(scanFolder(next));
+      }
+      return next;
+    },
+    'folders:remove': async ({ id }) => {
+      mustFolder(id);
+      unwatchFolder(id);
+      for (const [abs, p] of pending) {
+        if (p.folderId !== id) continue;
+        if (p.timer) clearTimeout(p.timer);
+        pending.delete(abs);
+      }
+      // Files still settling will never be decided now: say so, then drop the folder (documents keep their history).
+      db.transaction(() => {
+        for (const d of q.unsettled.all()) {
+          if (d.folder_id === id) q.setStatus.run('ignored', 'Папка больше не наблюдается', 'intake.folder-removed', clock.now(), d.id);
+        }
+        q.deleteFolder.run(id);
+      })();
+      ctx.events.documentsChanged('all');
+      evaluateCases();
+    },
+    'folders:rescan': async ({ id }) => {
+      if (id !== undefined) mustFolder(id);
+      await scanNow(id);
+    },
+    'intake:add-files': async ({ files }) => {
+      const first = q.folders.all().map(toFolder).find((f) => f.enabled);
+      if (!first) throw new UserError('intake.no-folder', 'Сначала добавьте наблюдаемую папку — файлам некуда лечь', 'Add a watched folder first');
+      const dir = path.join(first.path, MANUAL_DIR);
+      await fs.mkdir(dir, { recursive: true });
+      let written = 0;
+      for (const f of files) {
+        const target = await uniqueTarget(dir, sanitiseFileName(f.name));
+        if (path.dirname(target) !== dir) throw new UserError('intake.bad-name', `Недопустимое имя файла: ${f.name}`, 'Bad file name');
+        // Written under a dot-name (ignored by intake) and renamed, so intake never sees a half-written file.
+        const tmp = path.join(dir, `.${path.basename(target)}.part`);
+        await fs.writeFile(tmp, Buffer.from(f.dataBase64, 'base64'));
+        await fs.rename(tmp, target);
+        written++;
+        // Don't rely on the watcher having caught up with a just-created sub-folder: note the file directly.
+        if (running) track(noteFile(first, target));
+      }
+      return { written };
+    },
+    'documents:open-location': async ({ documentId }) => {
+      const d = q.doc.get(documentId);
+      if (!d) throw new UserError('document.unknown', 'Документ не найден', 'Document not found');
+      const p = d.current_path ?? d.path;
+      return { path: p, revealed: ctx.reveal(p) };
+    },
+  };
+
+  return {
+    name: 'intake',
+    handlers,
+    controller: { scanNow, settled },
+    async start() {
+      running = true;
+      offFinished = ctx.signals.on('case:finished', onCaseFinished);
+      caseTicker = setInterval(evaluateCases, 200);
+      caseTicker.unref();
+      for (const f of q.folders.all().map(toFolder)) if (f.enabled) watchFolder(f);
+      track(scanNow());
+    },
+    async stop() {
+      running = false;
+      offFinished?.();
+      if (caseTicker) clearInterval(caseTicker);
+      if (evaluateTimer) clearTimeout(evaluateTimer);
+      const closing = [...watchers.values()].map((w) => w.watcher.close());
+      for (const id of [...watchers.keys()]) unwatchFolder(id);
+      await Promise.allSettled(closing);
+      for (const p of pending.values()) if (p.timer) clearTimeout(p.timer);
+      await Promise.allSettled([...inflight]);
+      pending.clear();
+    },
+  };
 }

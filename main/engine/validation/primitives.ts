@@ -51,7 +51,9 @@ export const MRZ_UNTRANSLIT: Readonly<Record<string, string>> = Object.fromEntri
 /** Cyrillic name part → MRZ characters; hyphen and space become '<'. Unknown characters become '<'. */
 export function transliterateToMrz(name: string): string {
   let out = '';
-  for (const ch of name.normalize('NFC').toUpperCase()) out += MRZ_TRANSLIT[ch] ?? (ch === '-' || ch === ' ' ? '<' : '<');
+  // NFC only when combining marks are present (decomposed Ё/Й): normalize() is costly in bulk recomputes.
+  const src = /[\u0300-\u036f]/.test(name) ? name.normalize('NFC') : name;
+  for (const ch of src.toUpperCase()) out += MRZ_TRANSLIT[ch] ?? '<'; // hyphen, space and anything unknown → '<'
   return out;
 }
 
@@ -95,4 +97,29 @@ export function buildPassportMrz(p: MrzPerson): [string, string] {
   const composite = mrzCheckDigit(`${doc}${docCd}${birth}${birthCd}<<<<<<<${optional}${optCd}`);
   const line2 = `${doc}${docCd}RUS${birth}${birthCd}${sex}<<<<<<<${optional}${optCd}${composite}`;
   return [line1, line2];
+}
+
+/** Remainder of a digit string modulo m, digit by digit (exact for any length, no BigInt needed). */
+export function digitsMod(digits: string, m: number): number {
+  let r = 0;
+  for (let i = 0; i < digits.length; i++) r = (r * 10 + (digits.charCodeAt(i) - 48)) % m;
+  return r;
+}
+
+/** OGRN (13 digits): check digit over the first 12 = int(d1..d12) mod 11 mod 10 (§2). */
+export function ogrnCheckDigit(body12: string): string {
+  return String(digitsMod(body12, 11) % 10);
+}
+
+/** OGRNIP (15 digits): LAST digit of int(d1..d14) mod 13 — remainders 10/11/12 give 0/1/2 (§2, not python-stdnum). */
+export function ogrnipCheckDigit(body14: string): string {
+  return String(digitsMod(body14, 13) % 10);
+}
+
+/** SNILS check number (2 digits) for the 9-digit body (§5). */
+export function snilsCheckNumber(body9: string): string {
+  let s = 0;
+  for (let i = 0; i < 9; i++) s += (body9.charCodeAt(i) - 48) * (9 - i);
+  const c = s < 100 ? s : s === 100 || s === 101 ? 0 : s % 101 === 100 ? 0 : s % 101;
+  return String(c).padStart(2, '0');
 }

@@ -1,0 +1,234 @@
+// Column catalogue and templates. A column key names what a cell shows; a template is an ordered list of keys
+// with optional header overrides. Keys: 'file', 'path', 'case', 'verdict', 'type', 'status', 'status-reason',
+// 'review', 'exported', 'min-confidence', 'match', 'liveness', 'findings', 'fio', 'field:<Name>' (the row's own
+// document), 'passport:<Name>' / 'inn:<Name>' (the case's passport / INN), 'passport:series-number',
+// 'passport:dept-code' (NNN-NNN). A template with any 'passport:'/'inn:' column is per CASE (one row per
+// person, passport + INN merged — what 1C "load from spreadsheet" wants); otherwise one row per document.
+import { DOC_TYPE_LABELS, FIELD_LABELS, INN_FIELDS, PASSPORT_FIELDS, TEXT_LIKE_FIELDS } from '../../../shared/fields.ts';
+import type { ExportTemplate } from '../../../shared/api/export.ts';
+import type { DocType, Language } from '../../../shared/types.ts';
+import type { DocRecord } from './records.ts';
+
+/** One spreadsheet row's worth of documents: one document, or every in-scope document of a case. */
+export type Unit = readonly DocRecord[];
+export type CellData = string | number | null;
+
+export type ReviewMark = { reason: string };
+
+export type Column = {
+  key: string;
+  header: string;
+  /** Identifiers and dates: written as text (XLSX numFmt '@'), never re-typed. */
+  text: boolean;
+  width: number;
+  value(unit: Unit): CellData;
+  /** Why this cell needs a human look (low confidence, error/warning finding), or null. */
+  review(unit: Unit, threshold: number, lang: Language): ReviewMark | null;
+};
+
+const UNIQUE_FIELDS = [...new Set<string>([...PASSPORT_FIELDS, ...INN_FIELDS])];
+
+export const BUILT_IN_TEMPLATES: readonly ExportTemplate[] = [
+  {
+    id: 'default',
+    name: 'Все столбцы / All columns',
+    builtIn: true,
+    columns: [
+      { key: 'file' }, { key: 'case' }, { key: 'type' }, { key: 'status' }, { key: 'review' },
+      ...UNIQUE_FIELDS.map((f) => ({ key: `field:${f}` })),
+      { key: 'match' }, { key: 'liveness' }, { key: 'findings' },
+    ],
+  },
+  {
+    id: '1c-persons',
+    name: '1С: физические лица / 1C: persons',
+    builtIn: true,
+    columns: [
+      { key: 'fio', header: 'ФИО' },
+      { key: 'passport:BirthDate', header: 'Дата рождения' },
+      { key: 'passport:Series', header: 'Паспорт серия' },
+      { key: 'passport:Number', header: 'Паспорт номер' },
+      { key: 'passport:IssuedBy', header: 'Кем выдан' },
+      { key: 'passport:IssueDate', header: 'Дата выдачи' },
+      { key: 'passport:dept-code', header: 'Код подразделения' },
+      { key: 'inn:INN', header: 'ИНН' },
+    ],
+  },
+];
+
+const SOURCE_TYPE: Record<string, DocType> = { passport: 'PASSPORT', inn: 'INN' };
+
+export function isPerCase(template: ExportTemplate): boolean {
+  return template.columns.some((c) => c.key.startsWith('passport:') || c.key.startsWith('inn:'));
+}
+
+/** Field columns of a template that belong to a given document type (for the per-type sheets). */
+export function columnAppliesTo(key: string, type: DocType): boolean {
+  if (key === 'match') return type === 'PASSPORT';
+  if (key === 'liveness') return type === 'SELFIE';
+  if (!key.startsWith('field:')) return true;
+  const name = key.slice('field:'.length);
+  return type === 'PASSPORT' ? (PASSPORT_FIELDS as readonly string[]).includes(name) : type === 'INN' ? (INN_FIELDS as readonly string[]).includes(name) : false;
+}
+
+const fieldOf = (doc: DocRecord | undefined, name: string) => doc?.fields.get(name);
+const docOfType = (unit: Unit, type: DocType) => unit.find((d) => d.type === type);
+/** 'field:X' in a case row: the passport's value first, then the INN's. */
+const docWithField = (unit: Unit, name: string) =>
+  docOfType(unit, 'PASSPORT')?.fields.has(name) ? docOfType(unit, 'PASSPORT') : unit.find((d) => d.fields.has(name));
+
+function fieldReview(doc: DocRecord | undefined, name: string, threshold: number, lang: Language): ReviewMark | null {
+  if (!doc) return null;
+  const reasons: string[] = [];
+  for (const f of doc.findings) {
+    if (f.field === name && (f.severity === 'error' || f.severity === 'warning')) reasons.push(lang === 'ru' ? f.messageRu : f.messageEn);
+  }
+  const conf = doc.fields.get(name)?.confidence;
+  if (conf !== null && conf !== undefined && conf < threshold) {
+    reasons.push(lang === 'ru' ? `Низкая уверенность распознавания: ${conf.toFixed(2)}` : `Low recognition confidence: ${conf.toFixed(2)}`);
+  }
+  return reasons.length ? { reason: reasons.join('\n') } : null;
+}
+
+const noReview = () => null;
+const joinText = (values: (string | null | undefined)[]) => {
+  const parts = values.filter((v): v is string => !!v);
+  return parts.length ? parts.join('; ') : null;
+};
+
+function fieldColumn(key: string, header: string, pick: (unit: Unit, name: string) => DocRecord | undefined, name: string): Column {
+  return {
+    key, header, text: TEXT_LIKE_FIELDS.has(name), width: TEXT_LIKE_FIELDS.has(name) ? 16 : 24,
+    value: (u) => fieldOf(pick(u, name), name)?.value ?? null,
+    review: (u, t, lang) => fieldReview(pick(u, name), name, t, lang),
+  };
+}
+
+function formatDeptCode(raw: string | null | undefined): string | null {
+  if (!raw) return null;
+  const digits = raw.replace(/\D/g, '');
+  return digits.length === 6 ? `${digits.slice(0, 3)}-${digits.slice(3)}` : raw;
+}
+
+const LABELS: Record<string, { ru: string; en: string }> = {
+  file: { ru: 'Файл', en: 'File' },
+  path: { ru: 'Путь к файлу', en: 'File path' },
+  case: { ru: 'Дело', en: 'Case' },
+  verdict: { ru: 'Заключение', en: 'Verdict' },
+  type: { ru: 'Тип документа', en: 'Document type' },
+  status: { ru: 'Статус', en: 'Status' },
+  'status-reason': { ru: 'Причина статуса', en: 'Status reason' },
+  review: { ru: 'Проверка', en: 'Review' },
+  exported: { ru: 'Выгружен', en: 'Exported' },
+  'min-confidence': { ru: 'Мин. уверенность', en: 'Min confidence' },
+  match: { ru: 'Совпадение лица', en: 'Face match' },
+  liveness: { ru: 'Живость', en: 'Liveness' },
+  findings: { ru: 'Замечания', en: 'Findings' },
+  fio: { ru: 'ФИО', en: 'Full name' },
+  'passport:series-number': { ru: 'Паспорт серия и номер', en: 'Passport series and number' },
+  'passport:dept-code': { ru: 'Код подразделения', en: 'Department code' },
+};
+
+export function isKnownColumn(key: string): boolean {
+  if (key in LABELS) return true;
+  const m = /^(field|passport|inn):(.+)$/.exec(key);
+  if (!m) return false;
+  const list: readonly string[] = m[1] === 'passport' ? PASSPORT_FIELDS : m[1] === 'inn' ? INN_FIELDS : UNIQUE_FIELDS;
+  return list.includes(m[2]!);
+}
+
+const fmtTime = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString().replace('T', ' ').slice(0, 19));
+const first = <T>(unit: Unit, get: (d: DocRecord) => T | null) => {
+  for (const d of unit) {
+    const v = get(d);
+    if (v !== null && v !== undefined) return v;
+  }
+  return null;
+};
+
+/** Resolves a template key into a column (header in the chosen language unless the template overrides it). */
+export function resolveColumn(key: string, lang: Language, headerOverride?: string): Column {
+  const label = (ru: string, en: string) => headerOverride ?? (lang === 'ru' ? ru : en);
+  const m = /^(field|passport|inn):(.+)$/.exec(key);
+  if (m && key !== 'passport:series-number' && key !== 'passport:dept-code') {
+    const name = m[2]!;
+    const l = FIELD_LABELS[name] ?? { ru: name, en: name };
+    if (m[1] === 'field') return fieldColumn(key, label(l.ru, l.en), docWithField, name);
+    const type = SOURCE_TYPE[m[1]!]!;
+    const prefix = DOC_TYPE_LABELS[type];
+    const prefixed = (p: string, f: string) => (p === f ? f : `${p}: ${f}`); // "ИНН", not "ИНН: ИНН"
+    return fieldColumn(key, label(prefixed(prefix.ru, l.ru), prefixed(prefix.en, l.en)), (u) => docOfType(u, type), name);
+  }
+  const l = LABELS[key];
+  if (!l) throw new Error(`unknown export column ${key}`);
+  const h = label(l.ru, l.en);
+  const simple = (value: (u: Unit) => CellData, text = false, width = 18): Column => ({ key, header: h, text, width, value, review: noReview });
+  switch (key) {
+    case 'file': return simple((u) => joinText(u.map((d) => d.fileName)), false, 28);
+    case 'path': return simple((u) => joinText(u.map((d) => d.currentPath ?? d.path)), false, 50);
+    case 'case': return simple((u) => u[0]?.caseLabel ?? null, false, 26);
+    case 'verdict': return simple((u) => u[0]?.caseVerdict ?? null);
+    case 'type': return simple((u) => joinText(u.map((d) => DOC_TYPE_LABELS[d.type][lang])), false, 14);
+    case 'status': return simple((u) => joinText(u.map((d) => d.status)), false, 14);
+    case 'status-reason': return simple((u) => joinText(u.map((d) => d.statusReason)), false, 30);
+    case 'review': return simple((u) => joinText(u.map((d) => d.review)), false, 14);
+    case 'exported': return simple((u) => fmtTime(first(u, (d) => d.exportedAt)), true, 20);
+    case 'min-confidence': return simple((u) => {
+      let min: number | null = null;
+      for (const d of u) for (const f of d.fields.values()) if (f.confidence !== null) min = min === null ? f.confidence : Math.min(min, f.confidence);
+      return min;
+    }, false, 12);
+    case 'match': return simple((u) => first(u, (d) => d.matchScore), false, 12);
+    case 'liveness': return simple((u) => first(u, (d) => d.livenessScore), false, 12);
+    case 'findings': return simple((u) => joinText(u.flatMap((d) => d.findings.filter((f) => f.severity !== 'info').map((f) => (lang === 'ru' ? f.messageRu : f.messageEn)))), false, 40);
+    case 'fio': return {
+      key, header: h, text: false, width: 36,
+      value: (u) => {
+        const doc = docOfType(u, 'PASSPORT') ?? docOfType(u, 'INN');
+        return joinSpace(['LastName', 'FirstName', 'MiddleName'].map((n) => fieldOf(doc, n)?.value));
+      },
+      review: (u, t, lg) => {
+        const doc = docOfType(u, 'PASSPORT') ?? docOfType(u, 'INN');
+        const marks = ['LastName', 'FirstName', 'MiddleName'].map((n) => fieldReview(doc, n, t, lg)).filter((x) => x !== null);
+        return marks.length ? { reason: marks.map((x) => x.reason).join('\n') } : null;
+      },
+    };
+    case 'passport:series-number': return {
+      key, header: h, text: true, width: 20,
+      value: (u) => joinSpace(['Series', 'Number'].map((n) => fieldOf(docOfType(u, 'PASSPORT'), n)?.value)),
+      review: (u, t, lg) => fieldReview(docOfType(u, 'PASSPORT'), 'Series', t, lg) ?? fieldReview(docOfType(u, 'PASSPORT'), 'Number', t, lg),
+    };
+    case 'passport:dept-code': return {
+      key, header: h, text: true, width: 16,
+      value: (u) => formatDeptCode(fieldOf(docOfType(u, 'PASSPORT'), 'IssueId')?.value),
+      review: (u, t, lg) => fieldReview(docOfType(u, 'PASSPORT'), 'IssueId', t, lg),
+    };
+    default: throw new Error(`unhandled export column ${key}`);
+  }
+}
+
+function joinSpace(values: (string | null | undefined)[]): string | null {
+  const parts = values.filter((v): v is string => !!v);
+  return parts.length ? parts.join(' ') : null;
+}
+
+export function resolveColumns(template: ExportTemplate, lang: Language): Column[] {
+  return template.columns.map((c) => resolveColumn(c.key, lang, c.header));
+}
+
+/**
+ * OWASP CSV-injection guard: a cell starting with = + - @ TAB or CR is a formula to Excel/LibreOffice, and quoting
+ * does not help, so prefix a single quote. Applied in every spreadsheet format, XLSX text cells included (a text
+ * cell is inert in Excel itself, but the value is re-exported to CSV or pasted into a formula bar downstream).
+ * Known cost: phone numbers like "+7…" and "-" placeholders also get the quote; the JSON export keeps raw values.
+ */
+export function neutraliseFormula(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** The text a CSV cell carries: numbers as plain decimals (never exponent notation), strings guarded. */
+export function toCsvText(v: CellData): string {
+  if (v === null) return '';
+  if (typeof v === 'number') return String(Math.round(v * 10000) / 10000);
+  return neutraliseFormula(v);
+}

@@ -1,0 +1,40 @@
+// Export scope → SQL WHERE over `documents d` (bound parameters only). A filter scope reuses the grid's
+// buildDocumentWhere (main/engine/review/query.ts), so "export what I see" selects exactly the grid's rows.
+// Its column names are unqualified, so it runs in its own sub-select (the export query joins `cases`,
+// which shares created_at/folder_id/updated_at with documents).
+import type { ExportOptions, ExportScope } from '../../../shared/api/export.ts';
+import { assertNever } from '../../../shared/types.ts';
+import { buildDocumentWhere } from '../review/query.ts';
+
+export type Where = { sql: string; params: unknown[] };
+
+function buildScopeWhere(scope: ExportScope, threshold: number): Where {
+  switch (scope.kind) {
+    case 'all': return { sql: '1', params: [] };
+    case 'filter': {
+      const w = buildDocumentWhere(scope.filter, { confidenceThreshold: threshold });
+      return { sql: `d.id IN (SELECT id FROM documents WHERE ${w.sql})`, params: w.params };
+    }
+    // json_each keeps a 200k-id selection to one bound parameter (SQLite caps the number of `?`).
+    case 'selection': return { sql: 'd.id IN (SELECT value FROM json_each(?))', params: [JSON.stringify(scope.ids)] };
+    case 'case': return { sql: 'd.case_id = ?', params: [scope.caseId] };
+    default: return assertNever(scope, 'export scope');
+  }
+}
+
+/** Rows an export covers: the scope, optionally only verified documents. */
+export function buildExportWhere(options: Pick<ExportOptions, 'scope' | 'onlyVerified'>, threshold: number): Where {
+  const scope = buildScopeWhere(options.scope, threshold);
+  if (!options.onlyVerified) return scope;
+  return { sql: `(${scope.sql}) AND d.review_state = 'verified'`, params: scope.params };
+}
+
+export function describeScope(scope: ExportScope): string {
+  switch (scope.kind) {
+    case 'all': return 'all';
+    case 'filter': return `filter:${scope.filter.quick}`;
+    case 'selection': return `selection:${scope.ids.length}`;
+    case 'case': return `case:${scope.caseId}`;
+    default: return assertNever(scope, 'export scope');
+  }
+}

@@ -1,0 +1,3 @@
+import type { CSV_PRESETS } from '../../../shared/api/export.ts';
+
+export type CsvPreset = (typeof CSV_PRESETS)[number];

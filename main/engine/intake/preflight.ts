@@ -1,0 +1,159 @@
+// Pre-flight: decide locally, before anything is paid for, whether a settled file can be sent.
+// Format by content (magic bytes), a full decode (catches truncation), size limits, PDF checks,
+// and the prepared upload (recompressed / TIFF→JPEG) with metadata kept (capture-anchors pitfall 19).
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { EncryptedPDFError, PDFDocument } from 'pdf-lib';
+import sharp from 'sharp';
+import type { Settings } from '../../../shared/settings.ts';
+
+export type Sniffed = 'jpeg' | 'png' | 'pdf' | 'tiff' | { other: string };
+
+export type PreflightOk = {
+  ok: true;
+  mime: string;
+  width: number | null;
+  height: number | null;
+  pages: number | null;
+  uploadPath: string | null;
+  note: string | null;
+};
+export type PreflightReject = { ok: false; code: string; reason: string };
+export type PreflightResult = PreflightOk | PreflightReject;
+
+const reject = (code: string, reason: string): PreflightReject => ({ ok: false, code, reason });
+
+/** SHA-256 of the original bytes, streamed (a 200 MB scan never sits in memory). */
+export function hashFile(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const h = createHash('sha256');
+    createReadStream(file)
+      .on('data', (c) => h.update(c))
+      .on('error', reject)
+      .on('end', () => resolve(h.digest('hex')));
+  });
+}
+
+export function sniff(head: Buffer): Sniffed {
+  const b = (i: number) => head[i] ?? -1;
+  if (b(0) === 0xff && b(1) === 0xd8 && b(2) === 0xff) return 'jpeg';
+  if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'png';
+  if (head.subarray(0, 1024).includes('%PDF-')) return 'pdf';
+  const sig4 = head.subarray(0, 4).toString('latin1');
+  if (sig4 === 'II*\0' || sig4 === 'MM\0*') return 'tiff';
+  if (sig4.startsWith('GIF8')) return { other: 'GIF' };
+  if (sig4.startsWith('BM')) return { other: 'BMP' };
+  if (sig4 === 'RIFF' && head.subarray(8, 12).toString('latin1') === 'WEBP') return { other: 'WebP' };
+  if (head.subarray(4, 12).toString('latin1').match(/^ftyp(heic|heix|mif1|avif)/)) return { other: 'HEIC/AVIF' };
+  if (sig4 === 'PK\x03\x04') return { other: 'ZIP/DOCX/XLSX' };
+  if (head.subarray(0, 8).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]))) return { other: 'DOC/XLS (Office 97)' };
+  if (head.length > 0 && head.every((c) => c === 0x09 || c === 0x0a || c === 0x0d || c >= 0x20)) return { other: 'текст' };
+  return { other: 'неизвестный' };
+}
+
+async function readHead(file: string, n = 4096): Promise<Buffer> {
+  const fh = await fs.open(file, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    const { bytesRead } = await fh.read(buf, 0, n, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
+export async function preflight(
+  file: string,
+  size: number,
+  sha256: string,
+  settings: Settings,
+  uploadsDir: string,
+): Promise<PreflightResult> {
+  if (size === 0) return reject('preflight.empty', 'Пустой файл (0 байт)');
+  const kind = sniff(await readHead(file));
+  if (typeof kind === 'object') {
+    return reject('preflight.unsupported', `Неподдерживаемый формат: ${kind.other}. Принимаются JPEG, PNG, PDF, TIFF`);
+  }
+  if (kind === 'pdf') return preflightPdf(file, size, settings);
+  return preflightImage(file, size, sha256, kind, settings, uploadsDir);
+}
+
+async function preflightPdf(file: string, size: number, settings: Settings): Promise<PreflightResult> {
+  if (size > settings.maxUploadBytes) return tooLarge(size, settings);
+  let doc: PDFDocument;
+  try {
+    doc = await PDFDocument.load(await fs.readFile(file), { updateMetadata: false });
+  } catch (err) {
+    // pdf-lib's error classes are transpiled (instanceof is unreliable across its CJS/ESM builds): check the message too.
+    if (err instanceof EncryptedPDFError || /is encrypted/i.test(String((err as Error | null)?.message))) return reject('preflight.pdf-password', 'PDF защищён паролем — снимите пароль и положите файл снова');
+    return reject('preflight.corrupt', 'PDF повреждён и не читается');
+  }
+  let pages: number;
+  try {
+    pages = doc.getPageCount(); // a broken page tree only shows up here
+  } catch {
+    return reject('preflight.corrupt', 'PDF повреждён: не читается список страниц');
+  }
+  if (pages === 0) return reject('preflight.pdf-no-pages', 'В PDF нет ни одной страницы');
+  return { ok: true, mime: 'application/pdf', width: null, height: null, pages, uploadPath: null, note: null };
+}
+
+function tooLarge(bytes: number, settings: Settings): PreflightReject {
+  const mb = (n: number) => (n / 1_000_000).toFixed(1);
+  return reject('preflight.too-large', `Файл слишком большой: ${mb(bytes)} МБ (предел ${mb(settings.maxUploadBytes)} МБ)`);
+}
+
+async function preflightImage(
+  file: string,
+  size: number,
+  sha256: string,
+  kind: 'jpeg' | 'png' | 'tiff',
+  settings: Settings,
+  uploadsDir: string,
+): Promise<PreflightResult> {
+  const mime = kind === 'jpeg' ? 'image/jpeg' : kind === 'png' ? 'image/png' : 'image/tiff';
+  let width: number;
+  let height: number;
+  let pages: number;
+  try {
+    // failOn 'warning' turns libjpeg's "premature end of data" into an error. A tiny resize still reads every
+    // byte of the compressed data (shrink-on-load scales, it doesn't skip), so truncation is caught at ~1/10
+    // of the cost of stats() on a full-size decode.
+    const meta = await sharp(file, { failOn: 'warning', limitInputPixels: 300_000_000 }).metadata();
+    width = meta.width;
+    height = meta.height;
+    pages = meta.pages ?? 1;
+    await sharp(file, { failOn: 'warning', limitInputPixels: 300_000_000 }).resize(64, 64, { fit: 'inside' }).raw().toBuffer();
+  } catch {
+    return reject('preflight.corrupt', 'Изображение повреждено или обрезано (не декодируется полностью)');
+  }
+  if (Math.min(width, height) < settings.minShortSidePx) {
+    return reject('preflight.too-small', `Слишком маленькое изображение: ${width}×${height}, нужно не меньше ${settings.minShortSidePx} px по короткой стороне`);
+  }
+  const longSide = Math.max(width, height);
+  const needsRecompress = kind === 'tiff' || longSide > settings.recompressMaxSidePx || size > settings.recompressMaxBytes;
+  if (!needsRecompress) {
+    if (size > settings.maxUploadBytes) return tooLarge(size, settings);
+    return { ok: true, mime, width, height, pages, uploadPath: null, note: null };
+  }
+  await fs.mkdir(uploadsDir, { recursive: true });
+  const uploadPath = path.join(uploadsDir, `${sha256}.jpg`);
+  const tmp = `${uploadPath}.${process.pid}.tmp`;
+  const max = settings.recompressMaxSidePx;
+  // No .rotate(): pixels keep their stored orientation and EXIF Orientation goes along with keepMetadata().
+  await sharp(file, { failOn: 'warning', limitInputPixels: 300_000_000 })
+    .resize({ width: max, height: max, fit: 'inside', withoutEnlargement: true })
+    .keepMetadata()
+    .jpeg({ quality: 85, mozjpeg: false })
+    .toFile(tmp);
+  await fs.rename(tmp, uploadPath);
+  const out = (await fs.stat(uploadPath)).size;
+  if (out > settings.maxUploadBytes) {
+    await fs.rm(uploadPath, { force: true });
+    return tooLarge(out, settings);
+  }
+  const note = kind === 'tiff' ? 'TIFF преобразован в JPEG для отправки' : `Сжато для отправки: ${(size / 1e6).toFixed(1)} → ${(out / 1e6).toFixed(1)} МБ`;
+  return { ok: true, mime, width, height, pages, uploadPath, note };
+}

@@ -1,0 +1,162 @@
+// Grid query building: WHERE from a DocumentFilter, ORDER BY from an allowlist. Values are always bound
+// parameters; column names only ever come from the allowlists below. The export module reuses
+// buildDocumentWhere so "export what I see" selects exactly the grid's rows.
+// Column references are unqualified: use them in `FROM documents` (optionally aliased, no ambiguous joins).
+import type { DocumentFilter, QuickFilter } from '../../../shared/api/documents.ts';
+import { INN_FIELDS, PASSPORT_FIELDS } from '../../../shared/fields.ts';
+import type { Settings } from '../../../shared/settings.ts';
+import { assertNever } from '../../../shared/types.ts';
+
+export type SqlPart = { sql: string; params: unknown[] };
+
+const FAILED_STATUSES = `('failed','rejected','uncertain')`;
+
+/** Documents that need a clerk's look: low confidence, any finding, broken, or a failed status. */
+export function attentionSql(threshold: number): SqlPart {
+  return {
+    sql: `(min_confidence < ? OR error_count > 0 OR warning_count > 0 OR broken = 1 OR status IN ${FAILED_STATUSES})`,
+    params: [threshold],
+  };
+}
+
+/** SQL of each quick filter. has-errors / duplicates / exported must stay textually identical to the partial
+ * indexes' WHERE terms in db/schema.ts, or SQLite stops using them. */
+export function quickFilterSql(quick: QuickFilter, threshold: number): SqlPart | null {
+  switch (quick) {
+    case 'all':
+      return null;
+    case 'needs-review': {
+      const a = attentionSql(threshold);
+      return { sql: `review_state = 'pending' AND ${a.sql}`, params: a.params };
+    }
+    case 'low-confidence':
+      return { sql: 'min_confidence < ?', params: [threshold] };
+    case 'has-errors':
+      return { sql: 'error_count > 0', params: [] };
+    case 'failed':
+      return { sql: `status IN ${FAILED_STATUSES}`, params: [] };
+    case 'duplicates':
+      return { sql: `(status = 'duplicate' OR duplicate_of IS NOT NULL)`, params: [] };
+    case 'verified':
+      return { sql: `review_state = 'verified'`, params: [] };
+    case 'postponed':
+      return { sql: `review_state = 'postponed'`, params: [] };
+    case 'exported':
+      return { sql: 'exported_at IS NOT NULL', params: [] };
+    default:
+      return assertNever(quick, 'quick filter');
+  }
+}
+
+/** Escape LIKE wildcards so the clerk's text is matched literally. */
+function likePattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Conditions of the filter except the quick filter (the counts query evaluates every quick filter over these). */
+export function baseFilterParts(filter: Partial<DocumentFilter>): SqlPart[] {
+  const parts: SqlPart[] = [];
+  const inList = (col: string, values: readonly string[]) =>
+    parts.push({ sql: `${col} IN (${values.map(() => '?').join(',')})`, params: [...values] });
+  if (filter.types?.length) inList('doc_type', filter.types);
+  if (filter.statuses?.length) inList('status', filter.statuses);
+  if (filter.review?.length) inList('review_state', filter.review);
+  if (filter.folderId !== undefined) parts.push({ sql: 'folder_id = ?', params: [filter.folderId] });
+  if (filter.caseId !== undefined) parts.push({ sql: 'case_id = ?', params: [filter.caseId] });
+  if (filter.dateFrom !== undefined) parts.push({ sql: 'created_at >= ?', params: [filter.dateFrom] });
+  if (filter.dateTo !== undefined) parts.push({ sql: 'created_at < ?', params: [filter.dateTo] });
+  const search = filter.search?.trim();
+  if (search) {
+    // search_text is lower-cased by the fields writer; Cyrillic lower() needs JS, so lower the needle here.
+    for (const word of search.split(/\s+/).slice(0, 8)) {
+      parts.push({ sql: `search_text LIKE ? ESCAPE '\\'`, params: [likePattern(word)] });
+    }
+  }
+  return parts;
+}
+
+export function joinParts(parts: (SqlPart | null)[]): SqlPart {
+  const present = parts.filter((p): p is SqlPart => p !== null);
+  if (present.length === 0) return { sql: '1', params: [] };
+  return { sql: present.map((p) => `(${p.sql})`).join(' AND '), params: present.flatMap((p) => p.params) };
+}
+
+/** WHERE clause (without the keyword) for a grid filter. */
+export function buildDocumentWhere(filter: Partial<DocumentFilter>, settings: Pick<Settings, 'confidenceThreshold'>): SqlPart {
+  return joinParts([...baseFilterParts(filter), quickFilterSql(filter.quick ?? 'all', settings.confidenceThreshold)]);
+}
+
+/** Fixed sort keys → columns. Anything else must be `field:<Name>`. */
+export const SORT_COLUMNS: Record<string, string> = {
+  id: 'id',
+  caseId: 'case_id',
+  fileName: 'file_name',
+  type: 'doc_type',
+  status: 'status',
+  review: 'review_state',
+  minConfidence: 'min_confidence',
+  errorCount: 'error_count',
+  warningCount: 'warning_count',
+  matchScore: 'match_score',
+  livenessScore: 'liveness_score',
+  exportedAt: 'exported_at',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+};
+
+/** Field sort keys: only names from the field catalogue (plain ASCII identifiers). */
+const SORTABLE_FIELDS: ReadonlySet<string> = new Set<string>([...PASSPORT_FIELDS, ...INN_FIELDS]);
+
+export type SortKey = { key: string; dir: 'asc' | 'desc' };
+
+export type OrderTerm = { expr: string; dir: 'ASC' | 'DESC' };
+
+/**
+ * Order terms for the allowlisted keys; unknown keys are dropped. `id` always closes the order so paging is
+ * stable. Default (no keys) is newest first, which the (x, id) indexes serve without a sort step.
+ */
+export function buildOrderTerms(sort: readonly SortKey[]): OrderTerm[] {
+  const terms: OrderTerm[] = [];
+  for (const s of sort) {
+    const dir = s.dir === 'asc' ? 'ASC' : 'DESC';
+    const column = SORT_COLUMNS[s.key];
+    if (column) {
+      terms.push({ expr: column, dir });
+      if (column === 'id') return terms;
+      continue;
+    }
+    const field = s.key.startsWith('field:') ? s.key.slice(6) : null;
+    if (field && SORTABLE_FIELDS.has(field) && /^[A-Za-z0-9]+$/.test(field)) {
+      // Inlined (not bound) so the expression indexes in schema.ts match: measured 140 ms → 0.1 ms for the
+      // first page at 100k rows. Safe: the name comes from the fixed catalogue and is plain ASCII.
+      terms.push({ expr: `json_extract(values_json, '$.${field}')`, dir });
+    }
+  }
+  // The id tie-break follows the last key's direction so (key, id) indexes serve both directions.
+  terms.push({ expr: 'id', dir: terms.at(-1)?.dir ?? 'DESC' });
+  return terms;
+}
+
+/** ORDER BY (without the keyword). `params` is kept for callers' uniformity: no sort term takes a value. */
+export function buildOrderBy(sort: readonly SortKey[]): SqlPart {
+  return { sql: buildOrderTerms(sort).map((t) => `${t.expr} ${t.dir}`).join(', '), params: [] };
+}
+
+/**
+ * Keyset condition "comes after the row whose order values are `values`" for these terms, NULL-aware
+ * (SQLite sorts NULL first ascending, last descending). Lets next-attention seek instead of walking the list.
+ */
+export function buildAfterSql(terms: readonly OrderTerm[], values: readonly unknown[]): SqlPart {
+  const alternatives: SqlPart[] = [];
+  const equalPrefix: SqlPart[] = [];
+  terms.forEach((t, i) => {
+    const v = values[i] ?? null;
+    let after: SqlPart | null;
+    if (t.dir === 'ASC') after = v === null ? { sql: `${t.expr} IS NOT NULL`, params: [] } : { sql: `${t.expr} > ?`, params: [v] };
+    else after = v === null ? null : { sql: `(${t.expr} < ? OR ${t.expr} IS NULL)`, params: [v] };
+    if (after) alternatives.push(joinParts([...equalPrefix, after]));
+    equalPrefix.push({ sql: `${t.expr} IS ?`, params: [v] });
+  });
+  if (alternatives.length === 0) return { sql: '0', params: [] };
+  return { sql: alternatives.map((a) => `(${a.sql})`).join(' OR '), params: alternatives.flatMap((a) => a.params) };
+}

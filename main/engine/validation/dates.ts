@@ -1,0 +1,57 @@
+// Calendar arithmetic on plain year/month/day triples (no time zones): DD.MM.YYYY in, comparisons out.
+export type Ymd = { y: number; m: number; d: number };
+
+const RU_DATE = /^(\d{2})\.(\d{2})\.(\d{4})$/;
+
+export const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+export const daysInMonth = (y: number, m: number): number => (m === 2 ? (isLeap(y) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31);
+
+export function isCalendarDate(y: number, m: number, d: number): boolean {
+  return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+}
+
+export type ParsedDate = { ok: true; date: Ymd } | { ok: false; reason: 'format' | 'calendar' };
+
+/** Strict DD.MM.YYYY (the API's format). Surrounding spaces are tolerated. */
+export function parseRuDate(raw: string): ParsedDate {
+  const m = RU_DATE.exec(raw.trim());
+  if (!m) return { ok: false, reason: 'format' };
+  const date = { y: Number(m[3]), m: Number(m[2]), d: Number(m[1]) };
+  return isCalendarDate(date.y, date.m, date.d) ? { ok: true, date } : { ok: false, reason: 'calendar' };
+}
+
+const key = (a: Ymd) => a.y * 10000 + a.m * 100 + a.d;
+export const compareYmd = (a: Ymd, b: Ymd): number => key(a) - key(b);
+
+export const formatRu = (a: Ymd): string => `${String(a.d).padStart(2, '0')}.${String(a.m).padStart(2, '0')}.${String(a.y).padStart(4, '0')}`;
+
+/** Same day n years later; 29 February becomes 28 February in a non-leap year (ru-doc-rules §3.1). */
+export function addYears(a: Ymd, n: number): Ymd {
+  const y = a.y + n;
+  return { y, m: a.m, d: Math.min(a.d, daysInMonth(y, a.m)) };
+}
+
+export function addDays(a: Ymd, n: number): Ymd {
+  const t = new Date(Date.UTC(a.y, a.m - 1, a.d + n));
+  return { y: t.getUTCFullYear(), m: t.getUTCMonth() + 1, d: t.getUTCDate() };
+}
+
+/** Full years between birth and `on` (the birthday of a 29 February child is 28 February in non-leap years). */
+export function ageOn(birth: Ymd, on: Ymd): number {
+  let age = on.y - birth.y;
+  if (compareYmd(addYears(birth, age), on) > 0) age--;
+  return age;
+}
+
+/** "1 год", "3 года", "9 лет", "21 год" — Russian plural of years. */
+export function yearsRu(n: number): string {
+  const d10 = n % 10;
+  const d100 = n % 100;
+  const word = d10 === 1 && d100 !== 11 ? 'год' : d10 >= 2 && d10 <= 4 && (d100 < 12 || d100 > 14) ? 'года' : 'лет';
+  return `${n} ${word}`;
+}
+
+/** The clerk's calendar day for an instant (local time of the machine). */
+export function ymdOf(t: Date): Ymd {
+  return { y: t.getFullYear(), m: t.getMonth() + 1, d: t.getDate() };
+}

@@ -1,0 +1,172 @@
+// Electron main process: lifecycle, the one window, protocols, IPC adapter. The ONLY code importing 'electron'
+// besides the preload. All behaviour lives in the engine; this file only hardens and connects.
+import { app, BrowserWindow, dialog, protocol, session, shell } from 'electron';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createEngine, type Engine } from '../engine/app.ts';
+import { migratePlainDatabase, resolveDbKey } from '../engine/db/keys.ts';
+import { resolveImage } from '../engine/images.ts';
+import { dataPaths } from '../engine/paths.ts';
+import { registerIpc } from './ipc.ts';
+import { APP_ORIGIN } from './ipc-router.ts';
+import { createSafeSecretStore, createSafeStorageKeyStore } from './secure-store.ts';
+
+// dist/main/shell.cjs → dist/renderer, dist/preload.cjs
+const RENDERER_DIR = path.join(__dirname, '..', 'renderer');
+const PRELOAD = path.join(__dirname, '..', 'preload.cjs');
+
+/** Sent as a header on every app:// page (the renderer's meta CSP applies too; the stricter of both wins). */
+export const APP_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' scan: blob: data:",
+  "connect-src 'self' scan:",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
+  '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2', '.json': 'application/json', '.wasm': 'application/wasm',
+};
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  { scheme: 'scan', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+app.enableSandbox();
+process.env.SCANDESK_VERSION = app.getVersion();
+
+let engine: Engine | null = null;
+let win: BrowserWindow | null = null;
+
+function serveApp(request: Request): Response {
+  const url = new URL(request.url);
+  if (`${url.protocol}//${url.host}` !== APP_ORIGIN) return new Response('', { status: 404 });
+  const rel = decodeURIComponent(url.pathname).replace(/^\/+/, '') || 'index.html';
+  const file = path.resolve(RENDERER_DIR, rel);
+  // No path outside the built renderer (".." or an encoded variant of it).
+  if (path.relative(RENDERER_DIR, file).startsWith('..') || path.isAbsolute(path.relative(RENDERER_DIR, file))) return new Response('', { status: 403 });
+  let body: Buffer;
+  try {
+    body = fs.readFileSync(file);
+  } catch {
+    return new Response('', { status: 404 });
+  }
+  return new Response(new Uint8Array(body), {
+    headers: { 'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream', 'Content-Security-Policy': APP_CSP, 'X-Content-Type-Options': 'nosniff' },
+  });
+}
+
+async function serveScan(request: Request): Promise<Response> {
+  if (!engine) return new Response('', { status: 503 });
+  const url = new URL(request.url); // scan://doc/<id>?page=N
+  const id = Number(url.pathname.replace(/^\/+/, ''));
+  if (url.host !== 'doc' || !Number.isSafeInteger(id)) return new Response('', { status: 404 });
+  const result = await resolveImage(engine.ctx, id, Number(url.searchParams.get('page') ?? '1'));
+  if ('error' in result) return new Response('', { status: result.error === 'refused' ? 403 : 404 });
+  return new Response(new Uint8Array(result.body), { headers: { 'Content-Type': result.mime, 'X-Content-Type-Options': 'nosniff' } });
+}
+
+function hardenSessions(): void {
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  // No remote content: anything that is not our own protocols is cancelled.
+  ses.webRequest.onBeforeRequest((details, callback) => {
+    const ok = /^(app|scan|devtools|blob|data):/.test(details.url);
+    callback({ cancel: !ok });
+  });
+}
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-navigate', (e, url) => {
+    if (!url.startsWith(`${APP_ORIGIN}/`)) e.preventDefault();
+  });
+  contents.on('will-redirect', (e, url) => {
+    if (!url.startsWith(`${APP_ORIGIN}/`)) e.preventDefault();
+  });
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+});
+
+function createWindow(): BrowserWindow {
+  const w = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    title: 'ScanDesk',
+    show: false,
+    webPreferences: {
+      preload: PRELOAD,
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      webviewTag: false,
+      spellcheck: false,
+      // Middle-click would otherwise try to open links in new windows (denied anyway by setWindowOpenHandler).
+      disableBlinkFeatures: 'Auxclick',
+    },
+  });
+  w.once('ready-to-show', () => w.show());
+  void w.loadURL(`${APP_ORIGIN}/index.html`);
+  return w;
+}
+
+async function boot(): Promise<void> {
+  const dataDir = process.env.SCANDESK_DATA_DIR ? path.resolve(process.env.SCANDESK_DATA_DIR) : app.getPath('userData');
+  const keystore = createSafeStorageKeyStore();
+  const { key } = resolveDbKey(dataDir, { keystore });
+  migratePlainDatabase(dataPaths(dataDir).db, key);
+  engine = await createEngine({
+    dataDir,
+    mode: 'electron',
+    dbKey: key,
+    secrets: createSafeSecretStore(dataPaths(dataDir).credentials),
+    reveal: (absPath) => {
+      if (!fs.existsSync(absPath)) return false;
+      shell.showItemInFolder(absPath);
+      return true;
+    },
+  });
+
+  hardenSessions();
+  protocol.handle('app', serveApp);
+  protocol.handle('scan', serveScan);
+
+  registerIpc(engine, () => win);
+
+  win = createWindow();
+  win.on('closed', () => (win = null));
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (win?.isMinimized()) win.restore();
+    win?.focus();
+  });
+  app.whenReady().then(boot).catch((err: unknown) => {
+    dialog.showErrorBox('ScanDesk не запустился', String(err instanceof Error ? err.message : err));
+    app.exit(1);
+  });
+  app.on('window-all-closed', () => app.quit());
+  let stopping = false;
+  app.on('before-quit', (e) => {
+    if (stopping || !engine) return;
+    stopping = true;
+    e.preventDefault();
+    const eng = engine;
+    engine = null;
+    void eng.stop().finally(() => app.quit());
+  });
+}

@@ -1,0 +1,38 @@
+// Electron credential and key storage on top of safeStorage (DPAPI / Keychain / libsecret|kwallet).
+// [Note: credentials never reach the renderer] On Linux without a keyring safeStorage falls back to the
+// 'basic_text' backend (a hard-coded key): we refuse it — credentials stay in memory for this session only
+// and the status carries a Russian warning, instead of silently storing them as good as plain text.
+import { safeStorage } from 'electron';
+import type { KeyStore } from '../engine/db/keys.ts';
+import { createFileSecretStore } from '../engine/secret-file.ts';
+import { createMemorySecretStore, type SecretStore } from '../engine/secrets.ts';
+
+export const BASIC_TEXT_WARNING =
+  'Хранилище паролей ОС недоступно (нет связки ключей): учётные данные хранятся только в памяти до закрытия программы. ' +
+  'Установите gnome-keyring или kwallet, чтобы они сохранялись зашифрованными.';
+
+export function osKeystoreUsable(): boolean {
+  if (!safeStorage.isEncryptionAvailable()) return false;
+  // getSelectedStorageBackend exists on Linux only.
+  return !(process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text');
+}
+
+export function createSafeStorageKeyStore(): KeyStore {
+  return {
+    available: osKeystoreUsable,
+    encrypt: (plain) => safeStorage.encryptString(plain),
+    decrypt: (sealed) => safeStorage.decryptString(sealed),
+  };
+}
+
+export function createSafeSecretStore(file: string): SecretStore {
+  if (osKeystoreUsable()) {
+    const cipher = {
+      encrypt: (plain: Buffer) => safeStorage.encryptString(plain.toString('utf8')),
+      decrypt: (sealed: Buffer) => Buffer.from(safeStorage.decryptString(sealed), 'utf8'),
+    };
+    return createFileSecretStore(file, cipher, 'os-keystore');
+  }
+  const memory = createMemorySecretStore(null, 'none');
+  return { ...memory, status: () => ({ ...memory.status(), warning: BASIC_TEXT_WARNING }) };
+}

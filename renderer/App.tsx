@@ -1,0 +1,161 @@
+// The app shell: loads info/settings/folders/queue state, subscribes to pushes (debounced re-query),
+// and switches between the review grid (+ detail panel), cases, statistics, settings and first run.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { AppInfo, DocumentFilter, DocumentRow, QueueState } from '../shared/api.ts';
+import type { Folder, Settings } from '../shared/settings.ts';
+import type { Language } from '../shared/types.ts';
+import { call, errorText, onEvent, transport } from './api.ts';
+import { AppContext, type AppContextValue, type ToastLevel } from './app-context.ts';
+import { translate } from './i18n.ts';
+import { findNextDocument } from './review-navigation.ts';
+import { ColumnMode } from './components/ColumnMode.tsx';
+import { DetailPanel } from './components/DetailPanel.tsx';
+import { CaseGrid, DocumentGrid, type SortSpec } from './components/DocumentGrid.tsx';
+import { DropZone } from './components/DropZone.tsx';
+import { ExportDialog } from './components/ExportDialog.tsx';
+import { FirstRun } from './components/FirstRun.tsx';
+import { Header, type Screen } from './components/Header.tsx';
+import { QuickFilters } from './components/QuickFilters.tsx';
+import { SettingsScreen } from './components/SettingsScreen.tsx';
+import { StatsView } from './components/StatsView.tsx';
+import { Toasts, type Toast } from './components/Toasts.tsx';
+
+const REFRESH_DEBOUNCE_MS = 400;
+
+export function App({ initialSettings, initialInfo, bootError }: { initialSettings: Settings; initialInfo: AppInfo; bootError: string | null }) {
+  const [settings, setSettings] = useState(initialSettings);
+  const [info, setInfo] = useState(initialInfo);
+  const [queue, setQueue] = useState<QueueState | null>(null);
+  const [folders, setFolders] = useState<Folder[]>([]);
+  const [screen, setScreen] = useState<Screen>('review');
+  const [filter, setFilter] = useState<DocumentFilter>({ quick: 'all' });
+  const [sort, setSort] = useState<SortSpec>([]);
+  const [openId, setOpenId] = useState<number | null>(null);
+  const [lastOpened, setLastOpened] = useState<number | null>(null);
+  const [selection, setSelection] = useState<DocumentRow[]>([]);
+  const [refreshTick, setRefreshTick] = useState(0);
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const [exporting, setExporting] = useState(false);
+  const [columnMode, setColumnMode] = useState(false);
+  const lang: Language = settings.language;
+  const toastId = useRef(0);
+
+  const toast = useCallback((level: ToastLevel, text: string) => {
+    const id = ++toastId.current;
+    setToasts((ts) => [...ts.slice(-4), { id, level, text }]);
+    if (level !== 'error') window.setTimeout(() => setToasts((ts) => ts.filter((x) => x.id !== id)), 5000);
+  }, []);
+  const t = useCallback<AppContextValue['t']>((k, p) => translate(lang, k, p), [lang]);
+  const ctx = useMemo<AppContextValue>(() => ({ lang, t, settings, setSettings, toast }), [lang, t, settings, toast]);
+
+  const loadFolders = useCallback(() => {
+    call('folders:list', {}).then(setFolders).catch((err: unknown) => toast('error', errorText(err, lang)));
+  }, [lang, toast]);
+
+  useEffect(() => {
+    if (bootError) toast('error', bootError);
+  }, [bootError, toast]);
+
+  useEffect(() => {
+    loadFolders();
+    call('queue:state', {}).then(setQueue).catch((err: unknown) => toast('error', errorText(err, lang)));
+    // Pushes carry ids and counts; we re-query what is shown, debounced so a busy queue costs ≤ 2.5 queries/s.
+    let timer: number | null = null;
+    const scheduleRefresh = () => {
+      if (timer !== null) return;
+      timer = window.setTimeout(() => { timer = null; setRefreshTick((n) => n + 1); }, REFRESH_DEBOUNCE_MS);
+    };
+    const offs = [
+      onEvent('queue:progress', (q) => { setQueue(q); scheduleRefresh(); }),
+      onEvent('documents:changed', scheduleRefresh),
+      onEvent('notify', (n) => toast(n.level, lang === 'en' ? n.messageEn : n.messageRu)),
+    ];
+    return () => {
+      for (const off of offs) off();
+      if (timer !== null) window.clearTimeout(timer);
+    };
+  }, [lang, toast, loadFolders]);
+
+  const changeLanguage = (l: Language) => {
+    call('settings:set', { language: l }).then(setSettings).catch((err: unknown) => toast('error', errorText(err, lang)));
+  };
+  const togglePause = () => {
+    call(queue?.paused ? 'queue:resume' : 'queue:pause', {}).then(setQueue).catch((err: unknown) => toast('error', errorText(err, lang)));
+  };
+  const openLocation = () => {
+    const row = selection[0];
+    if (!row) return;
+    call('documents:open-location', { documentId: row.id })
+      .then((r) => { if (!r.revealed || transport() === 'web') toast('info', t('grid.locationIs', { path: r.path })); })
+      .catch((err: unknown) => toast('error', errorText(err, lang)));
+  };
+  // F9 on the grid: open the first document needing attention in the current filter and sort.
+  const startReview = useCallback(() => {
+    findNextDocument(filter, sort)
+      .then((id) => { if (id !== null) setOpenId(id); else toast('info', t('detail.allDone')); })
+      .catch((err: unknown) => toast('error', errorText(err, lang)));
+  }, [sort, filter, toast, t, lang]);
+  useEffect(() => {
+    if (openId !== null || columnMode || (screen !== 'review' && screen !== 'cases')) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'F9') {
+        e.preventDefault();
+        startReview();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [openId, columnMode, screen, startReview]);
+  const onFilterChange = useCallback((f: DocumentFilter) => setFilter(f), []);
+  const closeDetail = useCallback((id: number) => {
+    setOpenId(null);
+    setLastOpened(id);
+    setRefreshTick((n) => n + 1);
+  }, []);
+
+  if (info.firstRun) {
+    return (
+      <AppContext.Provider value={ctx}>
+        <FirstRun onDone={(i) => { setInfo(i); loadFolders(); }} />
+        <Toasts toasts={toasts} onDismiss={(id) => setToasts((ts) => ts.filter((x) => x.id !== id))} />
+      </AppContext.Provider>
+    );
+  }
+
+  return (
+    <AppContext.Provider value={ctx}>
+      <div className="app" lang={lang}>
+        <Header queue={queue} screen={screen} onScreen={(s) => { setScreen(s); setOpenId(null); setColumnMode(false); }} onPauseToggle={togglePause} onLanguage={changeLanguage} onExport={() => setExporting(true)} />
+        <main className="main">
+          {screen === 'review' || screen === 'cases' ? (
+            <div className="review-screen">
+              <div className={openId !== null || columnMode ? 'hidden' : 'review-grid'}>
+                <div className="toolbar">
+                  <QuickFilters filter={filter} onChange={onFilterChange} refreshTick={refreshTick} folders={folders} />
+                  <div className="toolbar-actions">
+                    <button type="button" className="btn btn-small btn-primary" onClick={startReview} data-testid="start-review">{t('grid.startReview')}</button>
+                    <button type="button" className="btn btn-small" disabled={selection.length === 0} onClick={openLocation}>{t('grid.openLocation')}</button>
+                    <button type="button" className="btn btn-small" onClick={() => setColumnMode(true)} data-testid="column-mode-toggle">{t('detail.columnMode')}</button>
+                    <label className="check small"><input type="checkbox" checked={settings.onlyAttention} onChange={(e) => { call('settings:set', { onlyAttention: e.target.checked }).then(setSettings).catch((err: unknown) => toast('error', errorText(err, lang))); }} />{t('detail.onlyAttention')}</label>
+                  </div>
+                </div>
+                {screen === 'review' ? (
+                  <DocumentGrid filter={filter} refreshTick={refreshTick} onOpen={setOpenId} onSelectionChange={setSelection} onSortChange={setSort} focusId={lastOpened} />
+                ) : (
+                  <CaseGrid filter={filter} refreshTick={refreshTick} onOpen={setOpenId} />
+                )}
+              </div>
+              {openId !== null ? <DetailPanel key="detail" documentId={openId} filter={filter} sort={sort} onNavigate={setOpenId} onClose={closeDetail} /> : null}
+              {columnMode && openId === null ? <ColumnMode filter={filter} sort={sort} onClose={() => { setColumnMode(false); setRefreshTick((n) => n + 1); }} /> : null}
+            </div>
+          ) : null}
+          {screen === 'stats' ? <StatsView refreshTick={refreshTick} /> : null}
+          {screen === 'settings' ? <SettingsScreen folders={folders} onFoldersChanged={loadFolders} /> : null}
+        </main>
+        {exporting ? <ExportDialog filter={filter} selection={selection.map((r) => r.id)} caseId={selection[0]?.caseId ?? null} onClose={() => setExporting(false)} /> : null}
+        <DropZone />
+        <Toasts toasts={toasts} onDismiss={(id) => setToasts((ts) => ts.filter((x) => x.id !== id))} />
+      </div>
+    </AppContext.Provider>
+  );
+}

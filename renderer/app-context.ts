@@ -1,0 +1,27 @@
+// What every screen needs: the UI language, the translate function, the settings, and a toast sink.
+import { createContext, useContext } from 'react';
+import type { Settings } from '../shared/settings.ts';
+import { DEFAULT_SETTINGS } from '../shared/settings.ts';
+import type { Language } from '../shared/types.ts';
+import { translate, type Translate } from './i18n.ts';
+
+export type ToastLevel = 'info' | 'warning' | 'error';
+export type AppContextValue = {
+  lang: Language;
+  t: Translate;
+  settings: Settings;
+  setSettings: (s: Settings) => void;
+  toast: (level: ToastLevel, text: string) => void;
+};
+
+export const AppContext = createContext<AppContextValue>({
+  lang: 'ru',
+  t: (k, p) => translate('ru', k, p),
+  settings: DEFAULT_SETTINGS,
+  setSettings: () => undefined,
+  toast: () => undefined,
+});
+
+export function useApp(): AppContextValue {
+  return useContext(AppContext);
+}

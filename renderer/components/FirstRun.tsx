@@ -1,0 +1,37 @@
+// First run: choose a folder + credentials, or start the demo (built-in samples + simulator).
+import { useState } from 'react';
+import type { AppInfo } from '../../shared/api.ts';
+import { call, errorText } from '../api.ts';
+import { useApp } from '../app-context.ts';
+import { CredentialsForm } from './SettingsScreen.tsx';
+
+export function FirstRun({ onDone }: { onDone: (info: AppInfo) => void }) {
+  const { lang, t, toast } = useApp();
+  const [path, setPath] = useState('');
+  const [busy, setBusy] = useState(false);
+  const run = async (fn: () => Promise<AppInfo>) => {
+    setBusy(true);
+    try {
+      onDone(await fn());
+    } catch (err) {
+      toast('error', errorText(err, lang));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="screen first-run" data-testid="first-run">
+      <h1>{t('firstRun.title')}</h1>
+      <p>{t('firstRun.intro')}</p>
+      <section>
+        <label className="stack">{t('firstRun.folder')}<input value={path} onChange={(e) => setPath(e.target.value)} placeholder={'C:\\Сканы\\Входящие'} /></label>
+        <CredentialsForm />
+        <button type="button" className="btn btn-primary start-btn" disabled={busy || !path.trim()} onClick={() => void run(async () => { await call('folders:add', { path: path.trim(), defaultType: 'PASSPORT' }); return call('app:first-run-done', {}); })}>{t('firstRun.start')}</button>
+      </section>
+      <section>
+        <button type="button" className="btn btn-big" disabled={busy} onClick={() => void run(() => call('app:start-demo', { count: 12 }))} data-testid="start-demo">{t('firstRun.demo')}</button>
+        <p className="muted">{t('firstRun.demoNote')}</p>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,102 @@
+// Quick filters with counts ('documents:counts'), type / folder / date pickers and free-text search.
+// Everything is a DocumentFilter the engine turns into SQL: the grid never filters in the browser.
+import { useEffect, useState } from 'react';
+import { QUICK_FILTERS, type DocumentFilter, type QuickFilter } from '../../shared/api.ts';
+import type { Folder } from '../../shared/settings.ts';
+import { DOC_TYPES, type DocType } from '../../shared/types.ts';
+import { call, errorText } from '../api.ts';
+import { useApp } from '../app-context.ts';
+import { dateInputToMs } from '../format.ts';
+import { docTypeLabel, quickFilterLabel } from '../i18n.ts';
+
+type Props = {
+  filter: DocumentFilter;
+  onChange: (f: DocumentFilter) => void;
+  refreshTick: number;
+  folders: Folder[];
+};
+
+function msToDateInput(ms: number | undefined): string {
+  if (ms === undefined) return '';
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+export function QuickFilters({ filter, onChange, refreshTick, folders }: Props) {
+  const { lang, t, toast } = useApp();
+  const [counts, setCounts] = useState<Record<QuickFilter, number> | null>(null);
+  const [search, setSearch] = useState(filter.search ?? '');
+
+  // Counts for the other criteria (type, folder, dates, search) — each button shows what clicking it gives.
+  const { quick: _quick, ...rest } = filter;
+  const restKey = JSON.stringify(rest);
+  useEffect(() => {
+    let cancelled = false;
+    call('documents:counts', { filter: { ...(JSON.parse(restKey) as Omit<DocumentFilter, 'quick'>), quick: 'all' } })
+      .then((c) => { if (!cancelled) setCounts(c); })
+      .catch((err: unknown) => { if (!cancelled) toast('error', errorText(err, lang)); });
+    return () => { cancelled = true; };
+  }, [restKey, refreshTick, lang, toast]);
+
+  // Search is debounced: one query per pause in typing, not per keystroke.
+  useEffect(() => {
+    if ((filter.search ?? '') === search) return;
+    const h = window.setTimeout(() => onChange({ ...filter, search: search.trim() ? search.trim() : undefined }), 250);
+    return () => window.clearTimeout(h);
+  }, [search, filter, onChange]);
+
+  return (
+    <div className="quick-filters" data-testid="quick-filters">
+      <div className="chips" role="radiogroup" aria-label={t('filter.all')}>
+        {QUICK_FILTERS.map((q) => (
+          <button
+            key={q}
+            type="button"
+            role="radio"
+            aria-checked={filter.quick === q}
+            className={`chip chip-${q}${filter.quick === q ? ' chip-active' : ''}`}
+            data-filter={q}
+            onClick={() => onChange({ ...filter, quick: q })}
+          >
+            {quickFilterLabel(lang, q)}
+            <span className="chip-count" data-testid={`count-${q}`}>{counts ? counts[q] : '…'}</span>
+          </button>
+        ))}
+      </div>
+      <div className="filter-row">
+        <input
+          type="search"
+          className="search"
+          placeholder={t('filter.search')}
+          aria-label={t('filter.search')}
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          data-testid="search"
+        />
+        <select
+          aria-label={t('filter.type')}
+          value={filter.types?.[0] ?? ''}
+          onChange={(e) => onChange({ ...filter, types: e.target.value ? [e.target.value as DocType] : undefined })}
+          data-testid="filter-type"
+        >
+          <option value="">{t('filter.anyType')}</option>
+          {DOC_TYPES.map((d) => <option key={d} value={d}>{docTypeLabel(lang, d)}</option>)}
+        </select>
+        <select
+          aria-label={t('filter.folder')}
+          value={filter.folderId ?? ''}
+          onChange={(e) => onChange({ ...filter, folderId: e.target.value ? Number(e.target.value) : undefined })}
+        >
+          <option value="">{t('filter.anyFolder')}</option>
+          {folders.map((f) => <option key={f.id} value={f.id}>{f.path}</option>)}
+        </select>
+        <label className="inline">{t('filter.dateFrom')}
+          <input type="date" value={msToDateInput(filter.dateFrom)} onChange={(e) => onChange({ ...filter, dateFrom: dateInputToMs(e.target.value, false) })} />
+        </label>
+        <label className="inline">{t('filter.dateTo')}
+          <input type="date" value={msToDateInput(filter.dateTo)} onChange={(e) => onChange({ ...filter, dateTo: dateInputToMs(e.target.value, true) })} />
+        </label>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,31 @@
+// Reject with a reason: a small modal; Enter submits, Esc cancels.
+import { useEffect, useRef, useState } from 'react';
+import { useApp } from '../app-context.ts';
+
+export function RejectDialog({ onCancel, onReject }: { onCancel: () => void; onReject: (reason: string) => void }) {
+  const { t } = useApp();
+  const [reason, setReason] = useState('');
+  const ref = useRef<HTMLInputElement | null>(null);
+  useEffect(() => ref.current?.focus(), []);
+  return (
+    <div className="modal-backdrop">
+      <form
+        className="modal"
+        role="dialog"
+        aria-modal="true"
+        aria-label={t('reject.title')}
+        onSubmit={(e) => { e.preventDefault(); if (reason.trim()) onReject(reason.trim()); }}
+        onKeyDown={(e) => { e.stopPropagation(); if (e.key === 'Escape') onCancel(); }}
+      >
+        <h3>{t('reject.title')}</h3>
+        <label className="stack">{t('reject.reason')}
+          <input ref={ref} value={reason} maxLength={500} placeholder={t('reject.placeholder')} onChange={(e) => setReason(e.target.value)} data-testid="reject-reason" />
+        </label>
+        <div className="modal-actions">
+          <button type="button" className="btn" onClick={onCancel}>{t('common.cancel')}</button>
+          <button type="submit" className="btn btn-danger" disabled={!reason.trim()}>{t('reject.ok')}</button>
+        </div>
+      </form>
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+// Display helpers shared by the grid, the detail panel and column mode. Pure (no DOM).
+import type { CellValue } from '../shared/api.ts';
+import type { Language } from '../shared/types.ts';
+
+/** Series/Number shown masked until a row is opened (settings.maskPassportNumbers): keep the last 2 characters. */
+export const MASKED_FIELDS = new Set(['Series', 'Number', 'MRZ2']);
+export function maskValue(value: string): string {
+  if (value.length <= 2) return '••';
+  return '•'.repeat(value.length - 2) + value.slice(-2);
+}
+
+export type CellTone = 'error' | 'warning' | 'low' | null;
+/** Errors win over warnings, warnings over low confidence: the clerk sees the worst thing first. */
+export function cellTone(cell: CellValue | undefined, threshold: number): CellTone {
+  if (!cell) return null;
+  if (cell.s !== 'pending') return null;
+  if (cell.f === 'error') return 'error';
+  if (cell.f === 'warning') return 'warning';
+  if ((cell.v ?? '') === '' && cell.c === 0) return null; // absent field, not an uncertain one (review-logic.ts)
+  if (cell.c !== null && cell.c < threshold) return 'low';
+  return null;
+}
+
+export function percent(c: number | null): string {
+  return c === null ? '—' : `${Math.floor(c * 100)}%`;
+}
+
+export function formatScore(s: number | null): string {
+  return s === null ? '—' : s.toFixed(2);
+}
+
+export function formatDateTime(ms: number, lang: Language): string {
+  return new Date(ms).toLocaleString(lang === 'ru' ? 'ru-RU' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' });
+}
+
+export function formatDuration(ms: number, lang: Language): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = s % 60;
+  const u = lang === 'ru' ? { h: 'ч', m: 'мин', s: 'с' } : { h: 'h', m: 'min', s: 's' };
+  if (h > 0) return `${h} ${u.h} ${m} ${u.m}`;
+  if (m > 0) return `${m} ${u.m}`;
+  return `${sec} ${u.s}`;
+}
+
+export function formatRub(n: number, lang: Language): string {
+  return n.toLocaleString(lang === 'ru' ? 'ru-RU' : 'en-GB', { maximumFractionDigits: 2 });
+}
+
+/** yyyy-mm-dd from an <input type=date> → epoch ms at local midnight (end of day when `end`). */
+export function dateInputToMs(value: string, end: boolean): number | undefined {
+  if (!value) return undefined;
+  const d = new Date(`${value}T00:00:00`);
+  if (Number.isNaN(d.getTime())) return undefined;
+  return end ? d.getTime() + 86_400_000 - 1 : d.getTime();
+}

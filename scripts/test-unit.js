@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// Unit/integration tests under Node's own runner. Node 20's `--test` does not expand globs, so the
+// files are listed here. Extra arguments filter by file name: `npm run test:unit -- queue sim`.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const dir = path.join('test', 'unit');
+const filters = process.argv.slice(2);
+const files = fs
+  .readdirSync(dir)
+  .filter((f) => f.endsWith('.test.ts'))
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
+  .sort()
+  .map((f) => path.join(dir, f));
+if (files.length === 0) {
+  console.error(`no unit test files match ${filters.join(' ')}`);
+  process.exit(1);
+}
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], { stdio: 'inherit' });
+process.exit(r.status ?? 1);

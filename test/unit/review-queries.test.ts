@@ -1,0 +1,199 @@
+// Review grid queries on a real SQLite file: list/sort/filter/search/counts/paging against an independent
+// computation over the full row set, next-attention order, cases:list, the allowlist, and the query plan.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { QUICK_FILTERS, type DocumentRow, type QuickFilter } from '../../shared/api/documents.ts';
+import type { ArgsOf } from '../../shared/api.ts';
+import { createEngine, type Engine } from '../../main/engine/app.ts';
+import { silentLogger } from '../../main/engine/log.ts';
+import { buildDocumentWhere, buildOrderBy } from '../../main/engine/review/query.ts';
+import { seedDocuments } from '../helpers/seed.ts';
+
+type ListResult = { rows: DocumentRow[]; total: number };
+
+const THRESHOLD = 0.9;
+const FAILED = new Set(['failed', 'rejected', 'uncertain']);
+/** The quick filters' meaning, written independently of the SQL. */
+function matches(quick: QuickFilter, r: DocumentRow): boolean {
+  const low = r.minConfidence !== null && r.minConfidence < THRESHOLD;
+  switch (quick) {
+    case 'all': return true;
+    case 'needs-review': return r.review === 'pending' && (low || r.errorCount > 0 || r.warningCount > 0 || r.broken === true || FAILED.has(r.status));
+    case 'low-confidence': return low;
+    case 'has-errors': return r.errorCount > 0;
+    case 'failed': return FAILED.has(r.status);
+    case 'duplicates': return r.status === 'duplicate' || r.duplicateOf !== null;
+    case 'verified': return r.review === 'verified';
+    case 'postponed': return r.review === 'postponed';
+    case 'exported': return r.exportedAt !== null;
+  }
+}
+
+void describe('review queries', () => {
+  let tmp: string;
+  let engine: Engine;
+  let all: DocumentRow[];
+  const list = async (q: Partial<ArgsOf<'documents:list'>>) => (await engine.request('documents:list', { offset: 0, limit: 1000, ...q } as ArgsOf<'documents:list'>)) as ListResult;
+
+  before(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-review-q-'));
+    engine = await createEngine({ dataDir: tmp, mode: 'test', dbKey: null, autoStart: false, log: silentLogger, settingsOverrides: { confidenceThreshold: THRESHOLD } });
+    const db = engine.ctx.db;
+    seedDocuments(db, { count: 300, seed: 5, lowConfidenceShare: 0.05 });
+    // Variety the other modules would produce: failures, duplicates, findings counts, review states, exports.
+    db.exec(`
+      UPDATE documents SET status = 'failed', status_reason = 'Сервис вернул ошибку' WHERE id % 17 = 0;
+      UPDATE documents SET status = 'duplicate', duplicate_of = 1 WHERE id % 23 = 0 AND id > 1;
+      UPDATE documents SET error_count = 2 WHERE id % 11 = 0;
+      UPDATE documents SET warning_count = 1 WHERE id % 13 = 0;
+      UPDATE documents SET broken = 1 WHERE id % 29 = 0;
+      UPDATE documents SET review_state = 'verified' WHERE id % 7 = 0;
+      UPDATE documents SET review_state = 'postponed' WHERE id % 19 = 0;
+      UPDATE documents SET exported_at = 1 WHERE id % 5 = 0;
+    `);
+    all = (await list({})).rows;
+  });
+  after(async () => {
+    await engine.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  });
+
+  void it('lists rows newest first with fields, confidence, case label and total', async () => {
+    const first = await list({ limit: 10 });
+    assert.equal(first.total, 300);
+    assert.deepEqual(first.rows.map((r) => r.id), Array.from({ length: 10 }, (_, i) => 300 - i));
+    const passport = all.find((r) => r.type === 'PASSPORT')!;
+    assert.match(passport.caseLabel, /#\d+$/);
+    assert.equal(typeof passport.fields.LastName?.v, 'string');
+    assert.ok(passport.fields.LastName!.c! > 0 && passport.fields.LastName!.c! <= 1);
+    assert.equal(passport.fields.LastName!.s, 'pending');
+    assert.ok(passport.matchScore !== null);
+  });
+
+  void it('pages consistently: concatenated pages equal the full order', async () => {
+    const pages: number[] = [];
+    for (let offset = 0; offset < 300; offset += 70) pages.push(...(await list({ offset, limit: 70 })).rows.map((r) => r.id));
+    assert.deepEqual(pages, all.map((r) => r.id));
+  });
+
+  void it('sorts by a field value and by fixed columns, id breaking ties', async () => {
+    const { rows } = await list({ sort: [{ key: 'field:LastName', dir: 'asc' }], filter: { quick: 'all', types: ['PASSPORT'] } });
+    assert.equal(rows.length, 100);
+    for (let i = 1; i < rows.length; i++) {
+      const a = rows[i - 1]!.fields.LastName!.v!;
+      const b = rows[i]!.fields.LastName!.v!;
+      assert.ok(a < b || (a === b && rows[i - 1]!.id < rows[i]!.id), `${a} before ${b}`);
+    }
+    const byConf = (await list({ sort: [{ key: 'minConfidence', dir: 'desc' }] })).rows;
+    for (let i = 1; i < byConf.length; i++) assert.ok((byConf[i - 1]!.minConfidence ?? -1) >= (byConf[i]!.minConfidence ?? -1));
+  });
+
+  void it('ignores sort keys outside the allowlist (no SQL from the caller)', async () => {
+    const evil = await list({ sort: [{ key: 'id; DROP TABLE documents', dir: 'asc' }, { key: "field:x') --", dir: 'asc' }] });
+    assert.equal(evil.total, 300);
+    assert.deepEqual(buildOrderBy([{ key: 'status desc, (select 1)', dir: 'asc' }]), { sql: 'id DESC', params: [] });
+    assert.deepEqual(buildOrderBy([{ key: 'field:LastName', dir: 'desc' }]), { sql: "json_extract(values_json, '$.LastName') DESC, id DESC", params: [] });
+    assert.deepEqual(buildOrderBy([{ key: "field:LastName') --", dir: 'asc' }, { key: 'field:NotAField', dir: 'asc' }]), { sql: 'id DESC', params: [] });
+  });
+
+  void it('each quick filter returns exactly the matching rows, and counts agree', async () => {
+    const counts = (await engine.request('documents:counts', {})) as Record<QuickFilter, number>;
+    for (const quick of QUICK_FILTERS) {
+      const expected = all.filter((r) => matches(quick, r)).map((r) => r.id);
+      const got = await list({ filter: { quick } });
+      assert.deepEqual(got.rows.map((r) => r.id), expected, quick);
+      assert.equal(got.total, expected.length, quick);
+      assert.equal(counts[quick], expected.length, `count ${quick}`);
+      if (quick !== 'all') assert.ok(expected.length > 0 && expected.length < 300, `fixture exercises ${quick}`);
+    }
+    const innCounts = (await engine.request('documents:counts', { filter: { quick: 'all', types: ['INN'] } })) as Record<QuickFilter, number>;
+    assert.equal(innCounts['has-errors'], all.filter((r) => r.type === 'INN' && r.errorCount > 0).length);
+  });
+
+  void it('combines type/review/case filters', async () => {
+    const got = await list({ filter: { quick: 'needs-review', types: ['INN'], review: ['pending'] } });
+    assert.deepEqual(got.rows.map((r) => r.id), all.filter((r) => r.type === 'INN' && matches('needs-review', r)).map((r) => r.id));
+    const caseId = all[0]!.caseId!;
+    assert.deepEqual((await list({ filter: { quick: 'all', caseId } })).rows.map((r) => r.id), all.filter((r) => r.caseId === caseId).map((r) => r.id));
+  });
+
+  void it('searches file names, labels and values case-insensitively, wildcards literal', async () => {
+    const surname = all.find((r) => r.type === 'PASSPORT')!.fields.LastName!.v!;
+    const needle = surname.slice(0, 5).toLowerCase();
+    const got = await list({ filter: { quick: 'all', search: needle.toUpperCase() } });
+    const expected = all.filter((r) =>
+      [r.fileName, r.caseLabel, ...Object.values(r.fields).map((c) => c.v ?? '')].some((s) => s.toLowerCase().includes(needle)),
+    );
+    assert.ok(expected.length > 0);
+    assert.deepEqual(got.rows.map((r) => r.id), expected.map((r) => r.id));
+    assert.equal((await list({ filter: { quick: 'all', search: '%' } })).total, 0);
+    assert.equal((await list({ filter: { quick: 'all', search: '_' } })).total, 0);
+  });
+
+  void it('next-attention walks pending documents needing attention in list order (any sort, NULLs included)', async () => {
+    const sorts: ArgsOf<'documents:list'>['sort'][] = [
+      [],
+      [{ key: 'field:LastName', dir: 'asc' }], // selfies have no LastName: NULLs first
+      [{ key: 'field:LastName', dir: 'desc' }, { key: 'type', dir: 'asc' }], // NULLs last, then a second key
+      [{ key: 'minConfidence', dir: 'asc' }, { key: 'status', dir: 'desc' }],
+    ];
+    for (const sort of sorts) {
+      const ordered = (await list({ sort })).rows;
+      const expected = ordered.filter((r) => matches('needs-review', r)).map((r) => r.id);
+      const walked: number[] = [];
+      let afterId: number | undefined;
+      for (;;) {
+        const { id } = (await engine.request('documents:next-attention', { sort, ...(afterId === undefined ? {} : { afterId }) })) as { id: number | null };
+        if (id === null) break;
+        walked.push(id);
+        afterId = id;
+      }
+      assert.deepEqual(walked, expected, JSON.stringify(sort));
+      // Starting after a document that does not itself need attention continues from its position.
+      const quietIndex = ordered.findIndex((r, i) => i > 10 && !matches('needs-review', r));
+      const nextExpected = ordered.slice(quietIndex + 1).find((r) => matches('needs-review', r))?.id ?? null;
+      const next = (await engine.request('documents:next-attention', { sort, afterId: ordered[quietIndex]!.id })) as { id: number | null };
+      assert.equal(next.id, nextExpected, `after a quiet row, ${JSON.stringify(sort)}`);
+    }
+  });
+
+  void it('cases:list gives one row per person with passport and INN. fields side by side', async () => {
+    const res = (await engine.request('cases:list', { offset: 0, limit: 1000 })) as { rows: { id: number; documents: { type: string }[]; fields: Record<string, { v: string | null }>; matchScore: number | null; livenessScore: number | null }[]; total: number };
+    assert.equal(res.total, 100);
+    const c = res.rows.find((r) => r.documents.length === 3)!;
+    assert.deepEqual(c.documents.map((d) => d.type).sort(), ['INN', 'PASSPORT', 'SELFIE']);
+    assert.equal(c.fields.LastName?.v, c.fields['INN.LastName']?.v);
+    assert.match(c.fields['INN.INN']?.v ?? '', /^\d{12}$/);
+    assert.ok(c.matchScore !== null && c.livenessScore !== null);
+  });
+
+  void it('the hot query (default sort + quick filter, first page) is served by an index without a sort step', () => {
+    const db = engine.ctx.db;
+    db.exec('ANALYZE');
+    for (const quick of ['needs-review', 'verified', 'all'] as const) {
+      const where = buildDocumentWhere({ quick }, { confidenceThreshold: THRESHOLD });
+      const order = buildOrderBy([]);
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN SELECT * FROM documents WHERE ${where.sql} ORDER BY ${order.sql} LIMIT 100`).all(...where.params, ...order.params) as { detail: string }[])
+        .map((p) => p.detail)
+        .join(' | ');
+      assert.doesNotMatch(plan, /TEMP B-TREE/, `${quick}: ${plan}`);
+      if (quick !== 'all') assert.match(plan, /USING (COVERING )?INDEX documents_review/, `${quick}: ${plan}`);
+    }
+    // Rare-row filters use their partial indexes (the WHERE text must match db/schema.ts).
+    for (const [quick, index] of [['has-errors', 'documents_has_errors'], ['exported', 'documents_exported'], ['duplicates', 'documents_duplicates']] as const) {
+      const where = buildDocumentWhere({ quick }, { confidenceThreshold: THRESHOLD });
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN SELECT * FROM documents WHERE ${where.sql} ORDER BY id DESC LIMIT 100`).all(...where.params) as { detail: string }[]).map((p) => p.detail).join(' | ');
+      assert.match(plan, new RegExp(`INDEX ${index}`), `${quick}: ${plan}`);
+    }
+    // Sorting the whole grid by surname (either direction) walks the expression index.
+    for (const dir of ['asc', 'desc'] as const) {
+      const order = buildOrderBy([{ key: 'field:LastName', dir }]);
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN SELECT * FROM documents ORDER BY ${order.sql} LIMIT 100`).all() as { detail: string }[]).map((p) => p.detail).join(' | ');
+      assert.match(plan, /INDEX documents_sort_lastname/, plan);
+      assert.doesNotMatch(plan, /TEMP B-TREE/, plan);
+    }
+  });
+});
