@@ -2,15 +2,7 @@
 // the detail panel, column mode and tests agree on one rule.
 import type { FieldDetail } from '../shared/api.ts';
 import type { Finding } from '../shared/types.ts';
-
-/**
- * The API returns fields a document simply does not have (Address on pages 2–3, KPP on a personal INN
- * certificate) as an empty value with confidence 0. That is "absent", not "uncertain": a required field
- * that is missing gets an error finding from validation instead, which does need attention.
- */
-export function isAbsentField(value: string | null, confidence: number | null): boolean {
-  return (value ?? '') === '' && confidence === 0;
-}
+import { isAbsentField } from '../shared/fields.ts';
 
 export type AttentionOptions = { threshold: number; onlyAttention: boolean };
 

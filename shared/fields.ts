@@ -14,6 +14,16 @@ export const INN_FIELDS = [
 
 export const SELFIE_FIELDS = [] as const;
 
+/**
+ * The API returns fields a document simply does not have (Address on pages 2–3, KPP on a personal INN
+ * certificate) as an empty value with confidence 0. That is "absent", not "uncertain": a required field
+ * that is missing gets an error finding from validation instead, which does need attention.
+ */
+export function isAbsentField(value: string | null, confidence: number | null): boolean {
+  return (value ?? '') === '' && confidence === 0;
+}
+
+
 export function fieldsOf(type: DocType): readonly string[] {
   switch (type) {
     case 'PASSPORT': return PASSPORT_FIELDS;

@@ -6,7 +6,7 @@ import type { Finding } from '../../shared/types.ts';
 import { useApp } from '../app-context.ts';
 import { percent } from '../format.ts';
 import { fieldLabel } from '../i18n.ts';
-import { isAbsentField } from '../review-logic.ts';
+import { isAbsentField } from '../../shared/fields.ts';
 
 type Props = {
   field: FieldDetail;

@@ -2,6 +2,7 @@
 // (values_json, search_text, min_confidence, low_conf_count). Used by the queue when a result arrives,
 // by the review module after a clerk edit, and by test/bench seeders — so the three never disagree.
 import type { Db } from '../db/open.ts';
+import { isAbsentField } from '../../../shared/fields.ts';
 
 export type RecognisedField = { name: string; value: string | null; confidence: number | null };
 
@@ -10,8 +11,8 @@ export function createDocumentFieldsWriter(db: Db) {
   const ins = db.prepare(
     `INSERT INTO fields(document_id, name, recognised, value, confidence, state) VALUES (?, ?, ?, ?, ?, 'pending')`,
   );
-  const read = db.prepare<[number], { name: string; value: string | null; confidence: number | null }>(
-    'SELECT name, value, confidence FROM fields WHERE document_id = ?',
+  const read = db.prepare<[number], { name: string; recognised: string | null; value: string | null; confidence: number | null }>(
+    'SELECT name, recognised, value, confidence FROM fields WHERE document_id = ?',
   );
   const meta = db.prepare<[number], { file_name: string; label: string | null }>(
     'SELECT d.file_name, c.label FROM documents d LEFT JOIN cases c ON c.id = d.case_id WHERE d.id = ?',
@@ -28,7 +29,8 @@ export function createDocumentFieldsWriter(db: Db) {
     let low = 0;
     for (const r of rows) {
       values[r.name] = r.value;
-      if (r.confidence !== null) {
+      // A field the document does not have (empty, confidence 0) says nothing about recognition quality.
+      if (r.confidence !== null && !isAbsentField(r.recognised, r.confidence)) {
         min = min === null ? r.confidence : Math.min(min, r.confidence);
         if (r.confidence < threshold) low++;
       }
