@@ -11,8 +11,10 @@ import { createMemorySecretStore, credentialsFromEnv, type Credentials } from '.
 import { isPlainDatabase, migratePlainDatabase, resolveDbKey } from './engine/db/keys.ts';
 import type { Settings } from '../shared/settings.ts';
 import type { QueueState } from '../shared/api/queue.ts';
-import type { ExportOptions } from '../shared/api/export.ts';
+import { CSV_PRESETS, EXPORT_FORMATS, type ExportOptions, type ExportScope } from '../shared/api/export.ts';
+import { QUICK_FILTERS, type QuickFilter } from '../shared/api/documents.ts';
 import { DOC_TYPES, type DocType } from '../shared/types.ts';
+import { UserError } from './engine/dispatch.ts';
 
 const EXIT_OK = 0;
 const EXIT_USAGE = 2;
@@ -38,9 +40,12 @@ const HELP = `ScanDesk — пакетное распознавание скан�
       Учётные данные / credentials: BEORG_TOKEN, BEORG_MACHINE_UID, BEORG_PROJECT_ID (флаги важнее / flags win).
       Коды выхода / exit codes: 0 всё распознано / all recognised; 3 есть ошибки / some failed, rejected or
       uncertain; 2 ошибка запуска / usage or configuration error.
-  scandesk export --db FILE --format csv|json|xlsx|ndjson --out FILE [--preset excel-ru|excel-utf16|rfc4180]
-                  [--only-verified] [--template ID] [--case ID]
-      Выгрузить результаты / export results.
+  scandesk export --format xlsx|csv|json|ndjson --out FILE [--db FILE] [--preset excel-ru|excel-utf16|rfc4180]
+                  [--filter БЫСТРЫЙ_ФИЛЬТР | --ids 1,2,3 | --case ID] [--only-verified]
+                  [--template default|1c-persons|ID] [--lang ru|en]
+      Выгрузить результаты, те же параметры, что в окне «Экспорт» / export results with the export dialog's options.
+      --filter: ${QUICK_FILTERS.join(', ')}. Без --filter/--ids/--case — все документы / all documents.
+      --lang: язык заголовков / header language (ru по умолчанию / default ru).
   scandesk sim [--port N] [--time-scale X] [--rps-limit R]
       Запустить симулятор Beorg API / run the local Beorg API simulator.
   scandesk demo [--folder DIR] [--count N]
@@ -83,7 +88,9 @@ function dbOptions(dbFlag: string | undefined): { dataDir: string; dbFile: strin
 type Summary = {
   cases: Record<string, number>;
   documents: Record<string, number>;
+  /** Accepted add_document requests, and the documents they bill ([Note: what a submission costs]). */
   billable: number;
+  billedDocuments: number;
   failed: { caseId: number; label: string; state: string; reason: string | null }[];
   exitCode: number;
 };
@@ -92,39 +99,49 @@ function summarise(engine: Engine): Summary {
   const db = engine.ctx.db;
   const cases = Object.fromEntries((db.prepare('SELECT state, COUNT(*) AS n FROM cases GROUP BY state').all() as { state: string; n: number }[]).map((r) => [r.state, r.n]));
   const documents = Object.fromEntries((db.prepare('SELECT status, COUNT(*) AS n FROM documents GROUP BY status').all() as { status: string; n: number }[]).map((r) => [r.status, r.n]));
-  const billable = (db.prepare('SELECT COUNT(*) AS n FROM api_requests WHERE billable = 1').get() as { n: number }).n;
+  const bill = db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(billable), 0) AS docs FROM api_requests WHERE billable > 0').get() as { n: number; docs: number };
   const failed = db
     .prepare(`SELECT id AS caseId, label, state, last_error AS reason FROM cases WHERE state NOT IN ('done','cancelled') ORDER BY id LIMIT 200`)
     .all() as Summary['failed'];
   const bad = (documents.failed ?? 0) + (documents.rejected ?? 0) + (documents.uncertain ?? 0) + (documents.queued ?? 0) + (documents.processing ?? 0) + (documents.sending ?? 0);
-  return { cases, documents, billable, failed, exitCode: failed.length === 0 && bad === 0 ? EXIT_OK : EXIT_SOME_FAILED };
+  return { cases, documents, billable: bill.n, billedDocuments: bill.docs, failed, exitCode: failed.length === 0 && bad === 0 ? EXIT_OK : EXIT_SOME_FAILED };
 }
 
 function printSummary(s: Summary, json: boolean): void {
   const d = s.documents;
   process.stderr.write(
     `\nИтог / summary: документов ${Object.values(d).reduce((a, b) => a + b, 0)}: распознано ${d.recognised ?? 0}, ошибки ${d.failed ?? 0}, ` +
-      `отклонено ${d.rejected ?? 0}, дубликаты ${d.duplicate ?? 0}, неизвестно ${d.uncertain ?? 0}; платных запросов ${s.billable}\n`,
+      `отклонено ${d.rejected ?? 0}, дубликаты ${d.duplicate ?? 0}, неизвестно ${d.uncertain ?? 0}; платных запросов ${s.billable}, оплачено документов ${s.billedDocuments}\n`,
   );
   for (const f of s.failed.slice(0, 20)) process.stderr.write(`  дело ${f.caseId} «${f.label}»: ${f.state}${f.reason ? ` — ${f.reason}` : ''}\n`);
   if (json) process.stdout.write(`${JSON.stringify(s)}\n`);
 }
 
+/** One progress line: counts, docs/min, ETA and, while blocked, why and when the queue tries again. */
+export function progressLine(q: QueueState): string {
+  const c = q.counts;
+  const eta = q.etaMs === null ? '—' : `${Math.ceil(q.etaMs / 1000)} с`;
+  const next = q.nextTryAt !== null ? `, следующая попытка в ${new Date(q.nextTryAt).toLocaleTimeString('ru-RU')}` : '';
+  const paused = q.pausedReason ? ` [пауза: ${q.pausedMessage ?? q.pausedReason}${next}]` : '';
+  return `в очереди ${c.queued}, отправка ${c.sending}, обработка ${c.processing}, готово ${c.recognised}, ошибки ${c.failed} | ${q.docsPerMinute} док/мин, осталось ${eta}${paused}`;
+}
+
 function startProgress(engine: Engine): () => void {
   const tty = process.stderr.isTTY === true;
   let last: QueueState | null = null;
+  let printed = '';
   const unsub = engine.ctx.events.subscribe((name, payload) => {
     if (name === 'queue:progress') last = payload as QueueState;
   });
   const line = () => {
     if (!last) return;
-    const c = last.counts;
-    const eta = last.etaMs === null ? '—' : `${Math.ceil(last.etaMs / 1000)} с`;
-    const paused = last.pausedReason ? ` [пауза: ${last.pausedMessage ?? last.pausedReason}]` : '';
-    const text = `в очереди ${c.queued}, отправка ${c.sending}, обработка ${c.processing}, готово ${c.recognised}, ошибки ${c.failed} | ${last.docsPerMinute} док/мин, осталось ${eta}${paused}`;
+    const text = progressLine(last);
+    // A log file (not a TTY) gets a line only when something changed, so a long idle watch does not flood it.
+    if (!tty && text === printed) return;
+    printed = text;
     process.stderr.write(tty ? `\r\x1b[2K${text}` : `${text}\n`);
   };
-  const timer = setInterval(line, tty ? 500 : 5000);
+  const timer = setInterval(line, tty ? 500 : 2000);
   return () => {
     clearInterval(timer);
     unsub();
@@ -227,28 +244,65 @@ async function cmdProcess(argv: string[]): Promise<number> {
   });
 }
 
-async function cmdExport(argv: string[]): Promise<number> {
+const oneOf = <T extends string>(list: readonly T[], v: string | undefined, flag: string): T | undefined => {
+  if (v === undefined) return undefined;
+  if ((list as readonly string[]).includes(v)) return v as T;
+  throw new UsageError(`--${flag}: допустимо ${list.join(', ')}`, `--${flag} must be one of ${list.join(', ')}`);
+};
+
+const ID_LIST = /^\d+(,\d+)*$/;
+
+/** `scandesk export` flags → the same ExportOptions the export dialog sends (one options type, one export path). */
+export function parseExportArgs(argv: string[]): { options: ExportOptions; out: string; db: string | undefined } {
   const { values } = parse(argv, {
     db: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, preset: { type: 'string' },
-    'only-verified': { type: 'boolean' }, template: { type: 'string' }, case: { type: 'string' },
+    'only-verified': { type: 'boolean' }, template: { type: 'string' }, lang: { type: 'string' },
+    filter: { type: 'string' }, ids: { type: 'string' }, case: { type: 'string' },
   });
-  if (!values.format || !['csv', 'json', 'xlsx', 'ndjson'].includes(values.format)) throw new UsageError('--format: csv, json, xlsx или ndjson', '--format must be csv, json, xlsx or ndjson');
+  const format = oneOf(EXPORT_FORMATS, values.format, 'format');
+  if (!format) throw new UsageError(`Укажите --format: ${EXPORT_FORMATS.join(', ')}`, `Give --format: ${EXPORT_FORMATS.join(', ')}`);
   if (!values.out) throw new UsageError('Укажите --out ФАЙЛ', 'Give --out FILE');
-  if (values.db && !fs.existsSync(values.db)) throw new UsageError(`База не найдена: ${values.db}`, `Database not found: ${values.db}`);
+  if (values.preset !== undefined && format !== 'csv') throw new UsageError('--preset относится только к --format csv', '--preset applies to --format csv only');
+  const scopes = [values.filter, values.ids, values.case].filter((v) => v !== undefined);
+  if (scopes.length > 1) throw new UsageError('Укажите не больше одного из --filter, --ids, --case', 'Give at most one of --filter, --ids, --case');
+  let scope: ExportScope = { kind: 'all' };
+  const quick = oneOf<QuickFilter>(QUICK_FILTERS, values.filter, 'filter');
+  if (quick) scope = { kind: 'filter', filter: { quick } };
+  if (values.ids !== undefined) {
+    const ids = ID_LIST.test(values.ids.replace(/\s+/g, '')) ? values.ids.replace(/\s+/g, '').split(',').map(Number) : [];
+    if (ids.length === 0 || ids.some((n) => n < 1 || !Number.isSafeInteger(n))) throw new UsageError('--ids: номера документов через запятую, например 1,2,3', '--ids: comma-separated document ids, e.g. 1,2,3');
+    scope = { kind: 'selection', ids: [...new Set(ids)] };
+  }
   const caseId = num(values.case, 'case', 1, Number.MAX_SAFE_INTEGER);
-  const options = {
-    format: values.format as ExportOptions['format'],
-    csvPreset: (values.preset ?? 'excel-ru') as ExportOptions['csvPreset'],
-    scope: caseId !== undefined ? { kind: 'case' as const, caseId } : { kind: 'all' as const },
+  if (caseId !== undefined) {
+    if (!Number.isInteger(caseId)) throw new UsageError('--case: номер дела — целое число', '--case: the case id is an integer');
+    scope = { kind: 'case', caseId };
+  }
+  const options: ExportOptions = {
+    format,
+    csvPreset: oneOf(CSV_PRESETS, values.preset, 'preset') ?? 'excel-ru',
+    scope,
     onlyVerified: values['only-verified'] === true,
-    headerLanguage: 'ru' as const,
-    ...(values.template ? { templateId: values.template } : {}),
+    headerLanguage: oneOf(['ru', 'en'] as const, values.lang, 'lang') ?? 'ru',
+    ...(values.template !== undefined ? { templateId: values.template } : {}),
   };
-  const dbo = dbOptions(values.db);
+  return { options, out: path.resolve(values.out), db: values.db };
+}
+
+async function cmdExport(argv: string[]): Promise<number> {
+  const { options, out, db } = parseExportArgs(argv);
+  if (db && !fs.existsSync(db)) throw new UsageError(`База не найдена: ${db}`, `Database not found: ${db}`);
+  const dbo = dbOptions(db);
   const engine = await createEngine({ ...dbo, mode: 'cli', autoStart: false, log: createLogger({}) });
   try {
-    const { exportToFile } = await import('./engine/export/index.ts');
-    const out = path.resolve(values.out);
+    const { exportToFile, createTemplateStore } = await import('./engine/export/index.ts');
+    // An unknown template is a usage error (exit 2, both languages), found before anything is logged as an export.
+    try {
+      createTemplateStore(engine.ctx.db).get(options.templateId ?? 'default');
+    } catch (err) {
+      if (err instanceof UserError) throw new UsageError(`--template: ${err.messageRu}`, `--template: ${err.message}`);
+      throw err;
+    }
     const res = await exportToFile(engine.ctx, options, out);
     process.stderr.write(`Выгружено строк / rows exported: ${res.rows} → ${res.file}\n`);
     return EXIT_OK;
@@ -329,6 +383,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`scandesk: ${err.ru}\nscandesk: ${err.en}\n`);
+      return EXIT_USAGE;
+    }
+    if (err instanceof UserError) {
+      process.stderr.write(`scandesk: ${err.messageRu}\nscandesk: ${err.message}\n`);
       return EXIT_USAGE;
     }
     const message = err instanceof Error ? err.message : String(err);

@@ -1,6 +1,7 @@
 // Display helpers shared by the grid, the detail panel and column mode. Pure (no DOM).
 import type { CellValue } from '../shared/api.ts';
 import type { Language } from '../shared/types.ts';
+import { translate } from './i18n.ts';
 
 /** Series/Number shown masked until a row is opened (settings.maskPassportNumbers): keep the last 2 characters. */
 export const MASKED_FIELDS = new Set(['Series', 'Number', 'MRZ2']);
@@ -19,6 +20,20 @@ export function cellTone(cell: CellValue | undefined, threshold: number): CellTo
   if ((cell.v ?? '') === '' && cell.c === 0) return null; // absent field, not an uncertain one (review-logic.ts)
   if (cell.c !== null && cell.c < threshold) return 'low';
   return null;
+}
+
+/**
+ * A grid cell's hover text: confidence, then each finding as "Ошибка (API): <message>", one per line, in
+ * the UI language — the clerk sees why a cell is red without opening the document.
+ */
+export function cellHoverText(cell: CellValue | undefined, lang: Language): string | undefined {
+  if (!cell) return undefined;
+  const lines: string[] = [];
+  if (cell.c !== null) lines.push(translate(lang, 'grid.confidence', { n: Math.floor(cell.c * 100) }));
+  for (const f of cell.m ?? []) {
+    lines.push(`${translate(lang, `grid.severity.${f.sev}`)} (${translate(lang, `detail.source.${f.src}`)}): ${lang === 'en' ? f.en : f.ru}`);
+  }
+  return lines.length > 0 ? lines.join('\n') : undefined;
 }
 
 export function percent(c: number | null): string {

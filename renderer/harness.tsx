@@ -1,12 +1,17 @@
 // Component harness for test/e2e/components.spec.ts: mounts one component in real Chromium.
 // ?c=field-editor — the field editor with a fixture field (pure props; its callbacks are logged to the DOM);
-// ?c=quick-filters — the quick filters against the real engine (served by the web server with its token).
-import { StrictMode, useState } from 'react';
+// ?c=quick-filters — the quick filters against the real engine (served by the web server with its token);
+// ?c=drop-zone — the drop zone against the real engine (tests dispatch a synthetic folder drop);
+// ?c=delete-case&case=<id>&label=<text> — the delete-case button against the real engine.
+import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { DocumentFilter, FieldDetail } from '../shared/api.ts';
-import { DEFAULT_SETTINGS } from '../shared/settings.ts';
+import { DEFAULT_SETTINGS, type Folder } from '../shared/settings.ts';
 import type { Finding } from '../shared/types.ts';
+import { call } from './api.ts';
 import { AppContext, type AppContextValue } from './app-context.ts';
+import { DeleteCaseButton } from './components/DeleteCaseButton.tsx';
+import { DropZone } from './components/DropZone.tsx';
 import { FieldEditor } from './components/FieldEditor.tsx';
 import { QuickFilters } from './components/QuickFilters.tsx';
 import { translate } from './i18n.ts';
@@ -49,10 +54,23 @@ function FieldEditorHarness() {
 
 function QuickFiltersHarness() {
   const [filter, setFilter] = useState<DocumentFilter>({ quick: 'all' });
+  const [folders, setFolders] = useState<Folder[]>([]);
+  useEffect(() => { call('folders:list', {}).then(setFolders).catch(() => undefined); }, []);
   return (
     <div style={{ padding: 20 }}>
-      <QuickFilters filter={filter} onChange={setFilter} refreshTick={0} folders={[]} />
+      <QuickFilters filter={filter} onChange={setFilter} refreshTick={0} folders={folders} />
       <output data-testid="filter">{JSON.stringify(filter)}</output>
+    </div>
+  );
+}
+
+function DeleteCaseHarness() {
+  const q = new URLSearchParams(window.location.search);
+  const [deleted, setDeleted] = useState(false);
+  return (
+    <div style={{ padding: 20 }}>
+      <DeleteCaseButton caseId={Number(q.get('case'))} caseLabel={q.get('label') ?? ''} onDeleted={() => setDeleted(true)} />
+      <output data-testid="deleted">{String(deleted)}</output>
     </div>
   );
 }
@@ -61,7 +79,7 @@ const which = new URLSearchParams(window.location.search).get('c');
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <AppContext.Provider value={ctx}>
-      {which === 'quick-filters' ? <QuickFiltersHarness /> : <FieldEditorHarness />}
+      {which === 'quick-filters' ? <QuickFiltersHarness /> : which === 'drop-zone' ? <DropZone /> : which === 'delete-case' ? <DeleteCaseHarness /> : <FieldEditorHarness />}
     </AppContext.Provider>
   </StrictMode>,
 );

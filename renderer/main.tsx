@@ -27,7 +27,7 @@ async function boot(): Promise<void> {
   }
   // One of them failed: work with defaults and show why (the clerk can still review).
   const settings = settingsRes.status === 'fulfilled' ? settingsRes.value : DEFAULT_SETTINGS;
-  const info: AppInfo = infoRes.status === 'fulfilled' ? infoRes.value : { version: '', mode: 'web', firstRun: false, demo: false, dataDir: '', exportDir: '', user: '' };
+  const info: AppInfo = infoRes.status === 'fulfilled' ? infoRes.value : { version: '', mode: 'web', firstRun: false, demo: false, dataDir: '', exportDir: '', user: '', keyStorage: 'none', keyWarning: null };
   const bootError = [settingsRes, infoRes].find((r) => r.status === 'rejected');
   root.render(
     <StrictMode>

@@ -1,8 +1,8 @@
 // Which fields need the clerk's attention — the heart of keyboard-first verification. Pure (no DOM) so
 // the detail panel, column mode and tests agree on one rule.
-import type { FieldDetail } from '../shared/api.ts';
-import type { Finding } from '../shared/types.ts';
-import { isAbsentField } from '../shared/fields.ts';
+import type { DocumentFilter, FieldDetail } from '../shared/api.ts';
+import { DOC_TYPES, REVIEW_STATES, type Finding } from '../shared/types.ts';
+import { fieldsOf, isAbsentField } from '../shared/fields.ts';
 
 export type AttentionOptions = { threshold: number; onlyAttention: boolean };
 
@@ -44,4 +44,16 @@ export function orderFields(fields: readonly FieldDetail[], catalogue: readonly 
     return i < 0 ? catalogue.length : i;
   };
   return [...fields].sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
+}
+
+/**
+ * Column mode's filter: the grid's filter narrowed to the document types that have `field` and, when asked,
+ * to documents not yet verified. Null when nothing can match, so no query is sent.
+ */
+export function columnFilter(filter: DocumentFilter, field: string, skipVerified: boolean): DocumentFilter | null {
+  const types = DOC_TYPES.filter((t) => fieldsOf(t).includes(field) && (!filter.types?.length || filter.types.includes(t)));
+  const review = skipVerified ? (filter.review?.length ? filter.review : REVIEW_STATES).filter((r) => r !== 'verified') : filter.review;
+  // An empty list would mean "no condition" to the engine, not "nothing": stop here instead.
+  if (types.length === 0 || (review && review.length === 0)) return null;
+  return { ...filter, types, ...(review ? { review } : {}) };
 }

@@ -36,7 +36,10 @@ export const settingsSchema = z.object({
   /** Shared request budget for uploads AND polls. */
   rps: z.number().min(0.1).max(100).default(5),
   burst: z.number().int().min(1).max(100).default(5),
+  /** Polls: a timed-out poll is simply repeated (re-polling is free). */
   requestTimeoutMs: z.number().int().min(1000).max(600_000).default(60_000),
+  /** add_document: a timeout here leaves the case 'uncertain' (maybe billed), so it is longer than server stalls. */
+  uploadTimeoutMs: z.number().int().min(1000).max(900_000).default(120_000),
   maxAttempts: z.number().int().min(1).max(50).default(6),
   pollFirstDelayMs: z.number().int().min(100).max(120_000).default(4000),
   pollMaxIntervalMs: z.number().int().min(500).max(600_000).default(15_000),

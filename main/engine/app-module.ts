@@ -8,6 +8,7 @@ import type { AppInfo } from '../../shared/api/settings.ts';
 import type { Settings } from '../../shared/settings.ts';
 import type { EngineContext, EngineModule } from './context.ts';
 import { dispatch, UserError } from './dispatch.ts';
+import { keyStorageWarning, type DbKeySource } from './db/keys.ts';
 import { dataPaths } from './paths.ts';
 import { deleteCase, purgeExpired } from './privacy.ts';
 import { recomputeAll } from './validation/module.ts';
@@ -17,6 +18,8 @@ import { SIM_CREDENTIALS, startSimulator, type Simulator } from './sim/server.ts
 export type AppModuleDeps = {
   /** Late-bound merged handlers (app.ts builds them after the modules): demo mode registers its folder via 'folders:add'. */
   getHandlers?: () => Handlers;
+  /** Where the DB key came from (resolveDbKey); null = plain database. */
+  dbKeySource?: DbKeySource | null;
 };
 
 const PURGE_EVERY_MS = 86_400_000;
@@ -47,6 +50,8 @@ export function createAppModule(ctx: EngineContext, deps: AppModuleDeps = {}): E
     dataDir: ctx.dataDir,
     exportDir: dataPaths(ctx.dataDir).exports,
     user: ctx.actor,
+    keyStorage: deps.dbKeySource ?? 'none',
+    keyWarning: keyStorageWarning(ctx.mode, deps.dbKeySource ?? null),
   });
 
   /** Start (or restart after an app restart: the port changes) the in-process simulator and point the engine at it. */

@@ -4,6 +4,7 @@ import type { Channel, Envelope, Handlers, ArgsOf } from '../../shared/api.ts';
 import type { Settings } from '../../shared/settings.ts';
 import { realClock, type Clock } from './clock.ts';
 import { createSignals, type EngineContext, type EngineMode, type EngineModule, type IntakeController, type QueueController } from './context.ts';
+import type { DbKeySource } from './db/keys.ts';
 import { openDatabase } from './db/open.ts';
 import { dispatch, missingHandlers } from './dispatch.ts';
 import { createEventBus } from './events.ts';
@@ -11,7 +12,7 @@ import { createLogger, type Logger } from './log.ts';
 import { dataPaths, osUser } from './paths.ts';
 import { createMemorySecretStore, type SecretStore } from './secrets.ts';
 import { createSettingsStore } from './settings-store.ts';
-import { createIntakeModule } from './intake/index.ts';
+import { createIntakeModule, type IntakeOptions } from './intake/index.ts';
 import { createQueueModule } from './queue/index.ts';
 import { createReviewModule } from './review/index.ts';
 import { createValidationModule } from './validation/module.ts';
@@ -25,6 +26,8 @@ export type EngineOptions = {
   dbFile?: string;
   /** 32-byte hex key for the encrypted DB; null = plain file (tests only). */
   dbKey?: string | null;
+  /** Where dbKey came from (resolveDbKey): app:info reports it and warns when it is weaker than intended. */
+  dbKeySource?: DbKeySource;
   secrets?: SecretStore;
   settingsOverrides?: Partial<Settings>;
   clock?: Clock;
@@ -32,6 +35,8 @@ export type EngineOptions = {
   reveal?: (absPath: string) => boolean;
   /** Start watching and submitting immediately (default true). */
   autoStart?: boolean;
+  /** Intake dependencies (tests inject a lossy watcher). */
+  intake?: IntakeOptions;
 };
 
 export type Engine = {
@@ -66,7 +71,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   };
 
   // Order matters for start (intake records files before the queue looks) and reverse for stop.
-  const intake = createIntakeModule(ctx);
+  const intake = createIntakeModule(ctx, opts.intake);
   const queue = createQueueModule(ctx);
   const modules: EngineModule[] = [
     createValidationModule(ctx),
@@ -75,7 +80,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     createReviewModule(ctx),
     createExportModule(ctx),
     // Late-bound: the app module's demo mode calls 'folders:add' through the merged handlers.
-    createAppModule(ctx, { getHandlers: () => handlers }),
+    createAppModule(ctx, { getHandlers: () => handlers, dbKeySource: opts.dbKeySource ?? null }),
   ];
   const handlers = Object.assign({}, ...modules.map((m) => m.handlers)) as Handlers;
   const missing = missingHandlers(handlers);

@@ -1,7 +1,6 @@
 // Serves a document's scan to the UI by document id only (never a caller-supplied path). Used by the
 // browser-mode bridge (GET /api/image/<id>) and the Electron shell's scan:// protocol.
 // The file must resolve (after symlinks) inside a registered watched folder or the engine cache dir.
-import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -38,6 +37,15 @@ function sniffMime(head: Buffer, fallbackExt: string): string | null {
   return MIME_BY_EXT[fallbackExt] ?? null;
 }
 
+/**
+ * [Note: cache files are named by document id] so purge and delete-case find every preview of a document from its
+ * id alone, even after the original was moved or deleted (re-hashing the original would need the file). The size
+ * keeps a preview from outliving a rewritten file.
+ */
+export function previewFileName(documentId: number, size: number, page: number): string {
+  return `${documentId}-${size}-${page}.png`;
+}
+
 export async function resolveImage(ctx: EngineContext, documentId: number, page = 1): Promise<ImageResult> {
   if (!Number.isSafeInteger(documentId) || documentId <= 0) return { error: 'not-found' };
   const pageNo = Number.isSafeInteger(page) && page >= 1 ? page : 1;
@@ -67,9 +75,8 @@ export async function resolveImage(ctx: EngineContext, documentId: number, page 
   if (mime !== 'image/tiff') return { mime, body };
 
   // Browsers cannot show TIFF: convert the requested page to PNG once and keep it in the cache.
-  const key = createHash('sha256').update(`${real}\0${body.length}\0${pageNo}`).digest('hex').slice(0, 32);
   const previewDir = path.join(cacheDir, 'previews');
-  const previewFile = path.join(previewDir, `${key}.png`);
+  const previewFile = path.join(previewDir, previewFileName(documentId, body.length, pageNo));
   try {
     return { mime: 'image/png', body: await fs.readFile(previewFile) };
   } catch {

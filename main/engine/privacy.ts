@@ -1,7 +1,8 @@
 // Privacy actions (issue 7): delete every trace of a case, and purge images/raw results after retention.
 // The clerk's original scans in watched folders are NOT deleted (they are the clerk's files); only copies the
 // engine made under <dataDir>/cache are. UI text says so.
-import { createHash } from 'node:crypto';
+// Rows: deleted data is overwritten in the file (PRAGMA secure_delete, db/open.ts) and the WAL is truncated after
+// each action, so neither freed pages nor old WAL frames keep a copy of what was removed.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { EngineContext } from './context.ts';
@@ -11,31 +12,40 @@ import { dataPaths } from './paths.ts';
 type DocFiles = { id: number; path: string; current_path: string | null; upload_path: string | null };
 
 const DAY_MS = 86_400_000;
-/** TIFF previews are cached per page; scans with more pages than this are rare and their previews age out with the cache. */
-const MAX_PREVIEW_PAGES = 64;
+/** Previews named before [Note: cache files are named by document id]: they cannot be attributed, so any purge drops them (they are re-made on demand). */
+const LEGACY_PREVIEW = /^[0-9a-f]{32}\.png$/;
 
 function isInside(file: string, dir: string): boolean {
   const rel = path.relative(dir, file);
   return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
-/** Files under the cache dir that belong to a document: its prepared upload, converted previews, and cache copies. */
-function cachedFilesOf(ctx: EngineContext, doc: DocFiles): string[] {
+/**
+ * Cache files of these documents: TIFF previews (named by document id, images.ts), prepared uploads and any copy
+ * under the cache dir. Found from the rows alone — no original file is needed. Call AFTER the rows are gone or
+ * cleared: a prepared upload is named by content hash and may be shared with a document that stays.
+ */
+function cacheFilesOf(ctx: EngineContext, docs: readonly DocFiles[]): string[] {
   const cache = dataPaths(ctx.dataDir).cache;
   const out = new Set<string>();
-  for (const p of [doc.upload_path, doc.current_path, doc.path]) if (p && isInside(path.resolve(p), cache)) out.add(path.resolve(p));
-  // Previews are keyed like main/engine/images.ts: sha256(realpath \0 size \0 page).
-  const original = doc.current_path ?? doc.path;
-  try {
-    const real = fs.realpathSync(original);
-    const size = fs.statSync(real).size;
-    for (let page = 1; page <= MAX_PREVIEW_PAGES; page++) {
-      const key = createHash('sha256').update(`${real}\0${size}\0${page}`).digest('hex').slice(0, 32);
-      out.add(path.join(cache, 'previews', `${key}.png`));
+  const stillUsed = ctx.db.prepare<[string, string, string], { n: number }>(
+    'SELECT count(*) AS n FROM documents WHERE upload_path = ? OR path = ? OR current_path = ?',
+  );
+  for (const d of docs) {
+    for (const p of [d.upload_path, d.current_path, d.path]) {
+      if (!p || !isInside(path.resolve(p), cache)) continue;
+      if (stillUsed.get(p, p, p)!.n === 0) out.add(path.resolve(p));
     }
-  } catch {
-    /* original gone: no preview key can be derived */
   }
+  const ids = new Set(docs.map((d) => d.id));
+  const previews = path.join(cache, 'previews');
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(previews);
+  } catch {
+    /* no previews yet */
+  }
+  for (const n of names) if (ids.has(Number(n.split('-')[0])) || LEGACY_PREVIEW.test(n)) out.add(path.join(previews, n));
   return [...out];
 }
 
@@ -52,33 +62,43 @@ function removeFiles(files: string[]): number {
   return removed;
 }
 
+/** Old page images of deleted rows live on in WAL frames until a checkpoint: copy back and truncate now. */
+function truncateWal(ctx: EngineContext): void {
+  try {
+    ctx.db.pragma('wal_checkpoint(TRUNCATE)');
+  } catch (err) {
+    ctx.log.warn('wal checkpoint after privacy action failed', { err });
+  }
+}
+
 export function deleteCase(ctx: EngineContext, caseId: number): { removedDocuments: number; removedFiles: number } {
-  const exists = ctx.db.prepare<[number], { id: number }>('SELECT id FROM cases WHERE id = ?').get(caseId);
+  const { db } = ctx;
+  const exists = db.prepare<[number], { id: number }>('SELECT id FROM cases WHERE id = ?').get(caseId);
   if (!exists) throw new UserError('not-found', `Дело №${caseId} не найдено`, `Case ${caseId} not found`);
-  const docs = ctx.db.prepare<[number], DocFiles>('SELECT id, path, current_path, upload_path FROM documents WHERE case_id = ?').all(caseId);
-  const files = docs.flatMap((d) => cachedFilesOf(ctx, d));
-  const ids = docs.map((d) => d.id);
-  ctx.db.transaction(() => {
-    const delAuditDoc = ctx.db.prepare('DELETE FROM audit_events WHERE document_id = ?');
-    for (const id of ids) delAuditDoc.run(id);
-    ctx.db.prepare('DELETE FROM audit_events WHERE case_id = ?').run(caseId);
-    // fields, findings, export_documents cascade from documents/cases; delete explicitly anyway for clarity.
-    const delDocRows = ['DELETE FROM fields WHERE document_id = ?', 'DELETE FROM export_documents WHERE document_id = ?', 'DELETE FROM findings WHERE document_id = ? OR related_document_id = ?'];
-    for (const sql of delDocRows) {
-      const st = ctx.db.prepare(sql);
-      for (const id of ids) st.run(...(sql.includes('related') ? [id, id] : [id]));
-    }
-    ctx.db.prepare('DELETE FROM findings WHERE case_id = ?').run(caseId);
-    ctx.db.prepare('DELETE FROM documents WHERE case_id = ?').run(caseId);
-    ctx.db.prepare('DELETE FROM cases WHERE id = ?').run(caseId);
+  const docs = db.prepare<[number], DocFiles>('SELECT id, path, current_path, upload_path FROM documents WHERE case_id = ?').all(caseId);
+  const ids = JSON.stringify(docs.map((d) => d.id));
+  db.transaction(() => {
+    const inDocs = 'IN (SELECT value FROM json_each(?))';
+    db.prepare(`DELETE FROM audit_events WHERE case_id = ? OR document_id ${inDocs}`).run(caseId, ids);
+    // Another case's finding that points at this person ("same passport number as …") goes too: it names them.
+    db.prepare(`DELETE FROM findings WHERE case_id = ? OR document_id ${inDocs} OR related_document_id ${inDocs}`).run(caseId, ids, ids);
+    // fields and export_documents would cascade from documents; explicit so this list is the whole story.
+    db.prepare(`DELETE FROM fields WHERE document_id ${inDocs}`).run(ids);
+    db.prepare(`DELETE FROM export_documents WHERE document_id ${inDocs}`).run(ids);
+    db.prepare(`UPDATE documents SET duplicate_of = NULL WHERE duplicate_of ${inDocs}`).run(ids);
+    db.prepare('DELETE FROM documents WHERE case_id = ?').run(caseId);
+    db.prepare('DELETE FROM cases WHERE id = ?').run(caseId);
+    // The request log is the cost meter: keep the counts, drop the link to the person.
+    db.prepare('UPDATE api_requests SET case_id = NULL WHERE case_id = ?').run(caseId);
     // The only trace left: that a case was deleted, by whom and when — no names, numbers or paths.
-    ctx.db
-      .prepare(`INSERT INTO audit_events(at, actor, case_id, action, source, details) VALUES (?, ?, ?, 'delete-case', 'clerk', ?)`)
-      .run(ctx.clock.now(), ctx.actor, caseId, JSON.stringify({ documents: ids.length }));
+    db.prepare(`INSERT INTO audit_events(at, actor, case_id, action, source, details) VALUES (?, ?, ?, 'delete-case', 'clerk', ?)`)
+      .run(ctx.clock.now(), ctx.actor, caseId, JSON.stringify({ documents: docs.length }));
   })();
-  const removedFiles = removeFiles(files);
-  ctx.log.info('case deleted', { caseId, documents: ids.length, removedFiles });
-  return { removedDocuments: ids.length, removedFiles };
+  truncateWal(ctx);
+  const removedFiles = removeFiles(cacheFilesOf(ctx, docs));
+  ctx.log.info('case deleted', { caseId, documents: docs.length, removedFiles });
+  ctx.events.documentsChanged('all');
+  return { removedDocuments: docs.length, removedFiles };
 }
 
 /** Documents exported more than retentionDays ago: cached images gone, raw API JSON nulled, purged_at set. */
@@ -88,12 +108,11 @@ export function purgeExpired(ctx: EngineContext): { purgedDocuments: number } {
   const now = ctx.clock.now();
   const cutoff = now - days * DAY_MS;
   const docs = ctx.db
-    .prepare<[number], DocFiles & { case_id: number | null }>(
-      'SELECT id, case_id, path, current_path, upload_path FROM documents WHERE exported_at IS NOT NULL AND exported_at < ? AND purged_at IS NULL',
+    .prepare<[number], DocFiles>(
+      'SELECT id, path, current_path, upload_path FROM documents WHERE exported_at IS NOT NULL AND exported_at < ? AND purged_at IS NULL',
     )
     .all(cutoff);
   if (docs.length === 0) return { purgedDocuments: 0 };
-  const files = docs.flatMap((d) => cachedFilesOf(ctx, d));
   ctx.db.transaction(() => {
     const st = ctx.db.prepare('UPDATE documents SET raw_document = NULL, upload_path = NULL, purged_at = ? WHERE id = ?');
     for (const d of docs) st.run(now, d.id);
@@ -105,7 +124,9 @@ export function purgeExpired(ctx: EngineContext): { purgedDocuments: number } {
       )
       .run();
   })();
-  removeFiles(files);
+  truncateWal(ctx);
+  // path/current_path of a purged row still point at its file: only the prepared upload and previews go.
+  removeFiles(cacheFilesOf(ctx, docs.map((d) => ({ ...d, path: '', current_path: null }))));
   ctx.log.info('retention purge', { documents: docs.length });
   return { purgedDocuments: docs.length };
 }

@@ -124,12 +124,14 @@ function createWindow(): BrowserWindow {
 async function boot(): Promise<void> {
   const dataDir = process.env.SCANDESK_DATA_DIR ? path.resolve(process.env.SCANDESK_DATA_DIR) : app.getPath('userData');
   const keystore = createSafeStorageKeyStore();
-  const { key } = resolveDbKey(dataDir, { keystore });
+  // Without a usable OS keystore this falls back to the 0600 key file; app:info then carries a warning (Settings).
+  const { key, source } = resolveDbKey(dataDir, { keystore });
   migratePlainDatabase(dataPaths(dataDir).db, key);
   engine = await createEngine({
     dataDir,
     mode: 'electron',
     dbKey: key,
+    dbKeySource: source,
     secrets: createSafeSecretStore(dataPaths(dataDir).credentials),
     reveal: (absPath) => {
       if (!fs.existsSync(absPath)) return false;

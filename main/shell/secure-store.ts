@@ -3,7 +3,7 @@
 // 'basic_text' backend (a hard-coded key): we refuse it — credentials stay in memory for this session only
 // and the status carries a Russian warning, instead of silently storing them as good as plain text.
 import { safeStorage } from 'electron';
-import type { KeyStore } from '../engine/db/keys.ts';
+import { keystoreUsable, type KeyStore } from '../engine/db/keys.ts';
 import { createFileSecretStore } from '../engine/secret-file.ts';
 import { createMemorySecretStore, type SecretStore } from '../engine/secrets.ts';
 
@@ -11,10 +11,14 @@ export const BASIC_TEXT_WARNING =
   'Хранилище паролей ОС недоступно (нет связки ключей): учётные данные хранятся только в памяти до закрытия программы. ' +
   'Установите gnome-keyring или kwallet, чтобы они сохранялись зашифрованными.';
 
+/** [Note: no silent plain-text keystore] — the decision is keystoreUsable (engine, unit-tested). */
 export function osKeystoreUsable(): boolean {
-  if (!safeStorage.isEncryptionAvailable()) return false;
-  // getSelectedStorageBackend exists on Linux only.
-  return !(process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text');
+  return keystoreUsable({
+    encryptionAvailable: safeStorage.isEncryptionAvailable(),
+    platform: process.platform,
+    // getSelectedStorageBackend exists on Linux only.
+    backend: process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : null,
+  });
 }
 
 export function createSafeStorageKeyStore(): KeyStore {

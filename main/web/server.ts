@@ -275,8 +275,8 @@ export async function runWebCli(argv: string[]): Promise<number> {
   }
   await fs.mkdir(flags.dataDir, { recursive: true });
   // Encrypted DB (key from env or the 0600 key file) and the encrypted credentials file, same as the CLI.
-  const { dbKey, secrets } = prepareSecurity(flags.dataDir);
-  const engine = await createEngine({ dataDir: flags.dataDir, mode: 'web', dbKey, secrets });
+  const { dbKey, keySource, secrets } = prepareSecurity(flags.dataDir);
+  const engine = await createEngine({ dataDir: flags.dataDir, mode: 'web', dbKey, dbKeySource: keySource, secrets });
   const staticDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/renderer');
   const web = await startWebServer({ engine, port: flags.port, staticDir });
   if (flags.demo) {

@@ -7,15 +7,21 @@ import { useEffect, useRef, useState } from 'react';
 import type { DocumentDetail, DocumentFilter } from '../../shared/api.ts';
 import { call, errorText } from '../api.ts';
 import { useApp } from '../app-context.ts';
-import { formatDateTime, formatScore } from '../format.ts';
-import { docTypeLabel, fieldLabel, reviewLabel, statusLabel } from '../i18n.ts';
+import { formatScore } from '../format.ts';
+import { caseStateLabel, docTypeLabel, reviewLabel, statusLabel } from '../i18n.ts';
+import type { DocStatus } from '../../shared/types.ts';
 import { fieldsOf } from '../../shared/fields.ts';
 import { fixFor, needsAttention, nextAttentionIndex, orderFields } from '../review-logic.ts';
 import { findNextDocument } from '../review-navigation.ts';
+import { CaseActions } from './CaseActions.tsx';
 import type { SortSpec } from './DocumentGrid.tsx';
 import { FieldEditor } from './FieldEditor.tsx';
+import { HistoryTable } from './HistoryTable.tsx';
 import { RejectDialog } from './RejectDialog.tsx';
 import { ScanViewer } from './ScanViewer.tsx';
+
+/** Statuses whose reason the clerk needs to read to decide what to do (the engine writes it in Russian). */
+const REASON_STATUSES = new Set<DocStatus>(['failed', 'rejected', 'uncertain', 'waiting']);
 
 type Props = {
   documentId: number;
@@ -155,6 +161,13 @@ export function DetailPanel({ documentId, filter, sort, onNavigate, onClose }: P
     adopt(await call('documents:undo-document', { id: d.row.id }), 'first');
   });
 
+  // After a queue action on the case: statuses changed, the fields did not — keep the clerk's place.
+  const onCaseChanged = () => enqueue(async () => {
+    const d = state.current.detail;
+    if (!d) return;
+    adopt(await call('documents:get', { id: d.row.id }), 'keep');
+  });
+
   const onApplyFix = (findingId?: number) => enqueue(async () => {
     const { detail: d, current: idx } = state.current;
     const f = d?.fields[idx];
@@ -197,7 +210,10 @@ export function DetailPanel({ documentId, filter, sort, onNavigate, onClose }: P
         <button type="button" className="btn" onClick={() => onClose(row.id)}>← {t('detail.close')}</button>
         <h2 className="detail-title">{row.fileName}</h2>
         <span className="muted">{docTypeLabel(lang, row.type)} · {row.caseLabel}</span>
-        <span className={`status status-${row.status}`}>{statusLabel(lang, row.status)}</span>
+        <span className={`status status-${row.status}`} data-testid="detail-status">{statusLabel(lang, row.status)}</span>
+        {row.statusReason && REASON_STATUSES.has(row.status) ? (
+          <span className="status-reason" data-testid="status-reason">{t('detail.statusReason', { reason: row.statusReason })}</span>
+        ) : null}
         <span className={`review review-${row.review}`} data-testid="detail-review">{reviewLabel(lang, row.review)}</span>
         <span className="spacer" />
         <button type="button" className="btn btn-primary" onClick={onConfirmDocument}>{t('detail.confirm')}</button>
@@ -245,6 +261,10 @@ export function DetailPanel({ documentId, filter, sort, onNavigate, onClose }: P
           {detail.case ? (
             <section className="panel-section">
               <h3>{t('detail.case')}: {detail.case.label}</h3>
+              <div className="row">
+                <span className={`case-state-${detail.case.state}`} data-testid="case-state">{t('detail.caseState', { state: caseStateLabel(lang, detail.case.state) })}</span>
+                <CaseActions caseId={detail.case.id} state={detail.case.state} onChanged={onCaseChanged} />
+              </div>
               <p>
                 {detail.case.verdict ? <span className={`verdict verdict-${detail.case.verdict}`}>{t(`verdict.${detail.case.verdict}`)}</span> : null}
                 {detail.case.verdictReasons.map((r) => <span key={r} className="muted"> · {r}</span>)}
@@ -259,21 +279,7 @@ export function DetailPanel({ documentId, filter, sort, onNavigate, onClose }: P
           ) : null}
           <section className="panel-section">
             <h3>{t('detail.history')}</h3>
-            {detail.history.length === 0 ? <p className="muted">{t('detail.noHistory')}</p> : (
-              <table className="history" data-testid="history">
-                <tbody>
-                  {detail.history.map((h) => (
-                    <tr key={h.id}>
-                      <td>{formatDateTime(h.at, lang)}</td>
-                      <td>{h.actor}</td>
-                      <td>{h.action}</td>
-                      <td>{h.field ? fieldLabel(lang, h.field) : ''}</td>
-                      <td className="mono">{h.oldValue ?? ''}{h.newValue !== null ? ` → ${h.newValue}` : ''}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            )}
+            <HistoryTable history={detail.history} fields={detail.fields} />
           </section>
         </div>
       </div>

@@ -3,14 +3,17 @@
 // Model asks for blocks of rows as the clerk scrolls, so sort/filter/search run in SQLite through
 // 'documents:list' and we never load everything (100,000 rows stay fast).
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { AllCommunityModule, ModuleRegistry, themeQuartz, type ColDef, type ColumnState, type GridApi, type GridReadyEvent, type IDatasource, type ITooltipParams, type ICellRendererParams, type SortModelItem } from 'ag-grid-community';
+import { AllCommunityModule, ModuleRegistry, themeQuartz, type ColDef, type GridApi, type GridReadyEvent, type IDatasource, type ITooltipParams } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
-import type { CaseRow, DocumentFilter, DocumentRow, ListQuery } from '../../shared/api.ts';
+import type { DocumentFilter, DocumentRow } from '../../shared/api.ts';
 import { INN_FIELDS, PASSPORT_FIELDS } from '../../shared/fields.ts';
 import { call, errorText } from '../api.ts';
 import { useApp } from '../app-context.ts';
-import { cellTone, formatDateTime, formatScore, maskValue, MASKED_FIELDS, percent } from '../format.ts';
+import { cellHoverText, cellTone, formatDateTime, maskValue, MASKED_FIELDS, percent } from '../format.ts';
 import { docTypeLabel, fieldLabel, reviewLabel, statusLabel, translate } from '../i18n.ts';
+import { currentSort, forgetColumnState, restoreColumnState, saveColumnState, toSortSpec, type SortSpec } from './grid-layout.ts';
+
+export type { SortSpec } from './grid-layout.ts';
 
 ModuleRegistry.registerModules([AllCommunityModule]);
 
@@ -33,22 +36,15 @@ export const gridTheme = themeQuartz.withParams({
 export const FIELD_COLUMNS: string[] = [...PASSPORT_FIELDS, ...INN_FIELDS.filter((f) => !(PASSPORT_FIELDS as readonly string[]).includes(f))];
 
 // Stable prop objects: a new object per render would make AG Grid rebuild its columns on every re-render.
-const DEFAULT_COL_DEF: ColDef = { sortable: true, resizable: true, suppressHeaderMenuButton: true };
+export const DEFAULT_COL_DEF: ColDef = { sortable: true, resizable: true, suppressHeaderMenuButton: true };
 const ROW_SELECTION = { mode: 'multiRow', checkboxes: false, headerCheckbox: false, enableClickSelection: true } as const;
-const LOCALE_TEXT = {
+export const LOCALE_TEXT = {
   ru: { noRowsToShow: translate('ru', 'grid.empty'), loadingOoo: translate('ru', 'app.loading') },
   en: { noRowsToShow: translate('en', 'grid.empty'), loadingOoo: translate('en', 'app.loading') },
 } as const;
-const rowIdOf = (p: { data: { id: number } }) => String(p.data.id);
+export const rowIdOf = (p: { data: { id: number } }) => String(p.data.id);
 
 const COLUMN_STATE_KEY = 'scandesk.grid.columns.v1';
-const CASE_COLUMN_STATE_KEY = 'scandesk.cases.columns.v1';
-
-export type SortSpec = ListQuery['sort'];
-
-export function toSortSpec(model: SortModelItem[]): SortSpec {
-  return model.slice(0, 3).map((m) => ({ key: m.colId, dir: m.sort }));
-}
 
 type GridProps = {
   filter: DocumentFilter;
@@ -58,15 +54,6 @@ type GridProps = {
   onSortChange: (sort: SortSpec) => void;
   focusId: number | null;
 };
-
-function loadColumnState(key: string): ColumnState[] | null {
-  try {
-    const raw = localStorage.getItem(key);
-    return raw ? (JSON.parse(raw) as ColumnState[]) : null;
-  } catch {
-    return null;
-  }
-}
 
 // memo: the App re-renders on every sort/selection/queue push; the grid only cares about its own props.
 export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, onOpen, onSelectionChange, onSortChange, focusId }: GridProps) {
@@ -80,7 +67,9 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
   const columnDefs = useMemo<ColDef<DocumentRow>[]>(() => {
     const fixed: ColDef<DocumentRow>[] = [
       { colId: 'fileName', headerName: translate(lang, 'grid.file'), field: 'fileName', width: 170, pinned: 'left', tooltipField: 'fileName' },
-      { colId: 'caseLabel', headerName: translate(lang, 'grid.case'), field: 'caseLabel', width: 170 },
+      // Not sortable: the server sorts by allowlisted columns (review/query.ts SORT_COLUMNS) and a case label is
+      // not one of them — an arrow the server ignores would mislead the clerk.
+      { colId: 'caseLabel', headerName: translate(lang, 'grid.case'), field: 'caseLabel', width: 170, sortable: false },
       { colId: 'type', headerName: translate(lang, 'grid.type'), width: 90, valueGetter: (p) => (p.data ? docTypeLabel(lang, p.data.type) : '') },
       {
         // Plain text + CSS classes, not React cell renderers: thousands of cells scroll past per second.
@@ -106,6 +95,11 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
         valueGetter: (p) => (p.data ? (p.data.errorCount + p.data.warningCount > 0 ? `${p.data.errorCount} / ${p.data.warningCount}` : '') : ''),
         cellClassRules: { 'cell-error': (p) => (p.data?.errorCount ?? 0) > 0, 'cell-warning': (p) => (p.data?.errorCount ?? 0) === 0 && (p.data?.warningCount ?? 0) > 0 },
       },
+      {
+        colId: 'exportedAt', headerName: translate(lang, 'grid.exported'), width: 115,
+        valueGetter: (p) => (p.data?.exportedAt != null ? formatDateTime(p.data.exportedAt, lang) : ''),
+        cellClass: (p) => (p.data?.exportedAt != null ? 'cell-exported' : undefined),
+      },
       { colId: 'createdAt', headerName: translate(lang, 'grid.created'), width: 120, hide: true, valueGetter: (p) => (p.data ? formatDateTime(p.data.createdAt, lang) : '') },
     ];
     const fields: ColDef<DocumentRow>[] = FIELD_COLUMNS.map((name) => ({
@@ -125,14 +119,7 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
         const tone = cellTone(cell, threshold);
         return tone ? `cell-${tone}` : undefined;
       },
-      tooltipValueGetter: (p: ITooltipParams<DocumentRow>) => {
-        const cell = p.data?.fields[name];
-        if (!cell) return undefined;
-        const parts = [cell.c === null ? null : translate(lang, 'grid.confidence', { n: Math.floor(cell.c * 100) })];
-        if (cell.f === 'error') parts.push(translate(lang, 'grid.findingError'));
-        if (cell.f === 'warning') parts.push(translate(lang, 'grid.findingWarning'));
-        return parts.filter(Boolean).join(' · ') || undefined;
-      },
+      tooltipValueGetter: (p: ITooltipParams<DocumentRow>) => cellHoverText(p.data?.fields[name], lang),
     }));
     return [...fixed, ...fields];
   }, [lang, threshold, mask]);
@@ -179,20 +166,13 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
   }, [focusId]);
 
   const saveColumns = useCallback(() => {
-    const api = apiRef.current;
-    if (!api) return;
-    try {
-      localStorage.setItem(COLUMN_STATE_KEY, JSON.stringify(api.getColumnState()));
-    } catch {
-      /* storage full or disabled: layout simply is not remembered */
-    }
+    if (apiRef.current) saveColumnState(COLUMN_STATE_KEY, apiRef.current);
   }, []);
 
   const onGridReady = useCallback((e: GridReadyEvent<DocumentRow>) => {
     apiRef.current = e.api;
-    const saved = loadColumnState(COLUMN_STATE_KEY);
-    if (saved) e.api.applyColumnState({ state: saved, applyOrder: true });
-    onSortChange(toSortSpec(e.api.getColumnState().filter((c) => c.sort).sort((a, b) => (a.sortIndex ?? 0) - (b.sortIndex ?? 0)).map((c) => ({ colId: c.colId, sort: c.sort as 'asc' | 'desc' }))));
+    restoreColumnState(COLUMN_STATE_KEY, e.api);
+    onSortChange(currentSort(e.api));
     e.api.setGridOption('datasource', datasource);
     forceRender((n) => n + 1);
   }, []);
@@ -210,7 +190,7 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
                 {col.getColDef().headerName}
               </label>
             ))}
-            <button type="button" className="btn btn-small" onClick={() => { api.resetColumnState(); localStorage.removeItem(COLUMN_STATE_KEY); forceRender((n) => n + 1); }}>{t('grid.resetColumns')}</button>
+            <button type="button" className="btn btn-small" onClick={() => { api.resetColumnState(); forgetColumnState(COLUMN_STATE_KEY); forceRender((n) => n + 1); }}>{t('grid.resetColumns')}</button>
           </div>
         ) : null}
       </div>
@@ -236,7 +216,7 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
           onSelectionChanged={(e) => onSelectionChange(e.api.getSelectedRows())}
           onSortChanged={(e) => {
             saveColumns();
-            onSortChange(toSortSpec(e.api.getColumnState().filter((c) => c.sort).sort((a, b) => (a.sortIndex ?? 0) - (b.sortIndex ?? 0)).map((c) => ({ colId: c.colId, sort: c.sort as 'asc' | 'desc' }))));
+            onSortChange(currentSort(e.api));
           }}
           onColumnMoved={(e) => { if (e.finished) saveColumns(); }}
           onColumnResized={(e) => { if (e.finished) saveColumns(); }}
@@ -246,83 +226,3 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
     </div>
   );
 });
-
-/** Grouped by case: one row per person, passport + INN fields side by side, biometry scores. */
-export function CaseGrid({ filter, refreshTick, onOpen }: { filter: DocumentFilter; refreshTick: number; onOpen: (documentId: number) => void }) {
-  const { lang, settings, toast } = useApp();
-  const apiRef = useRef<GridApi<CaseRow> | null>(null);
-  const threshold = settings.confidenceThreshold;
-  const mask = settings.maskPassportNumbers;
-  const columnDefs = useMemo<ColDef<CaseRow>[]>(() => {
-    const scoreCol = (colId: 'matchScore' | 'livenessScore', header: string, limit: number): ColDef<CaseRow> => ({
-      colId, headerName: header, width: 100, type: 'rightAligned',
-      valueGetter: (p) => (p.data ? formatScore(p.data[colId]) : ''),
-      cellClassRules: { 'cell-error': (p) => p.data?.[colId] != null && p.data[colId] < limit },
-    });
-    const fieldCol = (key: string): ColDef<CaseRow> => ({
-      colId: `field:${key}`, headerName: fieldLabel(lang, key), width: 120,
-      valueGetter: (p) => {
-        const v = p.data?.fields[key]?.v ?? '';
-        return mask && MASKED_FIELDS.has(key) && v ? maskValue(v) : v;
-      },
-      cellClassRules: {
-        'cell-error': (p) => cellTone(p.data?.fields[key], threshold) === 'error',
-        'cell-warning': (p) => cellTone(p.data?.fields[key], threshold) === 'warning',
-        'cell-low': (p) => cellTone(p.data?.fields[key], threshold) === 'low',
-      },
-    });
-    return [
-      { colId: 'label', headerName: translate(lang, 'grid.case'), field: 'label', width: 180, pinned: 'left' },
-      { colId: 'state', headerName: translate(lang, 'grid.caseState'), field: 'state', width: 100 },
-      { colId: 'verdict', headerName: translate(lang, 'grid.verdict'), width: 120, valueGetter: (p) => (p.data?.verdict ? translate(lang, `verdict.${p.data.verdict}`) : ''), cellClassRules: { 'cell-error': (p) => p.data?.verdict === 'rejected', 'cell-warning': (p) => p.data?.verdict === 'review' } },
-      scoreCol('matchScore', translate(lang, 'grid.match'), settings.matchThreshold),
-      scoreCol('livenessScore', translate(lang, 'grid.liveness'), settings.livenessThreshold),
-      ...['LastName', 'FirstName', 'MiddleName', 'BirthDate', 'Series', 'Number', 'IssueDate', 'IssueId'].map(fieldCol),
-      ...['INN.INN', 'INN.LastName', 'INN.BirthDate'].map(fieldCol),
-      {
-        colId: 'documents', headerName: translate(lang, 'grid.documents'), width: 220, sortable: false,
-        cellRenderer: (p: ICellRendererParams<CaseRow>) => (
-          <span className="case-docs">{p.data?.documents.map((d) => (
-            <button type="button" key={d.id} className={`chip review-${d.review}`} onClick={() => onOpen(d.id)}>{docTypeLabel(lang, d.type)}</button>
-          ))}</span>
-        ),
-      },
-    ];
-  }, [lang, threshold, mask, settings.matchThreshold, settings.livenessThreshold, onOpen]);
-
-  const datasource = useMemo<IDatasource>(() => ({
-    getRows(params) {
-      call('cases:list', { offset: params.startRow, limit: Math.min(1000, params.endRow - params.startRow), sort: toSortSpec(params.sortModel), filter })
-        .then((res) => params.successCallback(res.rows, res.total))
-        .catch((err: unknown) => { params.failCallback(); toast('error', errorText(err, lang)); });
-    },
-  }), [filter, lang, toast]);
-  useEffect(() => { apiRef.current?.setGridOption('datasource', datasource); }, [datasource]);
-  useEffect(() => { apiRef.current?.refreshInfiniteCache(); }, [refreshTick]);
-
-  return (
-    <div className="grid-wrap" data-testid="case-grid">
-      <div className="grid-host">
-        <AgGridReact<CaseRow>
-          theme={gridTheme}
-          columnDefs={columnDefs}
-          defaultColDef={DEFAULT_COL_DEF}
-          rowModelType="infinite"
-          animateRows={false}
-          cacheBlockSize={100}
-          getRowId={rowIdOf}
-          localeText={LOCALE_TEXT[lang]}
-          onGridReady={(e) => {
-            apiRef.current = e.api;
-            const saved = loadColumnState(CASE_COLUMN_STATE_KEY);
-            if (saved) e.api.applyColumnState({ state: saved, applyOrder: true });
-            e.api.setGridOption('datasource', datasource);
-          }}
-          onColumnMoved={(e) => { if (e.finished) localStorage.setItem(CASE_COLUMN_STATE_KEY, JSON.stringify(e.api.getColumnState())); }}
-          onColumnResized={(e) => { if (e.finished) localStorage.setItem(CASE_COLUMN_STATE_KEY, JSON.stringify(e.api.getColumnState())); }}
-          onRowDoubleClicked={(e) => { const first = e.data?.documents[0]; if (first) onOpen(first.id); }}
-        />
-      </div>
-    </div>
-  );
-}

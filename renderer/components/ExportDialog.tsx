@@ -1,10 +1,101 @@
 // Export dialog: format, scope, only verified, template, header language → 'export:run' with progress.
+// The column editor chooses and orders a template's columns and saves them as the clerk's own named template
+// (export:save-template); own templates can be changed or deleted, built-ins (default, 1C) are read-only.
+// An export always runs a saved template, so the file, the CLI (--template) and the export log agree on what was used.
 import { useEffect, useState } from 'react';
 import { CSV_PRESETS, EXPORT_FORMATS, type DocumentFilter, type ExportScope, type ExportTemplate } from '../../shared/api.ts';
+import { COLUMN_GROUPS, columnLabel, isCaseColumn } from '../../shared/export-columns.ts';
 import { call, errorText, onEvent, transport } from '../api.ts';
 import { useApp } from '../app-context.ts';
 
 type Props = { filter: DocumentFilter; selection: number[]; caseId: number | null; onClose: () => void };
+type Columns = ExportTemplate['columns'];
+
+const sameColumns = (a: Columns, b: Columns) => JSON.stringify(a) === JSON.stringify(b);
+
+function ColumnEditor({ template, onSaved, onDeleted, onDirty }: {
+  template: ExportTemplate;
+  onSaved: (t: ExportTemplate) => void;
+  onDeleted: () => void;
+  onDirty: (dirty: boolean) => void;
+}) {
+  const { lang, t, toast } = useApp();
+  const [columns, setColumns] = useState<Columns>(template.columns);
+  const [adding, setAdding] = useState('');
+  const [name, setName] = useState('');
+  useEffect(() => { setColumns(template.columns); setName(''); }, [template]);
+  const dirty = !sameColumns(columns, template.columns);
+  useEffect(() => onDirty(dirty), [dirty, onDirty]);
+
+  const move = (i: number, by: -1 | 1) => {
+    const next = [...columns];
+    const [c] = next.splice(i, 1);
+    next.splice(i + by, 0, c!);
+    setColumns(next);
+  };
+  const used = new Set(columns.map((c) => c.key));
+  const save = async (asNew: boolean) => {
+    try {
+      const saved = await call('export:save-template', {
+        id: asNew ? `own-${Date.now().toString(36)}` : template.id,
+        name: asNew ? name.trim() : template.name,
+        columns,
+      });
+      toast('info', t('export.templateSaved', { name: saved.name }));
+      onSaved(saved);
+    } catch (err) {
+      toast('error', errorText(err, lang));
+    }
+  };
+  const remove = async () => {
+    try {
+      await call('export:delete-template', { id: template.id });
+      toast('info', t('export.templateDeleted', { name: template.name }));
+      onDeleted();
+    } catch (err) {
+      toast('error', errorText(err, lang));
+    }
+  };
+  return (
+    <details className="column-editor" data-testid="column-editor">
+      <summary>{t('export.columnsCustomise', { n: columns.length })}</summary>
+      <ol className="column-list" data-testid="column-list">
+        {columns.map((c, i) => (
+          <li key={c.key} data-key={c.key}>
+            <span className="grow">{c.header ?? columnLabel(c.key, lang)}</span>
+            <button type="button" className="btn btn-small" aria-label={t('export.columnUp')} title={t('export.columnUp')} disabled={i === 0} onClick={() => move(i, -1)}>↑</button>
+            <button type="button" className="btn btn-small" aria-label={t('export.columnDown')} title={t('export.columnDown')} disabled={i === columns.length - 1} onClick={() => move(i, 1)}>↓</button>
+            <button type="button" className="btn btn-small btn-danger" aria-label={t('export.columnRemove')} title={t('export.columnRemove')} onClick={() => setColumns(columns.filter((_, j) => j !== i))}>×</button>
+          </li>
+        ))}
+      </ol>
+      {columns.length === 0 ? <p className="bad">{t('export.noColumns')}</p> : null}
+      <div className="row">
+        <select className="grow" value={adding} onChange={(e) => setAdding(e.target.value)} aria-label={t('export.columnAdd')} data-testid="column-add">
+          <option value="">{t('export.columnAdd')}…</option>
+          {COLUMN_GROUPS.map((g) => (
+            <optgroup key={g.id} label={t(`export.group.${g.id}`)}>
+              {g.keys.filter((k) => !used.has(k)).map((k) => <option key={k} value={k}>{columnLabel(k, lang)}</option>)}
+            </optgroup>
+          ))}
+        </select>
+        <button type="button" className="btn" disabled={!adding} onClick={() => { setColumns([...columns, { key: adding }]); setAdding(''); }}>{t('common.add')}</button>
+      </div>
+      {columns.some((c) => isCaseColumn(c.key)) ? <p className="muted">{t('export.perCase')}</p> : null}
+      {template.builtIn ? <p className="muted">{t('export.builtInReadOnly')}</p> : null}
+      <div className="row">
+        <input className="grow" placeholder={t('export.templateName')} aria-label={t('export.templateName')} value={name} maxLength={120} onChange={(e) => setName(e.target.value)} data-testid="template-name" />
+        <button type="button" className="btn" disabled={!name.trim() || columns.length === 0} onClick={() => void save(true)}>{t('export.saveTemplate')}</button>
+      </div>
+      {template.builtIn ? null : (
+        <div className="row">
+          <button type="button" className="btn" disabled={!dirty || columns.length === 0} onClick={() => void save(false)}>{t('export.updateTemplate')}</button>
+          <button type="button" className="btn btn-danger" onClick={() => void remove()}>{t('export.deleteTemplate')}</button>
+        </div>
+      )}
+    </details>
+  );
+}
 
 export function ExportDialog({ filter, selection, caseId, onClose }: Props) {
   const { lang, t } = useApp();
@@ -14,14 +105,24 @@ export function ExportDialog({ filter, selection, caseId, onClose }: Props) {
   const [onlyVerified, setOnlyVerified] = useState(false);
   const [templates, setTemplates] = useState<ExportTemplate[]>([]);
   const [templateId, setTemplateId] = useState('default');
+  const [columnsDirty, setColumnsDirty] = useState(false);
   const [headerLanguage, setHeaderLanguage] = useState(lang);
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [result, setResult] = useState<{ exportId: number; fileName: string; rows: number } | null>(null);
   const [folder, setFolder] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => { call('export:templates', {}).then(setTemplates).catch((err: unknown) => setError(errorText(err, lang))); }, [lang]);
+  const loadTemplates = (select?: string) => {
+    call('export:templates', {})
+      .then((list) => { setTemplates(list); if (select) setTemplateId(select); })
+      .catch((err: unknown) => setError(errorText(err, lang)));
+  };
+  useEffect(() => loadTemplates(), [lang]);
   useEffect(() => onEvent('export:progress', (p) => { setProgress({ done: p.done, total: p.total }); if (p.error) setError(p.error); }), []);
+  const template = templates.find((tp) => tp.id === templateId);
+  // JSON has no columns (every field is written), so unsaved column edits only hold back spreadsheet formats.
+  const spreadsheet = format === 'xlsx' || format === 'csv';
+  const blocked = spreadsheet && columnsDirty;
 
   const scope = (): ExportScope => {
     switch (scopeKind) {
@@ -65,7 +166,7 @@ export function ExportDialog({ filter, selection, caseId, onClose }: Props) {
             </select>
           </label>
           <label>{t('export.template')}
-            <select value={templateId} onChange={(e) => setTemplateId(e.target.value)}>
+            <select value={templateId} onChange={(e) => setTemplateId(e.target.value)} data-testid="export-template">
               {templates.map((tp) => <option key={tp.id} value={tp.id}>{tp.name}</option>)}
             </select>
           </label>
@@ -76,6 +177,9 @@ export function ExportDialog({ filter, selection, caseId, onClose }: Props) {
           </label>
           <label className="check"><input type="checkbox" checked={onlyVerified} onChange={(e) => setOnlyVerified(e.target.checked)} />{t('export.onlyVerified')}</label>
         </div>
+        {!spreadsheet || !template ? null : (
+          <ColumnEditor template={template} onDirty={setColumnsDirty} onSaved={(saved) => loadTemplates(saved.id)} onDeleted={() => loadTemplates('default')} />
+        )}
         {progress && !result ? <p>{t('export.progress', { done: progress.done, total: progress.total })}</p> : null}
         {result ? (
           <p className="good" data-testid="export-result">
@@ -85,9 +189,10 @@ export function ExportDialog({ filter, selection, caseId, onClose }: Props) {
         ) : null}
         {folder ? <p className="mono">{t('export.folderIs', { path: folder })}</p> : null}
         {error ? <p className="bad" role="alert">{error}</p> : null}
+        {blocked ? <p className="muted" data-testid="export-unsaved">{t('export.unsaved')}</p> : null}
         <div className="modal-actions">
           <button type="button" className="btn" onClick={onClose}>{t('common.close')}</button>
-          <button type="button" className="btn btn-primary" onClick={() => void run()}>{t('export.run')}</button>
+          <button type="button" className="btn btn-primary" disabled={blocked} onClick={() => void run()}>{t('export.run')}</button>
         </div>
       </div>
     </div>

@@ -1,4 +1,5 @@
-// Header: queue counts, progress, speed, ETA, pause/resume, cost meter, language switch.
+// Header: queue counts, progress, speed, ETA, pause/resume (with why and when the queue tries again), cost meter
+// (billed documents and their estimated roubles — [Note: what a submission costs]), language switch.
 import type { QueueState } from '../../shared/api.ts';
 import type { Language } from '../../shared/types.ts';
 import { useApp } from '../app-context.ts';
@@ -26,6 +27,10 @@ export function Header({ queue, screen, onScreen, onPauseToggle, onLanguage, onE
   const progress = total > 0 ? (done + failed) / total : 0;
   const cost = queue?.cost;
   const saved = cost ? cost.savedDuplicates + cost.savedRejected : 0;
+  const money = (n: number) => formatRub(n, lang);
+  const clock = (ms: number) => new Date(ms).toLocaleTimeString(lang === 'ru' ? 'ru-RU' : 'en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  // The engine's own message (Russian, e.g. the API's reason) is shown in Russian and kept as a tooltip in English.
+  const detail = queue?.pausedMessage && queue.pausedReason !== 'clerk' ? queue.pausedMessage : null;
   return (
     <header className="header">
       <div className="brand">ScanDesk</div>
@@ -47,15 +52,22 @@ export function Header({ queue, screen, onScreen, onPauseToggle, onLanguage, onE
         </div>
         {queue && queue.docsPerMinute > 0 ? <span className="muted">{t('header.perMinute', { n: queue.docsPerMinute.toFixed(1) })}</span> : null}
         {queue?.etaMs ? <span className="muted">{t('header.eta', { t: formatDuration(queue.etaMs, lang) })}</span> : null}
-        {queue?.pausedReason ? <span className="paused-reason">{t(`header.paused.${queue.pausedReason}`)}</span> : null}
+        {queue?.pausedReason ? (
+          <span className="paused-reason" data-testid="paused-reason" title={detail ?? undefined}>
+            {t(`header.paused.${queue.pausedReason}`)}
+            {detail && lang === 'ru' && detail !== t(`header.paused.${queue.pausedReason}`) ? ` — ${detail}` : ''}
+            {queue.nextTryAt !== null ? <span data-testid="next-try"> · {t('header.nextTry', { t: clock(queue.nextTryAt) })}</span> : null}
+          </span>
+        ) : null}
         <button type="button" className="btn btn-small" onClick={onPauseToggle} disabled={!queue}>{queue?.paused ? t('header.resume') : t('header.pause')}</button>
       </div>
       {cost ? (
-        <div className="cost" data-testid="cost-meter" title={t('header.costTotal', { n: formatRub(cost.totalBillable, lang) })}>
-          <span>{t('header.costToday', { n: formatRub(cost.todayBillable, lang) })}</span>
-          <span className="muted">{t('header.costTotal', { n: formatRub(cost.totalBillable, lang) })}</span>
-          {saved > 0 ? <span className="good">{t('header.saved', { n: formatRub(saved, lang) })}</span> : null}
-          <span className="muted">{cost.dailyCap > 0 ? t('header.cap', { n: formatRub(cost.dailyCap, lang) }) : t('header.noCap')}</span>
+        <div className="cost" data-testid="cost-meter" title={t('header.price', { rub: money(cost.pricePerDocumentRub) })}>
+          <span data-testid="cost-today">{t('header.costToday', { n: cost.todayDocuments, rub: money(cost.todayRub) })}</span>
+          <span className="muted">{t('header.costTotal', { n: cost.totalDocuments, rub: money(cost.totalRub) })}</span>
+          {saved > 0 ? <span className="good">{t('header.saved', { n: saved, rub: money(cost.savedRub) })}</span> : null}
+          {cost.uncertainCases > 0 ? <span className="paused-reason">{t('header.uncertain', { n: cost.uncertainCases })}</span> : null}
+          <span className="muted">{cost.dailyCap > 0 ? t('header.cap', { n: cost.dailyCap }) : t('header.noCap')}</span>
         </div>
       ) : null}
       <select className="lang" aria-label={t('header.language')} value={lang} onChange={(e) => onLanguage(e.target.value as Language)} data-testid="language">

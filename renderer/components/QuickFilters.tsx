@@ -1,7 +1,8 @@
-// Quick filters with counts ('documents:counts'), type / folder / date pickers and free-text search.
-// Everything is a DocumentFilter the engine turns into SQL: the grid never filters in the browser.
+// Quick filters with counts ('documents:counts'), type / folder pickers with counts ('documents:facets'),
+// date pickers and free-text search. Everything is a DocumentFilter the engine turns into SQL: the grid
+// never filters in the browser.
 import { useEffect, useState } from 'react';
-import { QUICK_FILTERS, type DocumentFilter, type QuickFilter } from '../../shared/api.ts';
+import { QUICK_FILTERS, type DocumentFilter, type FacetCounts, type QuickFilter } from '../../shared/api.ts';
 import type { Folder } from '../../shared/settings.ts';
 import { DOC_TYPES, type DocType } from '../../shared/types.ts';
 import { call, errorText } from '../api.ts';
@@ -25,6 +26,7 @@ function msToDateInput(ms: number | undefined): string {
 export function QuickFilters({ filter, onChange, refreshTick, folders }: Props) {
   const { lang, t, toast } = useApp();
   const [counts, setCounts] = useState<Record<QuickFilter, number> | null>(null);
+  const [facets, setFacets] = useState<FacetCounts | null>(null);
   const [search, setSearch] = useState(filter.search ?? '');
 
   // Counts for the other criteria (type, folder, dates, search) — each button shows what clicking it gives.
@@ -37,6 +39,17 @@ export function QuickFilters({ filter, onChange, refreshTick, folders }: Props) 
       .catch((err: unknown) => { if (!cancelled) toast('error', errorText(err, lang)); });
     return () => { cancelled = true; };
   }, [restKey, refreshTick, lang, toast]);
+
+  // Picker counts depend on the whole filter (quick filter too): "Паспорт (120)" is what choosing it shows.
+  const filterKey = JSON.stringify(filter);
+  useEffect(() => {
+    let cancelled = false;
+    call('documents:facets', { filter: JSON.parse(filterKey) as DocumentFilter })
+      .then((f) => { if (!cancelled) setFacets(f); })
+      .catch((err: unknown) => { if (!cancelled) toast('error', errorText(err, lang)); });
+    return () => { cancelled = true; };
+  }, [filterKey, refreshTick, lang, toast]);
+  const withCount = (label: string, n: number | undefined) => (n === undefined ? label : `${label} (${n})`);
 
   // Search is debounced: one query per pause in typing, not per keystroke.
   useEffect(() => {
@@ -80,15 +93,16 @@ export function QuickFilters({ filter, onChange, refreshTick, folders }: Props) 
           data-testid="filter-type"
         >
           <option value="">{t('filter.anyType')}</option>
-          {DOC_TYPES.map((d) => <option key={d} value={d}>{docTypeLabel(lang, d)}</option>)}
+          {DOC_TYPES.map((d) => <option key={d} value={d}>{withCount(docTypeLabel(lang, d), facets?.types[d])}</option>)}
         </select>
         <select
           aria-label={t('filter.folder')}
+          data-testid="filter-folder"
           value={filter.folderId ?? ''}
           onChange={(e) => onChange({ ...filter, folderId: e.target.value ? Number(e.target.value) : undefined })}
         >
           <option value="">{t('filter.anyFolder')}</option>
-          {folders.map((f) => <option key={f.id} value={f.id}>{f.path}</option>)}
+          {folders.map((f) => <option key={f.id} value={f.id}>{withCount(f.path, facets ? (facets.folders.find((x) => x.folderId === f.id)?.count ?? 0) : undefined)}</option>)}
         </select>
         <label className="inline">{t('filter.dateFrom')}
           <input type="date" value={msToDateInput(filter.dateFrom)} onChange={(e) => onChange({ ...filter, dateFrom: dateInputToMs(e.target.value, false) })} />

@@ -1,6 +1,8 @@
 // Settings: credentials (write-only), API, watched folders, queue limits (live), review thresholds,
-// language, masking. [Note: credentials never reach the renderer] — we only ever show the status.
+// language, privacy (retention purge, masking, key-storage warning). [Note: credentials never reach the renderer] —
+// we only ever show the status. Deleting a case lives next to the case (DeleteCaseButton), not here.
 import { useEffect, useState } from 'react';
+import type { AppInfo } from '../../shared/api.ts';
 import type { CredentialsStatus, Folder, Settings } from '../../shared/settings.ts';
 import { DOC_TYPES, type DocType } from '../../shared/types.ts';
 import { call, errorText } from '../api.ts';
@@ -83,13 +85,28 @@ export function SettingsScreen({ folders, onFoldersChanged }: { folders: Folder[
   const [draft, setDraft] = useState<Settings>(settings);
   const [newPath, setNewPath] = useState('');
   const [newType, setNewType] = useState<DocType>('PASSPORT');
+  const [keyWarning, setKeyWarning] = useState<AppInfo['keyWarning']>(null);
+  const [purgeResult, setPurgeResult] = useState<string | null>(null);
   useEffect(() => setDraft(settings), [settings]);
+  useEffect(() => { call('app:info', {}).then((i) => setKeyWarning(i.keyWarning)).catch(() => undefined); }, []);
 
   const save = async (patch: Partial<Settings>) => {
     try {
       setSettings(await call('settings:set', patch));
       if (patch.concurrency !== undefined || patch.rps !== undefined) await call('queue:set-limits', { concurrency: patch.concurrency, rps: patch.rps });
       toast('info', t('common.saved'));
+    } catch (err) {
+      setDraft(settings); // show what is really stored, not the refused value
+      toast('error', errorText(err, lang));
+    }
+  };
+  const purgeNow = async () => {
+    setPurgeResult(null);
+    try {
+      // A retention period typed but not yet saved (no blur yet) counts.
+      if (draft.retentionDays !== settings.retentionDays) setSettings(await call('settings:set', { retentionDays: draft.retentionDays }));
+      const { purgedDocuments } = await call('privacy:purge-now', {});
+      setPurgeResult(draft.retentionDays === 0 ? t('settings.purgeOff') : t('settings.purgeDone', { n: purgedDocuments }));
     } catch (err) {
       toast('error', errorText(err, lang));
     }
@@ -102,7 +119,7 @@ export function SettingsScreen({ folders, onFoldersChanged }: { folders: Folder[
     </label>
   );
   const check = (key: keyof Settings, label: string) => (
-    <label className="check"><input type="checkbox" checked={draft[key] as boolean} data-setting={key} onChange={(e) => void save({ [key]: e.target.checked })} />{label}</label>
+    <label className="check"><input type="checkbox" checked={draft[key] as boolean} data-setting={key} onChange={(e) => { setDraft({ ...draft, [key]: e.target.checked }); void save({ [key]: e.target.checked }); }} />{label}</label>
   );
   return (
     <div className="screen settings" data-testid="settings">
@@ -149,7 +166,20 @@ export function SettingsScreen({ folders, onFoldersChanged }: { folders: Folder[
             </select>
           </label>
           {check('onlyAttention', t('settings.onlyAttention'))}
+        </div>
+      </section>
+      <section data-testid="privacy">
+        <h3>{t('settings.privacy')}</h3>
+        {keyWarning ? <p className="bad" role="alert" data-testid="key-warning">{lang === 'en' ? keyWarning.en : keyWarning.ru}</p> : null}
+        <div className="form-grid">
+          {num('retentionDays', t('settings.retentionDays'), 1, 0, 3650)}
+          <div className="row">
+            <button type="button" className="btn" onClick={() => void purgeNow()} data-testid="purge-now">{t('settings.purgeNow')}</button>
+            {purgeResult ? <span className="good" role="status" data-testid="purge-result">{purgeResult}</span> : null}
+          </div>
           {check('maskPassportNumbers', t('settings.mask'))}
+          <p className="full muted">{t('settings.retentionNote')}</p>
+          <p className="full muted">{t('settings.deleteCaseHint')}</p>
         </div>
       </section>
     </div>

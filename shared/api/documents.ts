@@ -4,10 +4,10 @@ import { req } from './define.ts';
 import { id } from './queue.ts';
 import {
   DOC_STATUSES, DOC_TYPES, REVIEW_STATES,
-  type CaseState, type CaseVerdict, type DocStatus, type DocType, type FieldState, type Finding, type ReviewState,
+  type CaseState, type CaseVerdict, type DocStatus, type DocType, type FieldState, type Finding, type FindingSource, type ReviewState, type Severity,
 } from '../types.ts';
 
-export const QUICK_FILTERS = ['all', 'needs-review', 'low-confidence', 'has-errors', 'failed', 'duplicates', 'verified', 'postponed', 'exported'] as const;
+export const QUICK_FILTERS = ['all', 'needs-review', 'low-confidence', 'has-errors', 'failed', 'duplicates', 'verified', 'postponed', 'clerk-rejected', 'exported'] as const;
 export type QuickFilter = (typeof QUICK_FILTERS)[number];
 
 export const documentFilterSchema = z.object({
@@ -34,6 +34,9 @@ export const listQuerySchema = z.object({
 });
 export type ListQuery = z.infer<typeof listQuerySchema>;
 
+/** One finding on a grid cell, for the hover text: severity, source, message in both languages. */
+export type CellFinding = { sev: Severity; src: FindingSource; ru: string; en: string };
+
 export type CellValue = {
   /** Final value (clerk's correction, or the recognised value). */
   v: string | null;
@@ -43,6 +46,8 @@ export type CellValue = {
   f: 'error' | 'warning' | 'info' | null;
   /** Field state: pending / accepted / corrected. */
   s: FieldState;
+  /** The field's findings, worst first. Present only on fields that have any (keeps pages small). */
+  m?: CellFinding[];
 };
 
 export type DocumentRow = {
@@ -107,7 +112,15 @@ export type CaseRow = {
   fields: Record<string, CellValue>; // passport fields then INN fields prefixed "INN."
   matchScore: number | null;
   livenessScore: number | null;
+  /** Latest export of any of the case's documents. */
+  exportedAt: number | null;
   updatedAt: number;
+};
+
+/** Option counts for the type and folder pickers: each criterion counted over the rest of the filter. */
+export type FacetCounts = {
+  types: Record<DocType, number>;
+  folders: { folderId: number; count: number }[];
 };
 
 export type Stats = {
@@ -119,6 +132,7 @@ export type Stats = {
 export const documentsApi = {
   'documents:list': req<{ rows: DocumentRow[]; total: number }>()(listQuerySchema),
   'documents:counts': req<Record<QuickFilter, number>>()(z.object({ filter: documentFilterSchema.optional() })),
+  'documents:facets': req<FacetCounts>()(z.object({ filter: documentFilterSchema })),
   'documents:get': req<DocumentDetail>()(z.object({ id })),
   'documents:set-field': req<DocumentDetail>()(z.object({ id, field: z.string().min(1).max(64), value: z.string().max(2000) })),
   'documents:accept-field': req<DocumentDetail>()(z.object({ id, field: z.string().min(1).max(64) })),

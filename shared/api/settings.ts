@@ -13,6 +13,10 @@ export type AppInfo = {
   dataDir: string;
   exportDir: string;
   user: string;
+  /** Where the DB encryption key lives ('none': a plain test database). */
+  keyStorage: 'os-keystore' | 'env' | 'file-0600' | 'none';
+  /** Set when the key could not be protected as intended (Electron without an OS keystore): shown in Settings. */
+  keyWarning: { ru: string; en: string } | null;
 };
 
 export const settingsApi = {

@@ -4,6 +4,7 @@
 // the stored values, the audit rows, the keystroke count, and that undo restores the recognised value.
 import { test, expect, type Page } from '@playwright/test';
 import { cp } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { DocumentDetail } from '../../shared/api.ts';
 import { generateSamples } from '../../main/engine/samples/index.ts';
@@ -38,6 +39,7 @@ async function snapshot(page: Page): Promise<Snapshot> {
 }
 
 test('keyboard-only review of 20 documents: one keystroke per clean document, corrections stored and audited, undo restores', async ({ page }) => {
+  const startedAt = Date.now();
   const staging = path.join(app.dataDir, 'staging');
   const { files } = await generateSamples({
     dir: staging, count: 10, layout: 'folders', include: { selfie: false },
@@ -113,6 +115,22 @@ test('keyboard-only review of 20 documents: one keystroke per clean document, co
     expect(f.state).toBe('corrected');
     expect(f.recognised).not.toBe(c.value);
     expect(d.history.some((h) => h.field === c.field && h.newValue === c.value && h.source === 'clerk')).toBe(true);
+  }
+  // Each correction's audit row: recognised value → clerk's value, by the OS user, stamped during this test.
+  const finishedAt = Date.now();
+  for (const c of corrected) {
+    const recognisedValue = (await app.request<DocumentDetail>('documents:get', { id: c.docId })).fields.find((x) => x.name === c.field)!.recognised;
+    const rows = app.engine.ctx.db
+      .prepare(`SELECT at, actor, old_value AS oldValue, new_value AS newValue, source FROM audit_events WHERE document_id = ? AND field = ? AND action = 'set-field'`)
+      .all(c.docId, c.field) as { at: number; actor: string; oldValue: string | null; newValue: string | null; source: string }[];
+    expect(rows, `${c.field} of document ${c.docId}`).toHaveLength(1);
+    const row = rows[0]!;
+    expect(row.oldValue).toBe(recognisedValue);
+    expect(row.newValue).toBe(c.value);
+    expect(row.actor).toBe(os.userInfo().username);
+    expect(row.source).toBe('clerk');
+    expect(row.at).toBeGreaterThanOrEqual(startedAt);
+    expect(row.at).toBeLessThanOrEqual(finishedAt);
   }
   const auditRows = app.engine.ctx.db.prepare(`SELECT COUNT(*) AS n FROM audit_events`).get() as { n: number };
   expect(auditRows.n).toBeGreaterThanOrEqual(22); // 20 confirmations + 2 corrections at least

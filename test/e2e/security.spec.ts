@@ -88,6 +88,30 @@ test('CSP header is strict, injected inline script and inline handlers do not ru
   expect(outcome.violations.some((v) => v.startsWith('connect-src'))).toBe(true);
 });
 
+test('the page\'s meta CSP widens nothing (no bare ws:), and the same-origin event socket still connects', async ({ page }) => {
+  const html = (await raw({ path: '/index.html' })).body;
+  const meta = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
+  const connect = meta.split(';').map((d) => d.trim()).find((d) => d.startsWith('connect-src')) ?? '';
+  expect(connect).toBe("connect-src 'self' scan:");
+  expect(meta).toContain("object-src 'none'");
+  await page.goto(app.url);
+  const outcome = await page.evaluate(async (token) => {
+    type Ws = { onopen: (() => void) | null; onerror: (() => void) | null; close(): void };
+    const g = globalThis as unknown as { WebSocket: new (u: string) => Ws; location: { href: string } };
+    const url = new URL(`api/events?t=${encodeURIComponent(token)}`, g.location.href).toString().replace(/^http/, 'ws');
+    return new Promise<string>((resolve) => {
+      try {
+        const ws = new g.WebSocket(url);
+        ws.onopen = () => { ws.close(); resolve('open'); };
+        ws.onerror = () => resolve('error');
+      } catch (err) {
+        resolve(`thrown: ${String(err)}`);
+      }
+    });
+  }, app.token);
+  expect(outcome).toBe('open');
+});
+
 test('the bridge refuses a missing or wrong token and a foreign Origin or Host', async () => {
   const json = { 'Content-Type': 'application/json' };
   const cases: [string, Record<string, string>, number][] = [

@@ -1,22 +1,28 @@
-// Fault injection against the real simulator (issue 3): 429 storms, 5xx, resets, stalls longer than the client
-// timeout, results past the deadline. Every case completes; no content is ever created twice on the server.
+// Fault injection against the real simulator (issue 3 "Proof"): 429 storms, 10% 5xx, resets, real 30 s stalls and
+// results that take 2.5 minutes → every case completes, no content is ever CREATED twice on the server, and no 1 s
+// window holds more requests than the budget. Then the honest edges: an upload that got no answer is 'uncertain'
+// and never resent; a reset after the server created the document is retried and bills one extra (the residual
+// risk of [Note: which upload failures may be retried]); after a 429 the rate ramps up gradually.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { startSimulator, type Simulator, type SimLogEntry } from '../../main/engine/sim/server.ts';
 import { generateSamples, type GeneratedFile } from '../../main/engine/samples/index.ts';
-import { OVERDUE_REASON } from '../../main/engine/queue/index.ts';
-import { rmrf, seedCase, stopAllEngines, startEngine, tempDir } from './queue-fixtures.ts';
+import { NO_RESPONSE_MESSAGE, OVERDUE_REASON } from '../../main/engine/queue/index.ts';
+import { addDocumentBody, getResult, postAddDocument } from '../../main/engine/sim/requests.ts';
+import { checkBudget, rmrf, seedCase, spawnSim, stopAllEngines, startEngine, tempDir, type ChildSim } from './queue-fixtures.ts';
 import type { Engine } from '../../main/engine/app.ts';
 
 let sim: Simulator;
 let files: GeneratedFile[];
 const dirs: string[] = [];
+const NO_FAULTS = { http500: 0, http502: 0, http503: 0, reset: 0, stall: 0, lostResponse: 0 };
 
 before(async () => {
   sim = await startSimulator({ config: { timeScale: 0.02, seed: 11 } });
   const d = tempDir('scandesk-samples-');
   dirs.push(d);
-  ({ files } = await generateSamples({ dir: d, count: 10, layout: 'folders', seed: 5, include: { selfie: false } }));
+  ({ files } = await generateSamples({ dir: d, count: 12, layout: 'folders', seed: 5, include: { selfie: false, inn: false } }));
 });
 after(async () => {
   await stopAllEngines();
@@ -24,61 +30,208 @@ after(async () => {
   for (const d of dirs) rmrf(d);
 });
 
-/** Server-side documents created per image hash: the one number that costs money. */
-function createdPerHash(): Map<string, number> {
-  const m = new Map<string, number>();
-  for (const d of sim.documents()) for (const h of d.imageHashes) m.set(h, (m.get(h) ?? 0) + 1);
-  return m;
-}
-
-async function runBatch(settings: Parameters<typeof startEngine>[2]): Promise<{ engine: Engine; log: SimLogEntry[] }> {
-  const dir = tempDir();
-  dirs.push(dir);
-  const engine = await startEngine(dir, sim.url, settings);
-  for (const f of files) seedCase(engine, f.path, [{ file: f.path, type: f.type }]);
-  await engine.queue.idle();
-  return { engine, log: sim.log() };
-}
-
 function caseStates(engine: Engine): Record<string, number> {
   return Object.fromEntries((engine.ctx.db.prepare('SELECT state, COUNT(*) AS n FROM cases GROUP BY state').all() as { state: string; n: number }[]).map((r) => [r.state, r.n]));
 }
 
-void test('429 storm with Retry-After pauses everyone, then every case completes', async () => {
-  sim.reset();
-  sim.setConfig({ rateLimit: { perSecond: 6, burst: 2 }, retryAfterHeader: true });
-  const { engine, log } = await runBatch({ rps: 30, burst: 10, concurrency: 6 });
-  sim.setConfig({ rateLimit: null });
-  assert.deepEqual(caseStates(engine), { done: files.length });
-  const limited = log.filter((e) => e.status === 429);
-  assert.ok(limited.length > 0, 'the storm happened');
-  // After each 429 (Retry-After ≥ 1 s) nothing new starts for most of that second: the whole queue paused.
-  for (const e of limited) {
-    const during = log.filter((x) => x.t > e.tEnd + 150 && x.t < e.tEnd + 850 && (x.kind === 'upload' || x.kind === 'poll'));
-    assert.equal(during.length, 0, `requests during the pause after a 429 at ${e.tEnd}`);
+const clientStarts = (engine: Engine) => (engine.ctx.db.prepare('SELECT at FROM api_requests').all() as { at: number }[]).map((r) => r.at);
+const apiCalls = (log: SimLogEntry[]) => log.filter((e) => e.kind === 'upload' || e.kind === 'poll');
+
+/** A child simulator that already served one upload and poll (image library loaded, code warm), log cleared: its
+ *  arrival times then measure our pacing, not its own cold start. */
+async function warmSim(args: string[] = []): Promise<ChildSim> {
+  const child = await spawnSim(args);
+  const add = await postAddDocument(child.url, addDocumentBody({ images: [fs.readFileSync(files[0]!.path)], processInfo: [{ key: 'PASSPORT1', type: 'PASSPORT' }] }));
+  assert.equal(add.status, 200, add.text);
+  await getResult(child.url, (add.body as { document_id: string }).document_id);
+  await child.reset();
+  return child;
+}
+
+void test('429 storm + 10% 5xx + resets + real 30 s stalls + 2.5-minute results: all done, nothing created twice, budget kept', async (t) => {
+  // Time scale 0.03: a 150 s result takes 4.5 s, and the client's deadline is scaled the same way (180 s → 5.4 s).
+  // Stalls are NOT scaled: the simulator really holds those uploads 30 s; the client's upload timeout (40 s) is
+  // above that, so they are answered and nothing becomes ambiguous. Poll stalls time out (5 s) and are re-polled.
+  const child = await warmSim(['--time-scale', '0.03']);
+  const dir = tempDir();
+  dirs.push(dir);
+  const rps = 10;
+  const fivexx = { http500: 0.04, http502: 0.03, http503: 0.03, reset: 0.05 }; // 10% 5xx, 5% resets
+  try {
+    await child.setConfig({
+      seed: 21,
+      delay: { kind: 'fixed', ms: 150_000 },
+      rateLimit: { perSecond: 8, burst: 6 }, // below our 10 rps: a storm of 429s with Retry-After
+      retryAfterHeader: true,
+      // Every upload stalls until a handful did (then the director below turns upload stalls off).
+      faults: { upload: { ...fivexx, stall: 1, lostResponse: 0 }, poll: { ...fivexx, stall: 0.01, lostResponse: 0 }, stallMs: 30_000 },
+    });
+    const engine = await startEngine(dir, child.url, {
+      rps, burst: 5, concurrency: 8, maxAttempts: 20,
+      uploadTimeoutMs: 40_000, requestTimeoutMs: 5_000,
+      pollFirstDelayMs: 1200, pollMaxIntervalMs: 1800, pollDeadlineMs: 5_400,
+    });
+    let stalled = 0;
+    const director = setInterval(() => {
+      void child.log().then(async (log) => {
+        stalled = log.filter((e) => e.kind === 'upload' && e.fault === 'stall').length;
+        if (stalled >= 3) await child.setConfig({ faults: { upload: { stall: 0 } } });
+      });
+    }, 150);
+    for (const f of files) seedCase(engine, f.path, [{ file: f.path, type: f.type }]);
+    await engine.queue.idle();
+    clearInterval(director);
+    const log = apiCalls(await child.log());
+    const created = await child.documents();
+
+    assert.deepEqual(caseStates(engine), { done: files.length }, 'every case completes');
+    const stalls = log.filter((e) => e.kind === 'upload' && e.fault === 'stall');
+    assert.ok(stalls.length >= 3 && stalls.length <= 8, `a handful of 30 s stalls: ${stalls.length}`);
+    for (const e of stalls) assert.ok(e.tEnd - e.t >= 29_900 && e.status === 200, 'stalled uploads were waited for and answered');
+    assert.ok(log.some((e) => e.status === 429), 'the 429 storm happened');
+    assert.ok(log.some((e) => e.fault?.startsWith('http5')), '5xx were injected');
+    assert.ok(log.some((e) => e.fault === 'reset'), 'resets were injected');
+    // Money: every content created exactly once on the SERVER (not only "answered 200 once").
+    const perHash = new Map<string, number>();
+    for (const d of created) for (const h of d.imageHashes) perHash.set(h, (perHash.get(h) ?? 0) + 1);
+    assert.equal(perHash.size, files.length);
+    for (const [h, n] of perHash) assert.equal(n, 1, `content ${h.slice(0, 8)} created ${n} times`);
+    const billed = engine.ctx.db.prepare('SELECT COALESCE(SUM(billable), 0) AS n FROM api_requests').get() as { n: number };
+    assert.equal(billed.n, files.length);
+    // The budget, on the server's log, over every request that reached it (429s, faults and stalls included).
+    const budget = checkBudget(log.map((e) => e.t), clientStarts(engine), rps);
+    t.diagnostic(`budget: server peak ${budget.serverPeak}, client peak ${budget.clientPeak}, bunching excused ${budget.maxLateExcused}`);
+    assert.deepEqual(budget.problems, []);
+    // After each 429 (Retry-After ≥ 1 s) nothing new starts for most of that second: the whole queue paused.
+    for (const e of log.filter((x) => x.status === 429)) {
+      const during = log.filter((x) => x.t > e.tEnd + 150 && x.t < e.tEnd + 850);
+      assert.equal(during.length, 0, `requests during the pause after a 429 at ${e.tEnd}`);
+    }
+    await engine.stop();
+  } finally {
+    await child.close();
   }
-  for (const [, n] of createdPerHash()) assert.equal(n, 1);
-  const rl = engine.ctx.db.prepare(`SELECT COUNT(*) AS n FROM api_requests WHERE outcome = 'rate-limited'`).get() as { n: number };
-  assert.equal(rl.n, limited.length, 'every 429 recorded');
-  await engine.stop();
 });
 
-void test('10% 5xx, resets and stalls longer than the client timeout: all cases done, no duplicate documents', async () => {
+void test('an upload sent without an answer (timeout) becomes uncertain and is never resent — the server did bill it', async () => {
   sim.reset();
-  const rates = { http500: 0.05, http502: 0.03, http503: 0.02, reset: 0.05, stall: 0.05, lostResponse: 0 };
-  sim.setConfig({ faults: { upload: rates, poll: rates, stallMs: 2500 } });
-  const { engine, log } = await runBatch({ requestTimeoutMs: 1000, maxAttempts: 20, rps: 30, concurrency: 6 });
-  sim.setConfig({ faults: { upload: { http500: 0, http502: 0, http503: 0, reset: 0, stall: 0, lostResponse: 0 }, poll: { http500: 0, http502: 0, http503: 0, reset: 0, stall: 0, lostResponse: 0 } } });
-  assert.ok(log.some((e) => e.fault !== null), 'faults were injected');
-  assert.deepEqual(caseStates(engine), { done: files.length });
-  // A stalled upload still creates a document server-side; we time out and retry. The sim counts that as a
-  // created document, so "no duplicates" is asserted on uploads that were answered 200 to us.
-  const answered = new Map<string, number>();
-  for (const e of log) if (e.kind === 'upload' && e.status === 200 && e.fault === null) for (const h of e.imageHashes) answered.set(h, (answered.get(h) ?? 0) + 1);
-  for (const [, n] of answered) assert.equal(n, 1);
-  const billable = (engine.ctx.db.prepare('SELECT COUNT(*) AS n FROM api_requests WHERE billable = 1').get() as { n: number }).n;
-  assert.equal(billable, files.length);
-  await engine.stop();
+  sim.setConfig({ delay: { kind: 'fixed', ms: 0 }, faults: { upload: { ...NO_FAULTS, stall: 1 }, poll: NO_FAULTS, stallMs: 2_500 } });
+  const dir = tempDir();
+  dirs.push(dir);
+  const engine = await startEngine(dir, sim.url, { uploadTimeoutMs: 1_000, requestTimeoutMs: 5_000, maxAttempts: 10 });
+  try {
+    const ids = files.slice(0, 2).map((f) => seedCase(engine, f.path, [{ file: f.path, type: f.type }]));
+    await engine.queue.idle();
+    sim.setConfig({ faults: { upload: NO_FAULTS } });
+    await new Promise((r) => setTimeout(r, 2_000)); // past the stall: the server finishes the abandoned uploads
+    const db = engine.ctx.db;
+    for (const id of ids) {
+      assert.equal((db.prepare('SELECT state FROM cases WHERE id = ?').get(id) as { state: string }).state, 'uncertain');
+      const d = db.prepare('SELECT status, status_reason FROM documents WHERE case_id = ?').get(id) as { status: string; status_reason: string };
+      assert.deepEqual(d, { status: 'uncertain', status_reason: NO_RESPONSE_MESSAGE });
+    }
+    assert.match(NO_RESPONSE_MESSAGE, /возможно, документ уже оплачен/);
+    assert.equal(sim.log().filter((e) => e.kind === 'upload').length, 2, 'not resent');
+    assert.equal(sim.documents().length, 2, 'yet the server created (and billed) both: resending would pay twice');
+    const st = (await engine.request('queue:state', {})) as { cost: { uncertainCases: number; totalDocuments: number } };
+    assert.deepEqual([st.cost.uncertainCases, st.cost.totalDocuments], [2, 0]);
+  } finally {
+    await engine.stop();
+    sim.setConfig({ faults: { upload: NO_FAULTS, poll: NO_FAULTS, stallMs: 30_000 } });
+  }
+});
+
+void test('resets are retried; a reset AFTER the document was created (lostResponse) bills one extra — shown, not hidden', async () => {
+  sim.reset();
+  // Phases, so both kinds surely happen: every upload loses its response until one did, then every upload is
+  // reset until one was, then no faults.
+  sim.setConfig({ delay: { kind: 'fixed', ms: 0 }, faults: { upload: { ...NO_FAULTS, lostResponse: 1 }, poll: NO_FAULTS } });
+  const dir = tempDir();
+  dirs.push(dir);
+  const engine = await startEngine(dir, sim.url, { concurrency: 2, maxAttempts: 20 });
+  let phase = 0;
+  const director = setInterval(() => {
+    const faults = sim.log().map((e) => e.fault);
+    if (phase === 0 && faults.includes('lost-response')) {
+      phase = 1;
+      sim.setConfig({ faults: { upload: { ...NO_FAULTS, reset: 1 } } });
+    } else if (phase === 1 && faults.includes('reset')) {
+      phase = 2;
+      sim.setConfig({ faults: { upload: NO_FAULTS } });
+    }
+  }, 5);
+  try {
+    const batch = files.slice(0, 5);
+    for (const f of batch) seedCase(engine, f.path, [{ file: f.path, type: f.type }]);
+    await engine.queue.idle();
+    clearInterval(director);
+    assert.deepEqual(caseStates(engine), { done: batch.length });
+    const uploads = sim.log().filter((e) => e.kind === 'upload');
+    const resets = uploads.filter((e) => e.fault === 'reset');
+    const lost = uploads.filter((e) => e.fault === 'lost-response');
+    assert.ok(resets.length > 0 && lost.length > 0, `both kinds happened: ${resets.length} resets, ${lost.length} lost`);
+    for (const e of resets) assert.equal(e.documentId, null, 'a gateway reset creates nothing');
+    // Per content: one document for the answered upload plus one per lost response — the accepted residual risk.
+    const created = new Map<string, number>();
+    for (const d of sim.documents()) for (const h of d.imageHashes) created.set(h, (created.get(h) ?? 0) + 1);
+    for (const [h, n] of created) assert.equal(n, 1 + lost.filter((e) => e.imageHashes.includes(h)).length, `content ${h.slice(0, 8)}`);
+    assert.equal(sim.documents().length, batch.length + lost.length);
+    // Our meter counts what was answered (one per case); the extra is on the provider's side only.
+    const billed = engine.ctx.db.prepare('SELECT COALESCE(SUM(billable), 0) AS n FROM api_requests').get() as { n: number };
+    assert.equal(billed.n, batch.length);
+  } finally {
+    clearInterval(director);
+    await engine.stop();
+    sim.setConfig({ faults: { upload: NO_FAULTS, poll: NO_FAULTS } });
+  }
+});
+
+void test('after a 429 pause the rate ramps back gradually (¼ → ½ → full), measured on the simulator log', async (t) => {
+  // The simulator in its own process, so its arrival times are not skewed by this process's event loop.
+  const child = await warmSim();
+  const dir = tempDir();
+  dirs.push(dir);
+  const rps = 16;
+  try {
+    // Server bucket: 8 at once, then 1/s → the client's first burst gets one 429 (Retry-After: 1); the limit is
+    // lifted as soon as that 429 is seen, so what follows is the client's own ramp.
+    await child.setConfig({ delay: { kind: 'fixed', ms: 0 }, rateLimit: { perSecond: 1, burst: 8 }, retryAfterHeader: true });
+    const engine = await startEngine(dir, child.url, { rps, burst: 8, concurrency: 16, pollFirstDelayMs: 100, pollMaxIntervalMs: 500 });
+    let lifted = false;
+    const lift = setInterval(() => {
+      if (lifted) return;
+      void child.log().then(async (l) => {
+        if (!lifted && l.some((e) => e.status === 429)) {
+          lifted = true;
+          await child.setConfig({ rateLimit: null });
+        }
+      });
+    }, 20);
+    for (let round = 0; round < 3; round++) for (const f of files) seedCase(engine, `${f.path}#${round}`, [{ file: f.path, type: f.type }]);
+    await engine.queue.idle();
+    clearInterval(lift);
+    const log = apiCalls(await child.log());
+    const first429 = log.find((e) => e.status === 429);
+    assert.ok(first429, 'a 429 happened');
+    // The first burst's tail all got 429 before its answers were back; nothing after it did (the limit was lifted).
+    const limited = log.filter((e) => e.status === 429);
+    const last429 = limited[limited.length - 1]!;
+    assert.ok(last429.tEnd - first429.t < 300, `429s only in the first burst: ${limited.length} over ${last429.tEnd - first429.t} ms`);
+    const pauseEnd = last429.tEnd + 1000; // Retry-After: 1, counted from the last 429
+    const inRange = (a: number, b: number) => log.filter((e) => e.t >= pauseEnd + a && e.t < pauseEnd + b).length;
+    const [q1, q2, q3] = [inRange(0, 2000), inRange(2000, 4000), inRange(4000, 6000)];
+    assert.equal(log.filter((e) => e.t > last429.tEnd + 100 && e.t < pauseEnd - 50).length, 0, 'paused for Retry-After');
+    // ¼ rate (4/s) for 2 s, ½ (8/s) for 2 s, then full (16/s). The old one-step return (½ rate at once) gives q1 ≈ 16.
+    assert.ok(q1 >= 4 && q1 <= 10, `first 2 s after the pause: ${q1} requests (¼ rate ≈ 8)`);
+    assert.ok(q2 > q1 && q2 <= 18, `next 2 s: ${q2} (½ rate ≈ 16)`);
+    assert.ok(q3 > q2, `then full rate: ${q3} (≈ 32)`);
+    const budget = checkBudget(log.map((e) => e.t), clientStarts(engine), rps);
+    t.diagnostic(`budget: server peak ${budget.serverPeak}, client peak ${budget.clientPeak}, bunching excused ${budget.maxLateExcused}`);
+    assert.deepEqual(budget.problems, []);
+    await engine.stop();
+  } finally {
+    await child.close();
+  }
 });
 
 void test('a result later than the deadline: overdue, polled slowly, then completed; never re-submitted', async () => {

@@ -3,9 +3,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createEngine, type Engine } from '../../main/engine/app.ts';
+import { createEngine, type Engine, type EngineOptions } from '../../main/engine/app.ts';
 import { createMemorySecretStore } from '../../main/engine/secrets.ts';
-import { SIM_CREDENTIALS, type SimConfigPatch, type SimLogEntry } from '../../main/engine/sim/server.ts';
+import { SIM_CREDENTIALS, type SimConfigPatch, type SimDocumentInfo, type SimLogEntry } from '../../main/engine/sim/server.ts';
 import { createLogger } from '../../main/engine/log.ts';
 import type { Settings } from '../../shared/settings.ts';
 import type { DocType } from '../../shared/types.ts';
@@ -22,8 +22,9 @@ export async function stopAllEngines(): Promise<void> {
   running.clear();
 }
 
-export async function startEngine(dir: string, apiUrl: string, settings: Partial<Settings> = {}, autoStart = true): Promise<Engine> {
+export async function startEngine(dir: string, apiUrl: string, settings: Partial<Settings> = {}, autoStart = true, extra: Partial<EngineOptions> = {}): Promise<Engine> {
   const engine = await createEngine({
+    ...extra,
     dataDir: dir,
     mode: 'test',
     dbKey: null,
@@ -90,6 +91,8 @@ export function rmrf(dir: string): void {
 export type ChildSim = {
   url: string;
   log(): Promise<SimLogEntry[]>;
+  /** Documents the server CREATED (and billed), answered or not. */
+  documents(): Promise<SimDocumentInfo[]>;
   setConfig(patch: SimConfigPatch): Promise<void>;
   reset(): Promise<void>;
   close(): Promise<void>;
@@ -114,6 +117,7 @@ export async function spawnSim(args: string[] = []): Promise<ChildSim> {
   return {
     url,
     log: async () => (await admin('GET', 'log')) as Awaited<ReturnType<ChildSim['log']>>,
+    documents: async () => (await admin('GET', 'documents')) as SimDocumentInfo[],
     setConfig: async (patch) => void (await admin('PATCH', 'config', patch)),
     reset: async () => void (await admin('POST', 'reset')),
     close: () =>
@@ -123,4 +127,50 @@ export async function spawnSim(args: string[] = []): Promise<ChildSim> {
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** The most requests that started in any window [t, t + windowMs) — a true sliding window over every start. */
+export function maxInWindow(times: number[], windowMs = 1000): number {
+  const ts = [...times].sort((a, b) => a - b);
+  let best = 0;
+  for (let i = 0, j = 0; i < ts.length; i++) {
+    while (ts[i]! - ts[j]! >= windowMs) j++;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}
+
+/**
+ * The request budget, checked on the SERVER's log: in every 1 s window of arrivals, at most `rps` requests — plus
+ * only those the client had already started before the window but the server logged inside it. Arrival times are
+ * taken by the simulator's event loop; when this machine is busy they bunch up after a scheduling stall, and such
+ * requests are provably ours from before the window (client start times, same clock). A request the client did
+ * not pace (not in api_requests) would make `late` negative and fail. Also checks the client's own start times exactly.
+ */
+export function checkBudget(serverTimes: number[], clientTimes: number[], rps: number): { serverPeak: number; clientPeak: number; maxLateExcused: number; problems: string[] } {
+  const srv = [...serverTimes].sort((a, b) => a - b);
+  const cli = [...clientTimes].sort((a, b) => a - b);
+  const problems: string[] = [];
+  if (srv.length !== cli.length) problems.push(`server logged ${srv.length} API requests, the client recorded ${cli.length}`);
+  const countBefore = (ts: number[], t: number) => {
+    let lo = 0;
+    let hi = ts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ts[mid]! < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  let maxLateExcused = 0;
+  for (const w of srv) {
+    const k = countBefore(srv, w + 1000) - countBefore(srv, w);
+    if (k <= rps) continue;
+    const late = countBefore(cli, w) - countBefore(srv, w);
+    if (k - rps > late) problems.push(`server window at ${w}: ${k} requests, budget ${rps}, only ${late} were started before it`);
+    else maxLateExcused = Math.max(maxLateExcused, k - rps);
+  }
+  const clientPeak = maxInWindow(cli);
+  if (clientPeak > rps) problems.push(`the client started ${clientPeak} requests in one 1 s window (budget ${rps})`);
+  return { serverPeak: maxInWindow(srv), clientPeak, maxLateExcused, problems };
 }

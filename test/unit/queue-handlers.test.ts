@@ -65,7 +65,8 @@ void test('pause holds submissions, cancel before sending, resume sends, live li
   assert.equal(sim.log().filter((e) => e.kind === 'upload').length, 2);
   assert.equal((engine.ctx.db.prepare(`SELECT COUNT(*) AS n FROM audit_events WHERE action = 'reprocess' AND case_id = ?`).get(a) as { n: number }).n, 1);
   const st = (await engine.request('queue:state', {})) as QueueState;
-  assert.equal(st.cost.totalBillable, 2);
+  assert.equal(st.cost.totalDocuments, 2);
+  assert.equal(st.cost.totalRub, 8);
   await engine.stop();
 });
 

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { QUICK_FILTERS, type DocumentRow, type QuickFilter } from '../../shared/api/documents.ts';
+import { QUICK_FILTERS, type CaseRow, type DocumentRow, type QuickFilter } from '../../shared/api/documents.ts';
 import type { ArgsOf } from '../../shared/api.ts';
 import { createEngine, type Engine } from '../../main/engine/app.ts';
 import { silentLogger } from '../../main/engine/log.ts';
@@ -28,6 +28,7 @@ function matches(quick: QuickFilter, r: DocumentRow): boolean {
     case 'duplicates': return r.status === 'duplicate' || r.duplicateOf !== null;
     case 'verified': return r.review === 'verified';
     case 'postponed': return r.review === 'postponed';
+    case 'clerk-rejected': return r.review === 'rejected';
     case 'exported': return r.exportedAt !== null;
   }
 }
@@ -52,6 +53,7 @@ void describe('review queries', () => {
       UPDATE documents SET broken = 1 WHERE id % 29 = 0;
       UPDATE documents SET review_state = 'verified' WHERE id % 7 = 0;
       UPDATE documents SET review_state = 'postponed' WHERE id % 19 = 0;
+      UPDATE documents SET review_state = 'rejected', review_reason = 'Нечитаемый скан' WHERE id % 31 = 0;
       UPDATE documents SET exported_at = 1 WHERE id % 5 = 0;
     `);
     all = (await list({})).rows;
@@ -161,13 +163,77 @@ void describe('review queries', () => {
   });
 
   void it('cases:list gives one row per person with passport and INN. fields side by side', async () => {
-    const res = (await engine.request('cases:list', { offset: 0, limit: 1000 })) as { rows: { id: number; documents: { type: string }[]; fields: Record<string, { v: string | null }>; matchScore: number | null; livenessScore: number | null }[]; total: number };
+    const res = (await engine.request('cases:list', { offset: 0, limit: 1000 })) as { rows: CaseRow[]; total: number };
     assert.equal(res.total, 100);
     const c = res.rows.find((r) => r.documents.length === 3)!;
     assert.deepEqual(c.documents.map((d) => d.type).sort(), ['INN', 'PASSPORT', 'SELFIE']);
     assert.equal(c.fields.LastName?.v, c.fields['INN.LastName']?.v);
     assert.match(c.fields['INN.INN']?.v ?? '', /^\d{12}$/);
     assert.ok(c.matchScore !== null && c.livenessScore !== null);
+    // The case shows its latest export (fixture: documents with id % 5 = 0 are exported at 1).
+    const exportedIds = new Set(all.filter((r) => r.exportedAt !== null).map((r) => r.id));
+    const exported = res.rows.find((r) => r.documents.some((d) => exportedIds.has(d.id)))!;
+    assert.equal(exported.exportedAt, 1);
+    assert.ok(res.rows.some((r) => r.exportedAt === null));
+  });
+
+  void it('type and folder facets count each option over the rest of the filter (quick filter included)', async () => {
+    const db = engine.ctx.db;
+    // A second folder so the folder facet has more than one option.
+    const other = Number(db.prepare(`INSERT INTO folders(path, default_type, created_at) VALUES ('/seed/Другая', 'PASSPORT', 1)`).run().lastInsertRowid);
+    db.prepare('UPDATE documents SET folder_id = ? WHERE id % 4 = 0').run(other);
+    try {
+      const rows = (await list({})).rows;
+      const filters: { quick: QuickFilter; types?: ['INN']; folderId?: number }[] = [{ quick: 'all' }, { quick: 'low-confidence', types: ['INN'] }, { quick: 'clerk-rejected', folderId: other }];
+      for (const filter of filters) {
+        const f = await engine.request('documents:facets', { filter }) as { types: Record<string, number>; folders: { folderId: number; count: number }[] };
+        const inQuick = rows.filter((r) => matches(filter.quick, r));
+        for (const type of ['PASSPORT', 'INN', 'SELFIE']) {
+          const expected = inQuick.filter((r) => r.type === type && (!filter.folderId || r.folderId === filter.folderId)).length;
+          assert.equal(f.types[type], expected, `${JSON.stringify(filter)} ${type}`);
+        }
+        const folderIds = [...new Set(rows.map((r) => r.folderId))];
+        for (const folderId of folderIds) {
+          const expected = inQuick.filter((r) => r.folderId === folderId && (!filter.types || filter.types.includes(r.type as 'INN'))).length;
+          assert.equal(f.folders.find((x) => x.folderId === folderId)?.count ?? 0, expected, `${JSON.stringify(filter)} folder ${folderId}`);
+        }
+      }
+    } finally {
+      db.prepare('UPDATE documents SET folder_id = (SELECT min(id) FROM folders) WHERE folder_id = ?').run(other);
+      db.prepare('DELETE FROM folders WHERE id = ?').run(other);
+    }
+  });
+
+  void it('grid cells carry their findings (worst first, both languages, source) only where a field has any', async () => {
+    const db = engine.ctx.db;
+    const doc = all.find((r) => r.type === 'PASSPORT' && r.caseId !== null)!;
+    const ins = db.prepare(`INSERT INTO findings(case_id, document_id, field, severity, code, message_ru, message_en, source, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)`);
+    const added = [
+      ins.run(doc.caseId, doc.id, 'IssueId', 'warning', 't.warn', 'Код подразделения не найден в справочнике', 'Department code not in the directory', 'local'),
+      ins.run(doc.caseId, doc.id, 'IssueId', 'error', 't.err', 'Код подразделения должен быть вида 000-000', 'Department code must look like 000-000', 'api'),
+    ].map((r) => Number(r.lastInsertRowid));
+    try {
+      const row = (await list({ filter: { quick: 'all', caseId: doc.caseId! } })).rows.find((r) => r.id === doc.id)!;
+      assert.equal(row.fields.IssueId?.f, 'error');
+      assert.deepEqual(row.fields.IssueId?.m, [
+        { sev: 'error', src: 'api', ru: 'Код подразделения должен быть вида 000-000', en: 'Department code must look like 000-000' },
+        { sev: 'warning', src: 'local', ru: 'Код подразделения не найден в справочнике', en: 'Department code not in the directory' },
+      ]);
+      assert.equal('m' in row.fields.LastName!, false, 'fields without findings carry no message list');
+    } finally {
+      db.prepare('DELETE FROM findings WHERE id IN (SELECT value FROM json_each(?))').run(JSON.stringify(added));
+    }
+  });
+
+  void it('a document\'s history includes its case\'s actions and the exports that included it', async () => {
+    const db = engine.ctx.db;
+    const doc = all.find((r) => r.type === 'INN' && r.caseId !== null)!;
+    db.prepare(`INSERT INTO audit_events(at, actor, case_id, action, source) VALUES (10, 'clerk1', ?, 'reprocess', 'clerk')`).run(doc.caseId);
+    db.prepare(`INSERT INTO audit_events(at, actor, case_id, document_id, field, action, old_value, new_value, source) VALUES (20, 'clerk1', ?, ?, 'INN', 'set-field', 'a', 'b', 'clerk')`).run(doc.caseId, doc.id);
+    const exportId = Number(db.prepare(`INSERT INTO exports(at, actor, format, options, file_path, state) VALUES (30, 'clerk2', 'xlsx', '{}', '/tmp/x.xlsx', 'done')`).run().lastInsertRowid);
+    db.prepare('INSERT INTO export_documents(export_id, document_id) VALUES (?, ?)').run(exportId, doc.id);
+    const d = (await engine.request('documents:get', { id: doc.id })) as { history: { action: string; actor: string; at: number; newValue: string | null }[] };
+    assert.deepEqual(d.history.map((h) => [h.action, h.actor, h.at, h.newValue]), [['export', 'clerk2', 30, 'xlsx'], ['set-field', 'clerk1', 20, 'b'], ['reprocess', 'clerk1', 10, null]]);
   });
 
   void it('the hot query (default sort + quick filter, first page) is served by an index without a sort step', () => {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { createLogger, redact, redactText } from '../../main/engine/log.ts';
+import { createLogger, hashPath, redact, redactText } from '../../main/engine/log.ts';
 
 const TOKEN = '5f2b7c9e1a3d4f6081b2c3d4e5f60718';
 const UID = 'SCNDSK7Q2W9E4R1T6Y8U3I5O0P7A2S4D6F8G1H3J';
@@ -23,7 +23,17 @@ const SECRETS = {
   snilsNoSpace: '112-233-44595',
   mrz1: 'PNRUSIVANOVA<<MARIIA<SERGEEVNA<<<<<<<<<<<<<<',
   mrz2: '4509123456RUS8501011F<<<<<<<1450912345600002<',
+  birthDate: '01.02.1985',
+  shortDate: '5.3.2023',
+  fullName: 'Ковальчук Мария Сергеевна',
+  upperName: 'КОВАЛЬЧУК МАРИЯ',
+  initials: 'Ковальчук М.С.',
+  pathPosix: '/home/clerk/Входящие/Ковальчук/паспорт.jpg',
+  pathWin: 'C:\\Users\\clerk\\Входящие\\Ковальчук\\инн.pdf',
+  pathUnc: '\\\\nas\\scans\\Ковальчук\\селфи.jpg',
 };
+/** Personal fragments of the paths above: none may survive, in any form. */
+const PATH_PARTS = ['Ковальчук', 'паспорт', 'инн.pdf', 'селфи', 'clerk'];
 
 void describe('log redaction', () => {
   for (const [kind, value] of Object.entries(SECRETS)) {
@@ -33,6 +43,37 @@ void describe('log redaction', () => {
       assert.match(out, /request failed for .* \(retry\)/);
     });
   }
+
+  void it('paths become a stable hash with the extension; quoted paths with spaces too; URLs and plain words stay', () => {
+    const quoted = redactText("ENOENT: no such file or directory, open '/home/clerk/Входящие/Ковальчук М.С/скан 1.tif'");
+    assert.match(quoted, /^ENOENT: no such file or directory, open '\[path:[0-9a-f]{8}\.tif\]'$/);
+    assert.equal(redactText(`a ${SECRETS.pathPosix} b`), `a ${hashPath(SECRETS.pathPosix)} b`, 'the same path always hashes the same');
+    assert.match(hashPath(SECRETS.pathPosix), /^\[path:[0-9a-f]{8}\.jpg\]$/);
+    const url = 'GET http://127.0.0.1:8900/api/document/result/D1 failed';
+    assert.equal(redactText(url), url);
+    assert.equal(redactText('5 док/мин, 1/2 done, and/or'), '5 док/мин, 1/2 done, and/or');
+    assert.equal(redactText('Нет связи с сервером Beorg (ECONNREFUSED)'), 'Нет связи с сервером Beorg (ECONNREFUSED)');
+  });
+
+  void it('error objects with file paths (a real fs error) keep their code, lose every path fragment', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-log-'));
+    try {
+      const missing = path.join(dir, 'Входящие', 'Ковальчук Мария', 'паспорт.jpg');
+      let err: unknown;
+      try {
+        fs.readFileSync(missing);
+      } catch (e) {
+        err = e;
+      }
+      const out = JSON.stringify(redact({ err, note: `copy of ${missing} failed`, file: 'Ковальчук паспорт.jpg', fileName: 'паспорт.jpg', caseId: 7 }));
+      for (const part of [...PATH_PARTS, 'Мария', path.basename(dir)]) assert.equal(out.includes(part), false, `${part} in ${out}`);
+      assert.match(out, /"code":"ENOENT"/);
+      assert.match(out, /"path":"\[path:[0-9a-f]{8}\.jpg\]"/);
+      assert.ok(out.includes('"caseId":7'));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   void it('masks secret keys in structured data, at any nesting, and inside URLs', () => {
     const out = JSON.stringify(
@@ -62,6 +103,7 @@ void describe('log redaction', () => {
       const text = fs.readFileSync(file, 'utf8');
       assert.equal(fs.statSync(file).mode & 0o777, 0o600);
       for (const value of Object.values(SECRETS)) assert.equal(text.includes(value), false, value);
+      for (const part of PATH_PARTS) assert.equal(text.includes(part), false, part);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openDatabase } from '../../main/engine/db/open.ts';
-import { isPlainDatabase, migratePlainDatabase, resolveDbKey, type KeyStore } from '../../main/engine/db/keys.ts';
+import { isPlainDatabase, keyStorageWarning, keystoreUsable, migratePlainDatabase, resolveDbKey, type KeyStore } from '../../main/engine/db/keys.ts';
+import { createEngine } from '../../main/engine/app.ts';
+import { silentLogger } from '../../main/engine/log.ts';
 import { createAesGcmCipher, createFileSecretStore, prepareSecurity } from '../../main/engine/secret-file.ts';
 import { dataPaths } from '../../main/engine/paths.ts';
 
@@ -139,5 +141,43 @@ void describe('credentials file', () => {
     assert.equal(prepareSecurity(dir, { env: {} }).secrets.get()?.token, TOKEN);
     sec.secrets.clear();
     assert.equal(fs.existsSync(dataPaths(dir).credentials), false);
+  });
+});
+
+void describe('OS keystore decision (Electron safeStorage, decided in the engine)', () => {
+  void it('refuses the Linux basic_text backend and an unavailable keystore, accepts real ones', () => {
+    const linux = (backend: string) => keystoreUsable({ encryptionAvailable: true, platform: 'linux', backend });
+    assert.equal(linux('basic_text'), false, 'basic_text = a hard-coded key');
+    assert.equal(linux('unknown'), false);
+    for (const b of ['gnome_libsecret', 'kwallet', 'kwallet5', 'kwallet6']) assert.equal(linux(b), true, b);
+    assert.equal(keystoreUsable({ encryptionAvailable: true, platform: 'win32', backend: null }), true);
+    assert.equal(keystoreUsable({ encryptionAvailable: true, platform: 'darwin', backend: null }), true);
+    assert.equal(keystoreUsable({ encryptionAvailable: false, platform: 'win32', backend: null }), false);
+  });
+
+  void it('basic_text → the DB key falls back to the 0600 file, and the desktop app says so in app:info (Russian)', async () => {
+    const dir = tmp();
+    const usable = keystoreUsable({ encryptionAvailable: true, platform: 'linux', backend: 'basic_text' });
+    const keystore: KeyStore = { available: () => usable, encrypt: () => assert.fail('must not seal with basic_text'), decrypt: () => assert.fail('must not unseal') };
+    const { key, source } = resolveDbKey(dir, { keystore, env: {} });
+    assert.equal(source, 'file-0600');
+    assert.equal(fs.existsSync(path.join(dir, 'db.key.sealed')), false);
+    const engine = await createEngine({ dataDir: dir, mode: 'electron', dbKey: key, dbKeySource: source, autoStart: false, log: silentLogger });
+    try {
+      const info = (await engine.request('app:info')) as { keyStorage: string; keyWarning: { ru: string; en: string } | null };
+      assert.equal(info.keyStorage, 'file-0600');
+      assert.match(info.keyWarning?.ru ?? '', /Хранилище ключей ОС недоступно.*gnome-keyring или kwallet/);
+      assert.match(info.keyWarning?.en ?? '', /OS keystore is unavailable/);
+    } finally {
+      await engine.stop();
+    }
+  });
+
+  void it('no warning with the OS keystore, nor in CLI / browser mode where the key file is the design', () => {
+    assert.equal(keyStorageWarning('electron', 'os-keystore'), null);
+    assert.equal(keyStorageWarning('electron', 'env'), null, 'an explicit SCANDESK_DB_KEY is the admin’s choice');
+    assert.equal(keyStorageWarning('web', 'file-0600'), null);
+    assert.equal(keyStorageWarning('cli', 'file-0600'), null);
+    assert.notEqual(keyStorageWarning('electron', 'file-0600'), null);
   });
 });

@@ -12,11 +12,22 @@ export type BeorgOutcome<T> =
   | { kind: 'rate-limited'; status: number; retryAfterMs: number | null }
   | { kind: 'transient'; status: number | null; message: string }
   | { kind: 'offline'; message: string }
+  /** Uploads only: the request was sent but no answer came in time — the document may exist (and be billed). */
+  | { kind: 'no-response'; message: string }
   | { kind: 'auth'; status: number; message: string }
   | { kind: 'not-found'; status: number; message: string }
   | { kind: 'invalid'; status: number; message: string };
 
-export type BeorgClientOptions = { baseUrl: string; fetch?: typeof fetch; timeoutMs: number };
+export type BeorgClientOptions = {
+  baseUrl: string;
+  fetch?: typeof fetch;
+  /** Polls (and anything that is free to repeat). */
+  timeoutMs: number;
+  /** add_document; defaults to timeoutMs. Longer than any server stall we expect: a timeout here is ambiguous. */
+  uploadTimeoutMs?: number;
+  /** Largest response body read (default MAX_BODY_BYTES). */
+  maxBodyBytes?: number;
+};
 
 export type BeorgClient = {
   addDocument(creds: Credentials, images: Buffer[], processInfo: ProcessInfo[], signal?: AbortSignal): Promise<BeorgOutcome<{ documentId: string }>>;
@@ -60,12 +71,30 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(at) ? null : Math.min(Math.max(0, at - now), 600_000);
 }
 
-const OFFLINE_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN']);
+const OFFLINE_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'UND_ERR_CONNECT_TIMEOUT']);
 
-function networkOutcome(err: unknown, timedOut: boolean): BeorgOutcome<never> {
-  if (timedOut) return { kind: 'transient', status: null, message: 'Сервер не ответил вовремя (таймаут)' };
+export const NO_RESPONSE_MESSAGE = 'Ответ не получен — возможно, документ уже оплачен; проверьте перед повторной отправкой';
+
+// [Note: which upload failures may be retried]
+// add_document has no idempotency key (beorg-api §6): every POST that reaches the application creates and bills a
+// document. So the failure decides whether a retry can double-pay:
+// - DNS / connect errors (OFFLINE_CODES): nothing was sent → 'offline', the queue waits and retries.
+// - An HTTP 5xx/408 answer: the server said it failed → 'transient', retried with back-off.
+// - Our timeout fired after the request was sent → 'no-response': the server may still create the document
+//   (the simulator's `stall` + `processAbandonedUploads`), so the case becomes 'uncertain' and is NEVER resent
+//   automatically. The upload timeout is long (uploadTimeoutMs, 120 s) so that slow-but-alive servers answer.
+// - A connection reset / socket closed without any response → 'transient', retried. Residual risk, accepted: a
+//   gateway that resets before the application (the simulator's `reset`, checked before any document exists) is
+//   the common case and must not pile work on the clerk; a reset AFTER the document was created (the simulator's
+//   `lostResponse`) is indistinguishable from it and is retried too, so it can bill one extra document. The
+//   fault tests show that outcome explicitly instead of hiding it.
+function networkOutcome(err: unknown, timedOut: boolean, what: 'upload' | 'poll'): BeorgOutcome<never> {
   const code = findCode(err);
   if (code && OFFLINE_CODES.has(code)) return { kind: 'offline', message: `Нет связи с сервером Beorg (${code})` };
+  if (timedOut) {
+    if (what === 'upload') return { kind: 'no-response', message: NO_RESPONSE_MESSAGE };
+    return { kind: 'transient', status: null, message: 'Сервер не ответил вовремя (таймаут)' };
+  }
   return { kind: 'transient', status: null, message: `Сетевая ошибка${code ? ` (${code})` : ''}` };
 }
 
@@ -92,22 +121,62 @@ function httpOutcome(status: number, raw: string, retryAfter: string | null, wha
   return { kind: 'invalid', status, message: `Beorg отклонил запрос (HTTP ${status})${info.message ? `: ${info.message}` : ''}` };
 }
 
+/**
+ * A result is field values (tens of KB); 5 MB is far above any real answer. The body is read as a stream and dropped
+ * at the cap, so a hostile or broken server cannot make the engine buffer gigabytes (issue 7, crafted responses).
+ */
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+/** The body as text, or null once it is larger than `max` (announced by Content-Length or counted while reading). */
+async function readBodyCapped(res: Response, max: number): Promise<string | null> {
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (declared > max) {
+    await res.body?.cancel().catch(() => undefined);
+    return null;
+  }
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function tooLargeOutcome(status: number, max: number, what: 'upload' | 'poll'): BeorgOutcome<never> {
+  const message = `Ответ сервера Beorg слишком большой (больше ${Math.round(max / 1024 / 1024)} МБ) и не прочитан (HTTP ${status})`;
+  // A success status on add_document may mean the document exists (and is billed): see [Note: which upload
+  // failures may be retried] — never resend it automatically.
+  if (what === 'upload' && status >= 200 && status < 300) return { kind: 'no-response', message: `${message}. ${NO_RESPONSE_MESSAGE}` };
+  return { kind: 'invalid', status, message };
+}
+
 export function createBeorgClient(opts: BeorgClientOptions): BeorgClient {
   const doFetch = opts.fetch ?? fetch;
   const base = opts.baseUrl.replace(/\/+$/, '');
+  const maxBody = opts.maxBodyBytes ?? MAX_BODY_BYTES;
 
-  async function send(url: string, init: RequestInit, signal: AbortSignal | undefined): Promise<
+  async function send(url: string, init: RequestInit, signal: AbortSignal | undefined, what: 'upload' | 'poll'): Promise<
     { ok: true; status: number; raw: string; retryAfter: string | null } | { ok: false; outcome: BeorgOutcome<never> }
   > {
-    const timeout = AbortSignal.timeout(opts.timeoutMs);
+    const timeout = AbortSignal.timeout(what === 'upload' ? (opts.uploadTimeoutMs ?? opts.timeoutMs) : opts.timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     try {
       const res = await doFetch(url, { ...init, signal: combined });
-      const raw = await res.text();
+      const raw = await readBodyCapped(res, maxBody);
+      if (raw === null) return { ok: false, outcome: tooLargeOutcome(res.status, maxBody, what) };
       return { ok: true, status: res.status, raw, retryAfter: res.headers.get('retry-after') };
     } catch (err) {
       if (signal?.aborted) throw err; // the caller aborted: not an API outcome
-      return { ok: false, outcome: networkOutcome(err, timeout.aborted) };
+      return { ok: false, outcome: networkOutcome(err, timeout.aborted, what) };
     }
   }
 
@@ -116,7 +185,7 @@ export function createBeorgClient(opts: BeorgClientOptions): BeorgClient {
       return this.addDocumentBody(buildAddDocumentBody(creds, images, processInfo), signal);
     },
     async addDocumentBody(body, signal) {
-      const r = await send(`${base}/api/bescan/add_document`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Accept-Language': 'ru' }, body }, signal);
+      const r = await send(`${base}/api/bescan/add_document`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Accept-Language': 'ru' }, body }, signal, 'upload');
       if (!r.ok) return r.outcome;
       if (r.status < 200 || r.status >= 300 || r.status === 202) return httpOutcome(r.status, r.raw, r.retryAfter, 'upload');
       const id = parseDocumentId(r.raw);
@@ -125,7 +194,7 @@ export function createBeorgClient(opts: BeorgClientOptions): BeorgClient {
     },
     async getResult(token, documentId, signal) {
       const url = `${base}/api/document/result/${encodeURIComponent(documentId)}?token=${encodeURIComponent(token)}`;
-      const r = await send(url, { method: 'GET' }, signal);
+      const r = await send(url, { method: 'GET' }, signal, 'poll');
       if (!r.ok) return r.outcome;
       if (r.status < 200 || r.status >= 300 || r.status === 202) return httpOutcome(r.status, r.raw, r.retryAfter, 'poll');
       let json: unknown;

@@ -20,6 +20,36 @@ export type KeyStore = {
 export type DbKeySource = 'os-keystore' | 'env' | 'file-0600';
 export type ResolvedDbKey = { key: string; source: DbKeySource };
 
+/**
+ * [Note: no silent plain-text keystore] Whether Electron's safeStorage really protects a secret. On Linux without a
+ * keyring (no gnome-keyring / kwallet) it falls back to the 'basic_text' backend — a key hard-coded in Chromium, as
+ * good as plain text — so that backend counts as unusable. The shell passes what safeStorage reports; the decision
+ * lives here so it is testable without Electron.
+ */
+export function keystoreUsable(s: { encryptionAvailable: boolean; platform: NodeJS.Platform; backend: string | null }): boolean {
+  if (!s.encryptionAvailable) return false;
+  return !(s.platform === 'linux' && (s.backend === 'basic_text' || s.backend === 'unknown'));
+}
+
+export type KeyStorageWarning = { ru: string; en: string };
+
+/**
+ * What to tell the clerk about where the DB key lives. The desktop app is meant to keep it in the OS keystore; when
+ * resolveDbKey had to fall back to the 0600 key file there, say so (Settings shows it) instead of staying silent.
+ * CLI and browser mode use the key file by design (see the header of this file): no warning.
+ */
+export function keyStorageWarning(mode: 'electron' | 'web' | 'cli' | 'test', source: DbKeySource | null): KeyStorageWarning | null {
+  if (mode !== 'electron' || source !== 'file-0600') return null;
+  return {
+    ru: 'Хранилище ключей ОС недоступно (на Linux не установлен gnome-keyring или kwallet): ключ шифрования базы хранится в файле db.key, ' +
+      'доступном только вашей учётной записи. Тот, кто может прочитать всю папку данных ScanDesk, прочитает и базу. ' +
+      'Установите gnome-keyring или kwallet и перезапустите ScanDesk — ключ будет перенесён в хранилище ОС.',
+    en: 'The OS keystore is unavailable (no gnome-keyring or kwallet on Linux): the database key is kept in the file db.key, readable ' +
+      'only by your user account. Anyone who can read the whole ScanDesk data folder can read the database. Install gnome-keyring ' +
+      'or kwallet and restart ScanDesk to move the key into the OS keystore.',
+  };
+}
+
 const HEX_KEY = /^[0-9a-f]{64}$/i;
 
 export function generateKey(): string {

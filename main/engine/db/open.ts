@@ -38,6 +38,8 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     db.pragma('synchronous = NORMAL');
+    // Deleted rows (delete-case, retention purge) are overwritten with zeros instead of lingering in free pages.
+    db.pragma('secure_delete = ON');
     if (!opts.readonly) migrate(db);
     return db;
   } catch (err) {

@@ -1,10 +1,9 @@
-// Column catalogue and templates. A column key names what a cell shows; a template is an ordered list of keys
-// with optional header overrides. Keys: 'file', 'path', 'case', 'verdict', 'type', 'status', 'status-reason',
-// 'review', 'exported', 'min-confidence', 'match', 'liveness', 'findings', 'fio', 'field:<Name>' (the row's own
-// document), 'passport:<Name>' / 'inn:<Name>' (the case's passport / INN), 'passport:series-number',
-// 'passport:dept-code' (NNN-NNN). A template with any 'passport:'/'inn:' column is per CASE (one row per
-// person, passport + INN merged — what 1C "load from spreadsheet" wants); otherwise one row per document.
-import { DOC_TYPE_LABELS, FIELD_LABELS, INN_FIELDS, PASSPORT_FIELDS, TEXT_LIKE_FIELDS } from '../../../shared/fields.ts';
+// Export columns: resolves a template's keys (catalogue and headers: shared/export-columns.ts) into cells. A template
+// is an ordered list of keys with optional header overrides. A template with any 'passport:'/'inn:' column is per
+// CASE (one row per person, passport + INN merged — what 1C "load from spreadsheet" wants); otherwise one row per
+// document.
+import { DOC_TYPE_LABELS, INN_FIELDS, PASSPORT_FIELDS, TEXT_LIKE_FIELDS } from '../../../shared/fields.ts';
+import { ALL_EXPORT_FIELDS, columnLabel, FIXED_COLUMN_LABELS, isCaseColumn } from '../../../shared/export-columns.ts';
 import type { ExportTemplate } from '../../../shared/api/export.ts';
 import type { DocType, Language } from '../../../shared/types.ts';
 import type { DocRecord } from './records.ts';
@@ -26,8 +25,6 @@ export type Column = {
   review(unit: Unit, threshold: number, lang: Language): ReviewMark | null;
 };
 
-const UNIQUE_FIELDS = [...new Set<string>([...PASSPORT_FIELDS, ...INN_FIELDS])];
-
 export const BUILT_IN_TEMPLATES: readonly ExportTemplate[] = [
   {
     id: 'default',
@@ -35,7 +32,7 @@ export const BUILT_IN_TEMPLATES: readonly ExportTemplate[] = [
     builtIn: true,
     columns: [
       { key: 'file' }, { key: 'case' }, { key: 'type' }, { key: 'status' }, { key: 'review' },
-      ...UNIQUE_FIELDS.map((f) => ({ key: `field:${f}` })),
+      ...ALL_EXPORT_FIELDS.map((f) => ({ key: `field:${f}` })),
       { key: 'match' }, { key: 'liveness' }, { key: 'findings' },
     ],
   },
@@ -59,7 +56,7 @@ export const BUILT_IN_TEMPLATES: readonly ExportTemplate[] = [
 const SOURCE_TYPE: Record<string, DocType> = { passport: 'PASSPORT', inn: 'INN' };
 
 export function isPerCase(template: ExportTemplate): boolean {
-  return template.columns.some((c) => c.key.startsWith('passport:') || c.key.startsWith('inn:'));
+  return template.columns.some((c) => isCaseColumn(c.key));
 }
 
 /** Field columns of a template that belong to a given document type (for the per-type sheets). */
@@ -110,33 +107,6 @@ function formatDeptCode(raw: string | null | undefined): string | null {
   return digits.length === 6 ? `${digits.slice(0, 3)}-${digits.slice(3)}` : raw;
 }
 
-const LABELS: Record<string, { ru: string; en: string }> = {
-  file: { ru: 'Файл', en: 'File' },
-  path: { ru: 'Путь к файлу', en: 'File path' },
-  case: { ru: 'Дело', en: 'Case' },
-  verdict: { ru: 'Заключение', en: 'Verdict' },
-  type: { ru: 'Тип документа', en: 'Document type' },
-  status: { ru: 'Статус', en: 'Status' },
-  'status-reason': { ru: 'Причина статуса', en: 'Status reason' },
-  review: { ru: 'Проверка', en: 'Review' },
-  exported: { ru: 'Выгружен', en: 'Exported' },
-  'min-confidence': { ru: 'Мин. уверенность', en: 'Min confidence' },
-  match: { ru: 'Совпадение лица', en: 'Face match' },
-  liveness: { ru: 'Живость', en: 'Liveness' },
-  findings: { ru: 'Замечания', en: 'Findings' },
-  fio: { ru: 'ФИО', en: 'Full name' },
-  'passport:series-number': { ru: 'Паспорт серия и номер', en: 'Passport series and number' },
-  'passport:dept-code': { ru: 'Код подразделения', en: 'Department code' },
-};
-
-export function isKnownColumn(key: string): boolean {
-  if (key in LABELS) return true;
-  const m = /^(field|passport|inn):(.+)$/.exec(key);
-  if (!m) return false;
-  const list: readonly string[] = m[1] === 'passport' ? PASSPORT_FIELDS : m[1] === 'inn' ? INN_FIELDS : UNIQUE_FIELDS;
-  return list.includes(m[2]!);
-}
-
 const fmtTime = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString().replace('T', ' ').slice(0, 19));
 const first = <T>(unit: Unit, get: (d: DocRecord) => T | null) => {
   for (const d of unit) {
@@ -148,21 +118,16 @@ const first = <T>(unit: Unit, get: (d: DocRecord) => T | null) => {
 
 /** Resolves a template key into a column (header in the chosen language unless the template overrides it). */
 export function resolveColumn(key: string, lang: Language, headerOverride?: string): Column {
-  const label = (ru: string, en: string) => headerOverride ?? (lang === 'ru' ? ru : en);
+  const header = headerOverride ?? columnLabel(key, lang);
   const m = /^(field|passport|inn):(.+)$/.exec(key);
-  if (m && key !== 'passport:series-number' && key !== 'passport:dept-code') {
+  if (m && !(key in FIXED_COLUMN_LABELS)) {
     const name = m[2]!;
-    const l = FIELD_LABELS[name] ?? { ru: name, en: name };
-    if (m[1] === 'field') return fieldColumn(key, label(l.ru, l.en), docWithField, name);
+    if (m[1] === 'field') return fieldColumn(key, header, docWithField, name);
     const type = SOURCE_TYPE[m[1]!]!;
-    const prefix = DOC_TYPE_LABELS[type];
-    const prefixed = (p: string, f: string) => (p === f ? f : `${p}: ${f}`); // "ИНН", not "ИНН: ИНН"
-    return fieldColumn(key, label(prefixed(prefix.ru, l.ru), prefixed(prefix.en, l.en)), (u) => docOfType(u, type), name);
+    return fieldColumn(key, header, (u) => docOfType(u, type), name);
   }
-  const l = LABELS[key];
-  if (!l) throw new Error(`unknown export column ${key}`);
-  const h = label(l.ru, l.en);
-  const simple = (value: (u: Unit) => CellData, text = false, width = 18): Column => ({ key, header: h, text, width, value, review: noReview });
+  if (!(key in FIXED_COLUMN_LABELS)) throw new Error(`unknown export column ${key}`);
+  const simple = (value: (u: Unit) => CellData, text = false, width = 18): Column => ({ key, header, text, width, value, review: noReview });
   switch (key) {
     case 'file': return simple((u) => joinText(u.map((d) => d.fileName)), false, 28);
     case 'path': return simple((u) => joinText(u.map((d) => d.currentPath ?? d.path)), false, 50);
@@ -175,14 +140,14 @@ export function resolveColumn(key: string, lang: Language, headerOverride?: stri
     case 'exported': return simple((u) => fmtTime(first(u, (d) => d.exportedAt)), true, 20);
     case 'min-confidence': return simple((u) => {
       let min: number | null = null;
-      for (const d of u) for (const f of d.fields.values()) if (f.confidence !== null) min = min === null ? f.confidence : Math.min(min, f.confidence);
+      for (const d of u) if (d.minConfidence !== null) min = min === null ? d.minConfidence : Math.min(min, d.minConfidence);
       return min;
     }, false, 12);
     case 'match': return simple((u) => first(u, (d) => d.matchScore), false, 12);
     case 'liveness': return simple((u) => first(u, (d) => d.livenessScore), false, 12);
     case 'findings': return simple((u) => joinText(u.flatMap((d) => d.findings.filter((f) => f.severity !== 'info').map((f) => (lang === 'ru' ? f.messageRu : f.messageEn)))), false, 40);
     case 'fio': return {
-      key, header: h, text: false, width: 36,
+      key, header, text: false, width: 36,
       value: (u) => {
         const doc = docOfType(u, 'PASSPORT') ?? docOfType(u, 'INN');
         return joinSpace(['LastName', 'FirstName', 'MiddleName'].map((n) => fieldOf(doc, n)?.value));
@@ -194,12 +159,12 @@ export function resolveColumn(key: string, lang: Language, headerOverride?: stri
       },
     };
     case 'passport:series-number': return {
-      key, header: h, text: true, width: 20,
+      key, header, text: true, width: 20,
       value: (u) => joinSpace(['Series', 'Number'].map((n) => fieldOf(docOfType(u, 'PASSPORT'), n)?.value)),
       review: (u, t, lg) => fieldReview(docOfType(u, 'PASSPORT'), 'Series', t, lg) ?? fieldReview(docOfType(u, 'PASSPORT'), 'Number', t, lg),
     };
     case 'passport:dept-code': return {
-      key, header: h, text: true, width: 16,
+      key, header, text: true, width: 16,
       value: (u) => formatDeptCode(fieldOf(docOfType(u, 'PASSPORT'), 'IssueId')?.value),
       review: (u, t, lg) => fieldReview(docOfType(u, 'PASSPORT'), 'IssueId', t, lg),
     };

@@ -11,6 +11,7 @@ import { exportToFile } from './run.ts';
 import { createTemplateStore } from './templates.ts';
 
 export { exportToFile } from './run.ts';
+export { createTemplateStore } from './templates.ts';
 export { buildExportWhere } from './scope.ts';
 export { BUILT_IN_TEMPLATES, neutraliseFormula } from './columns.ts';
 export { jsonRecordSchema } from './json.ts';

@@ -30,6 +30,8 @@ export const jsonRecordSchema = z.object({
   source: z.object({ path: z.string(), currentPath: z.string().nullable(), relPath: z.string(), fileName: z.string() }),
   case: z.object({ id: z.number().int(), label: z.string(), verdict: z.string().nullable(), verdictReasons: z.array(z.string()) }).nullable(),
   beorgDocumentId: z.string().nullable(),
+  /** Only on a copy of earlier content: that document's id (its result is the one that was paid for). */
+  duplicateOf: z.number().int().optional(),
   type: z.enum(['PASSPORT', 'INN', 'SELFIE']),
   status: z.string(),
   error: z.object({ code: z.string().nullable(), message: z.string() }).nullable(),
@@ -64,6 +66,8 @@ export function toJsonRecord(doc: DocRecord): JsonRecord {
     source: { path: doc.path, currentPath: doc.currentPath, relPath: doc.relPath, fileName: doc.fileName },
     case: doc.caseId === null ? null : { id: doc.caseId, label: doc.caseLabel ?? '', verdict: doc.caseVerdict, verdictReasons: stringList(doc.caseVerdictReasons) },
     beorgDocumentId: doc.beorgDocumentId,
+    // Present only when set, so exports without duplicates keep their exact shape.
+    ...(doc.duplicateOf !== null ? { duplicateOf: doc.duplicateOf } : {}),
     type: doc.type,
     status: doc.status,
     error: failed || doc.statusReason ? { code: doc.statusCode, message: doc.statusReason ?? doc.status } : null,

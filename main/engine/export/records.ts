@@ -24,6 +24,8 @@ export type DocRecord = {
   caseVerdict: string | null;
   caseVerdictReasons: string;
   beorgDocumentId: string | null;
+  /** documents.duplicate_of: the earlier document with the same bytes (duplicate rows, or 'allow' re-sends). */
+  duplicateOf: number | null;
   path: string;
   currentPath: string | null;
   relPath: string;
@@ -41,16 +43,18 @@ export type DocRecord = {
   livenessScore: number | null;
   rawDocument: string | null;
   exportedAt: number | null;
+  /** documents.min_confidence (absent fields excluded), so every detail level can show it without field rows. */
+  minConfidence: number | null;
   fields: Map<string, FieldRecord>;
   findings: FindingRecord[];
   history: HistoryRecord[];
 };
 
-type Row = Omit<DocRecord, 'fields' | 'findings' | 'history' | 'rawDocument'> & { valuesJson: string; minConfidence: number | null; rawDocument?: string | null };
+type Row = Omit<DocRecord, 'fields' | 'findings' | 'history' | 'rawDocument'> & { valuesJson: string; rawDocument?: string | null };
 
 const DOC_COLUMNS = `d.id, d.case_id AS caseId, c.label AS caseLabel, c.verdict AS caseVerdict,
   COALESCE(c.verdict_reasons, '[]') AS caseVerdictReasons, c.beorg_document_id AS beorgDocumentId,
-  d.path, d.current_path AS currentPath, d.rel_path AS relPath, d.file_name AS fileName, d.doc_type AS type,
+  d.duplicate_of AS duplicateOf, d.path, d.current_path AS currentPath, d.rel_path AS relPath, d.file_name AS fileName, d.doc_type AS type,
   d.status, d.status_reason AS statusReason, d.status_code AS statusCode, d.review_state AS review,
   d.review_reason AS reviewReason, d.broken, d.broken_reasons AS brokenReasons, d.broken_reasons_ru AS brokenReasonsRu,
   d.match_score AS matchScore, d.liveness_score AS livenessScore, d.exported_at AS exportedAt,
@@ -114,8 +118,14 @@ export function createRecordReader(db: Db, where: Where): RecordReader {
     const withFieldRows: number[] = [];
     const withLowFields: number[] = [];
     const docs = rows.map((r) => {
-      const { valuesJson, minConfidence, rawDocument, ...rest } = r;
-      const doc: DocRecord = { ...rest, rawDocument: rawDocument ?? null, fields: new Map(), findings: [], history: [] };
+      const { valuesJson, minConfidence } = r;
+      // The row object becomes the record in place: copying 25 properties with rest/spread for every one of
+      // 100k rows cost more than the SQL itself. valuesJson stays behind, hidden by the type.
+      const doc = r as unknown as DocRecord;
+      doc.rawDocument = r.rawDocument ?? null;
+      doc.fields = new Map();
+      doc.findings = [];
+      doc.history = [];
       byId.set(doc.id, doc);
       if (detail.kind === 'full') withFieldRows.push(doc.id);
       else {

@@ -2,7 +2,8 @@
 import { exportTemplateSchema, type ExportTemplate } from '../../../shared/api/export.ts';
 import type { Db } from '../db/open.ts';
 import { UserError } from '../dispatch.ts';
-import { BUILT_IN_TEMPLATES, isKnownColumn } from './columns.ts';
+import { isKnownColumn } from '../../../shared/export-columns.ts';
+import { BUILT_IN_TEMPLATES } from './columns.ts';
 
 type Row = { id: string; name: string; columns: string };
 

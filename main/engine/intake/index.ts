@@ -46,6 +46,7 @@ type Pending = {
 };
 
 const WRITING = 'Файл ещё записывается…';
+const SUPERSEDED = 'Файл перезаписан до отправки: отправляется новая версия';
 const VANISHED = 'Файл удалён или переименован до окончания записи';
 const isWindows = process.platform === 'win32';
 
@@ -72,7 +73,13 @@ function readMounts(): string | null {
   }
 }
 
-export function createIntakeModule(ctx: EngineContext): EngineModule & { controller: IntakeController } {
+export type IntakeOptions = {
+  /** The watcher factory (chokidar's `watch`). Tests wrap it to drop events like a flaky network share does. */
+  watch?: typeof watch;
+};
+
+export function createIntakeModule(ctx: EngineContext, opts: IntakeOptions = {}): EngineModule & { controller: IntakeController } {
+  const watchFn = opts.watch ?? watch;
   const { db, clock, log } = ctx;
   const q = {
     folders: db.prepare<[], FolderRow>('SELECT id, path, default_type, options, enabled FROM folders ORDER BY id'),
@@ -100,9 +107,23 @@ export function createIntakeModule(ctx: EngineContext): EngineModule & { control
        WHERE id = @dst`,
     ),
     copyFields: db.prepare('INSERT OR IGNORE INTO fields(document_id, name, recognised, value, confidence, state) SELECT ?, name, recognised, value, confidence, state FROM fields WHERE document_id = ?'),
-    earlierSame: db.prepare<[string, number], { id: number; file_name: string; created_at: number }>(
-      `SELECT id, file_name, created_at FROM documents WHERE sha256 = ? AND id != ? AND status IN ('queued','sending','processing','recognised')
-       ORDER BY id LIMIT 1`,
+    // [Note: the same bytes are never paid twice] Any earlier copy that was or MAY have been billed counts: on its
+    // way (queued/sending/processing), recognised, 'uncertain' (sent, no answer), or failed after Beorg gave it a
+    // document_id (billed, then the result went wrong). Failed before any document_id = never billed = not a duplicate.
+    // A recognised copy is preferred so 'warn' can copy its result.
+    earlierSame: db.prepare<[string, number], { id: number; file_name: string; created_at: number; status: string }>(
+      `SELECT d.id, d.file_name, d.created_at, d.status FROM documents d LEFT JOIN cases c ON c.id = d.case_id
+        WHERE d.sha256 = ? AND d.id != ?
+          AND (d.status IN ('queued','sending','processing','recognised','uncertain') OR (d.status = 'failed' AND c.beorg_document_id IS NOT NULL))
+        ORDER BY d.status = 'recognised' DESC, d.id LIMIT 1`,
+    ),
+    caseState: db.prepare<[number], { state: string }>('SELECT state FROM cases WHERE id = ?'),
+    // Final documents whose original is still in place ([Note: originals move after the commit]).
+    unmoved: db.prepare<[], DocRow>(
+      `SELECT d.* FROM documents d LEFT JOIN cases c ON c.id = d.case_id
+        WHERE d.current_path = d.path AND d.folder_id IS NOT NULL
+          AND (d.status = 'rejected' OR (d.status IN ('recognised','duplicate','failed') AND c.state IN ('done','failed','rejected')))
+        ORDER BY d.id`,
     ),
     openCases: db.prepare<[string], { id: number }>("SELECT id FROM cases WHERE case_key = ? AND state = 'collecting' ORDER BY id"),
     typeTaken: db.prepare<[number, string], { id: number }>(
@@ -202,7 +223,9 @@ export function createIntakeModule(ctx: EngineContext): EngineModule & { control
     for (const c of q.ripeCases.all(clock.now())) {
       const state = closeCase(c.id);
       ctx.events.documentsChanged(q.caseDocs.all(c.id).map((d) => d.id));
+      // A case of duplicates/rejections only has nothing to send: it is final now (its originals move too).
       if (state === 'queued') ctx.signals.emit('case:queued', { caseId: c.id });
+      else ctx.signals.emit('case:finished', { caseId: c.id, state: 'rejected' });
     }
   }
 
@@ -264,6 +287,7 @@ export function createIntakeModule(ctx: EngineContext): EngineModule & { control
     } else if (latest && latest.current_path === abs) {
       if (latest.size === size && latest.mtime_ms === mtimeMs) return; // known and unchanged
       prevId = latest.id; // same name, changed on disk: the hash decides whether it is a new document
+      bumpCaseOf(prevId, folder); // its case keeps collecting while the new version settles
     } else {
       docId = insertSeen(folder, abs, rel, size, mtimeMs);
     }
@@ -365,6 +389,12 @@ export function createIntakeModule(ctx: EngineContext): EngineModule & { control
         q.setStat.run(p.size, p.mtimeMs, clock.now(), prev.id); // touched, same bytes: not a new document
         return;
       }
+      // Rewritten before its case was sent (a scanner re-saving the page): the new version takes the old one's place
+      // in the same case (whose window restarts); after sending, a changed file is a new scan with a case of its own.
+      if (prev && prev.status === 'queued' && prev.case_id !== null && q.caseState.get(prev.case_id)?.state === 'collecting') {
+        q.setStatus.run('ignored', SUPERSEDED, 'intake.superseded', clock.now(), prev.id);
+        changed(prev.id);
+      }
       p.docId = insertSeen(folder, p.abs, path.relative(folder.path, p.abs), p.size, p.mtimeMs);
     }
     const docId = p.docId;
@@ -377,10 +407,16 @@ export function createIntakeModule(ctx: EngineContext): EngineModule & { control
       const policy = folder.options.duplicatePolicy;
       if (earlier && policy !== 'allow') {
         const when = new Date(earlier.created_at).toLocaleString('ru-RU');
-        const reason = `Тот же файл уже обработан: ${earlier.file_name}, ${when}` + (policy === 'warn' ? ' — результат скопирован без повторной оплаты' : '');
+        const what =
+          earlier.status === 'recognised' ? 'Тот же файл уже распознан'
+          : earlier.status === 'uncertain' ? 'Тот же файл уже отправлялся без ответа API (возможно, оплачен)'
+          : earlier.status === 'failed' ? 'Тот же файл уже отправлялся и оплачен (результат с ошибкой)'
+          : 'Тот же файл уже в работе';
+        const copied = policy === 'warn' && earlier.status === 'recognised';
+        const reason = `${what}: ${earlier.file_name}, ${when}` + (copied ? ' — результат скопирован без повторной оплаты' : ' — повторно не отправляется');
         db.transaction(() => {
           decide(docId, 'duplicate', reason, `duplicate.${policy}`, p, sha, emptyMeta, earlier.id);
-          if (policy === 'warn') {
+          if (copied) {
             q.copyResult.run({ src: earlier.id, dst: docId });
             q.copyFields.run(docId, earlier.id);
           }
@@ -433,9 +469,37 @@ export function createIntakeModule(ctx: EngineContext): EngineModule & { control
     }
   }
 
+  // [Note: originals move after the commit]
+  // Originals move (originals: 'move') only once the document's outcome is committed: on 'case:finished', for a
+  // pre-flight rejection right after its decision, and — for a crash between that commit and the rename — on every
+  // start (and when a folder is switched to 'move') for every final document still in place. Targets:
+  //   recognised → Обработано/; failed, rejected → Ошибки/; duplicate → Обработано/ (its content was processed
+  //   already and the row links to that result, whatever happened to the rest of its case); ignored, cancelled and
+  //   uncertain (the clerk must decide) stay where they are.
+  function targetDir(status: string): string | null {
+    switch (status) {
+      case 'recognised':
+      case 'duplicate':
+        return DONE_DIR;
+      case 'failed':
+      case 'rejected':
+        return FAILED_DIR;
+      default:
+        return null;
+    }
+  }
+
   async function moveOriginal(folder: Folder, doc: DocRow, sub: string) {
     const src = doc.current_path;
     if (!src || src !== doc.path) return; // already moved or gone
+    // The name may have been re-used for a new scan since: move only this document's own file.
+    if (q.latestByPath.get(src)?.id !== doc.id) return;
+    try {
+      const st = await fs.stat(src);
+      if ((doc.size !== null && st.size !== doc.size) || (doc.mtime_ms !== null && Math.trunc(st.mtimeMs) !== doc.mtime_ms)) return;
+    } catch {
+      return;
+    }
     const relDir = path.dirname(doc.rel_path);
     const dir = path.join(folder.path, sub, relDir === '.' ? '' : relDir);
     try {
@@ -468,12 +532,22 @@ export function createIntakeModule(ctx: EngineContext): EngineModule & { control
     track(
       (async () => {
         for (const d of docs) {
-          if (d.status === 'ignored') continue;
-          const ok = state === 'done' && (d.status === 'recognised' || d.status === 'duplicate');
-          await moveOriginal(folder, d, ok ? DONE_DIR : FAILED_DIR);
+          const dir = targetDir(d.status);
+          if (dir) await moveOriginal(folder, d, dir);
         }
       })(),
     );
+  }
+
+  /** Crash recovery for moves: final documents of 'move' folders whose original is still in place. */
+  async function moveFinishedOriginals(folderId?: number): Promise<void> {
+    for (const d of q.unmoved.all()) {
+      if (!running) return;
+      if (d.folder_id === null || (folderId !== undefined && d.folder_id !== folderId)) continue;
+      const folder = getFolder(d.folder_id);
+      const dir = targetDir(d.status);
+      if (folder?.enabled && folder.options.originals === 'move' && dir) await moveOriginal(folder, d, dir);
+    }
   }
 
   // ---------- scanning and watching ----------
@@ -507,10 +581,12 @@ export function createIntakeModule(ctx: EngineContext): EngineModule & { control
     return isNetworkPath(folder.path, mounts);
   }
 
-  function watchFolder(folder: Folder) {
+  /** Starts watching; resolves when the watcher is ready (or after 10 s if it never says so). A scan started
+   *  after that misses nothing: files written before it are walked, files written after it raise events. */
+  function watchFolder(folder: Folder): Promise<void> {
     unwatchFolder(folder.id);
     const polling = usePolling(folder);
-    const watcher = watch(folder.path, {
+    const watcher = watchFn(folder.path, {
       ignoreInitial: true, // our own scan does the initial walk (same code path as the periodic rescan)
       persistent: true,
       followSymlinks: false,
@@ -532,6 +608,14 @@ export function createIntakeModule(ctx: EngineContext): EngineModule & { control
     rescan.unref();
     watchers.set(folder.id, { watcher, rescan });
     log.info('intake: watching', { folderId: folder.id, polling });
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, 10_000);
+      t.unref();
+      watcher.once('ready', () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
   }
 
   function unwatchFolder(id: number) {
@@ -603,8 +687,8 @@ export function createIntakeModule(ctx: EngineContext): EngineModule & { control
       const id = Number(q.insertFolder.run(abs, defaultType, JSON.stringify(opts), clock.now()).lastInsertRowid);
       const folder = mustFolder(id);
       if (running) {
-        watchFolder(folder);
-        track(scanFolder(folder));
+        const ready = watchFolder(folder);
+        track(ready.then(() => scanFolder(folder)));
       }
       return folder;
     },
@@ -615,8 +699,10 @@ export function createIntakeModule(ctx: EngineContext): EngineModule & { control
       const next = mustFolder(id);
       unwatchFolder(id);
       if (running && next.enabled) {
-        watchFolder(next);
-        track(scanFolder(next));
+        // Scan once the new watcher is ready: a file written while it starts would otherwise wait for the rescan.
+        const ready = watchFolder(next);
+        track(ready.then(() => scanFolder(next)));
+        if (next.options.originals === 'move' && f.options.originals !== 'move') track(moveFinishedOriginals(id));
       }
       return next;
     },
@@ -645,10 +731,15 @@ export function createIntakeModule(ctx: EngineContext): EngineModule & { control
     'intake:add-files': async ({ files }) => {
       const first = q.folders.all().map(toFolder).find((f) => f.enabled);
       if (!first) throw new UserError('intake.no-folder', 'Сначала добавьте наблюдаемую папку — файлам некуда лечь', 'Add a watched folder first');
-      const dir = path.join(first.path, MANUAL_DIR);
-      await fs.mkdir(dir, { recursive: true });
+      const dropDir = path.join(first.path, MANUAL_DIR);
       let written = 0;
       for (const f of files) {
+        // A dropped folder keeps its sub-folders, so placeFile groups one case per person folder. The contract
+        // (droppedDirSchema) already refused '..', absolute paths and control characters; each segment is still
+        // sanitised like a file name, and the result must stay inside the drop folder.
+        const dir = f.dir ? path.join(dropDir, ...splitRel(f.dir).map(sanitiseFileName)) : dropDir;
+        if (dir !== dropDir && !dir.startsWith(dropDir + path.sep)) throw new UserError('intake.bad-name', `Недопустимая папка: ${f.dir}`, 'Bad folder name');
+        await fs.mkdir(dir, { recursive: true });
         const target = await uniqueTarget(dir, sanitiseFileName(f.name));
         if (path.dirname(target) !== dir) throw new UserError('intake.bad-name', `Недопустимое имя файла: ${f.name}`, 'Bad file name');
         // Written under a dot-name (ignored by intake) and renamed, so intake never sees a half-written file.
@@ -678,8 +769,13 @@ export function createIntakeModule(ctx: EngineContext): EngineModule & { control
       offFinished = ctx.signals.on('case:finished', onCaseFinished);
       caseTicker = setInterval(evaluateCases, 200);
       caseTicker.unref();
-      for (const f of q.folders.all().map(toFolder)) if (f.enabled) watchFolder(f);
-      track(scanNow());
+      for (const f of q.folders.all().map(toFolder)) if (f.enabled) void watchFolder(f);
+      track(
+        (async () => {
+          await moveFinishedOriginals();
+          await scanNow();
+        })(),
+      );
     },
     async stop() {
       running = false;

@@ -2,6 +2,7 @@
 // queued → [intent committed: 'sending'] → POST add_document → [document_id committed: 'processing'] → polls →
 // [result committed in one transaction: 'done'] → signal 'case:finished'. A crash between intent and document_id
 // leaves 'sending' without an id: on start that case becomes 'uncertain' and is NEVER resent automatically.
+// The same holds for an upload that timed out after it was sent ([Note: which upload failures may be retried]).
 import fs from 'node:fs/promises';
 import pLimit from 'p-limit';
 import type { DocStatus } from '../../../shared/types.ts';
@@ -9,14 +10,15 @@ import { DOC_STATUSES } from '../../../shared/types.ts';
 import type { QueueState } from '../../../shared/api/queue.ts';
 import type { EngineContext, EngineModule, QueueController } from '../context.ts';
 import { UserError } from '../dispatch.ts';
-import { buildAddDocumentBody, createBeorgClient, type BeorgClient, type BeorgOutcome, type ProcessInfo } from '../beorg/client.ts';
+import { buildAddDocumentBody, createBeorgClient, NO_RESPONSE_MESSAGE, type BeorgClient, type BeorgOutcome, type ProcessInfo } from '../beorg/client.ts';
 import { parseResultBody, type ParsedResult } from '../beorg/parse.ts';
 import { createDocumentFieldsWriter } from '../store/document-fields.ts';
 import type { Credentials } from '../secrets.ts';
 import { createRateBudget } from './rate-budget.ts';
+import { billedDocuments, rub } from './cost.ts';
 import { createQueueRepo, OVERDUE_REASON, UNCERTAIN_REASON, type SubmitDocRow } from './repo.ts';
 
-export { UNCERTAIN_REASON, OVERDUE_REASON };
+export { UNCERTAIN_REASON, OVERDUE_REASON, NO_RESPONSE_MESSAGE };
 
 export type QueueOptions = {
   /** HTTP for the Beorg client (tests/bench may wrap it); defaults to global fetch. */
@@ -25,7 +27,10 @@ export type QueueOptions = {
 
 type BlockReason = Exclude<QueueState['pausedReason'], null>;
 
-const RAMP_MS = 5_000;
+// After a 429 pause the whole queue restarts at RAMP_START of its rate and doubles every RAMP_STEP_MS
+// (¼ → ½ → full in 2 × 2 s): a provider that just throttled us sees a gradual ramp, not the old burst at once.
+const RAMP_START = 0.25;
+const RAMP_STEP_MS = 2_000;
 const MAX_BACKOFF_MS = 60_000;
 
 /** Exponential back-off with full jitter in [base/2, base]. */
@@ -53,9 +58,9 @@ export function createQueueModule(ctx: EngineContext, opts: QueueOptions = {}): 
   let clientKey = '';
   const getClient = (): BeorgClient => {
     const s = settings();
-    const key = `${s.apiUrl}|${s.requestTimeoutMs}`;
+    const key = `${s.apiUrl}|${s.requestTimeoutMs}|${s.uploadTimeoutMs}`;
     if (!client || key !== clientKey) {
-      client = createBeorgClient({ baseUrl: s.apiUrl, timeoutMs: s.requestTimeoutMs, fetch: opts.fetch });
+      client = createBeorgClient({ baseUrl: s.apiUrl, timeoutMs: s.requestTimeoutMs, uploadTimeoutMs: s.uploadTimeoutMs, fetch: opts.fetch });
       clientKey = key;
     }
     return client;
@@ -92,6 +97,8 @@ export function createQueueModule(ctx: EngineContext, opts: QueueOptions = {}): 
     return c;
   }
 
+  /** The cap counts billed documents ([Note: what a submission costs]); the last case sent may overshoot it by
+   *  at most its own documents (a case is never split). */
   function dailyCapReached(): boolean {
     const cap = settings().dailyCap;
     if (cap <= 0) return false;
@@ -105,7 +112,7 @@ export function createQueueModule(ctx: EngineContext, opts: QueueOptions = {}): 
     if (block && block.until !== null && block.until <= t) block = null;
     if (block) return block;
     if (isClerkPaused()) return { reason: 'clerk', message: null, until: null };
-    if (dailyCapReached()) return { reason: 'daily-cap', message: `Достигнут дневной лимит отправок (${settings().dailyCap})`, until: null };
+    if (dailyCapReached()) return { reason: 'daily-cap', message: `Достигнут дневной лимит: ${settings().dailyCap} док. Отправка продолжится завтра или после увеличения лимита`, until: null };
     return null;
   }
   function pollBlock() {
@@ -176,10 +183,11 @@ export function createQueueModule(ctx: EngineContext, opts: QueueOptions = {}): 
   }
 
   // ---------- outcomes shared by uploads and polls ----------
-  function recordRequest(caseId: number, kind: 'upload' | 'poll', outcome: BeorgOutcome<unknown>, startedAt: number, billable: boolean): void {
+  /** `billed` = documents billed by this request ([Note: what a submission costs]), 0 for everything but an accepted upload. */
+  function recordRequest(caseId: number, kind: 'upload' | 'poll', outcome: BeorgOutcome<unknown>, startedAt: number, billed = 0): void {
     const status = 'status' in outcome ? outcome.status : null;
     const o = outcome.kind === 'auth' || outcome.kind === 'not-found' || outcome.kind === 'invalid' ? 'final' : outcome.kind;
-    repo.apiRequest.run({ at: startedAt, caseId, kind, status, outcome: o, ms: now() - startedAt, billable: billable ? 1 : 0 });
+    repo.apiRequest.run({ at: startedAt, caseId, kind, status, outcome: o, ms: now() - startedAt, billable: billed });
   }
 
   /** Reactions that affect everyone. Returns true when the outcome was a global condition. */
@@ -191,15 +199,15 @@ export function createQueueModule(ctx: EngineContext, opts: QueueOptions = {}): 
         const wait = outcome.retryAfterMs ?? backoff(rateLimitStreak, 1000);
         const until = t + Math.max(200, wait);
         if (!block || (block.until ?? Infinity) < until) block = { reason: 'rate-limit', message: 'Сервер Beorg просит снизить частоту запросов: пауза', until };
-        // Come back gently: half rate for a few seconds after the pause.
-        budget.slowDown(0.5, until + RAMP_MS);
+        // Come back gently: a fraction of the rate when the pause ends, doubling step by step (RAMP_START).
+        budget.rampUp({ from: until, startFactor: RAMP_START, stepMs: RAMP_STEP_MS });
         log.warn('queue: 429, pausing all requests', { waitMs: until - t });
         return true;
       }
       case 'offline': {
         offlineStreak++;
         const until = t + backoff(offlineStreak, 2000);
-        block = { reason: 'offline', message: `Нет связи с Beorg: повтор в ${new Date(until).toLocaleTimeString('ru-RU')}`, until };
+        block = { reason: 'offline', message: `${outcome.message}: отправка приостановлена`, until };
         return true;
       }
       case 'auth':
@@ -213,6 +221,7 @@ export function createQueueModule(ctx: EngineContext, opts: QueueOptions = {}): 
         offlineStreak = 0;
         return false;
       case 'transient':
+      case 'no-response':
       case 'not-found':
       case 'invalid':
         offlineStreak = 0;
@@ -294,7 +303,7 @@ export function createQueueModule(ctx: EngineContext, opts: QueueOptions = {}): 
       db.transaction(() => {
         repo.submitted.run({ id: caseId, docId: outcome.value.documentId, now: t, nextPoll: t + firstPollDelay(), deadline: t + settings().pollDeadlineMs });
         repo.docStatus.run({ caseId, status: 'processing', reason: null, code: null, now: t, from: 'sending' });
-        recordRequest(caseId, 'upload', outcome, t0, true);
+        recordRequest(caseId, 'upload', outcome, t0, billedDocuments(docs.map((d) => d.doc_type)));
       })();
       applyGlobal(outcome, creds);
       ctx.events.documentsChanged(docs.map((d) => d.id));
@@ -305,7 +314,7 @@ export function createQueueModule(ctx: EngineContext, opts: QueueOptions = {}): 
       db.transaction(() => {
         repo.backToQueue.run({ id: caseId, nextTry, err, kind, refund: refund ? 1 : 0, now: t });
         repo.docStatus.run({ caseId, status: 'queued', reason: null, code: null, now: t, from: 'sending' });
-        recordRequest(caseId, 'upload', outcome, t0, false);
+        recordRequest(caseId, 'upload', outcome, t0);
       })();
     switch (outcome.kind) {
       case 'rate-limited':
@@ -324,14 +333,25 @@ export function createQueueModule(ctx: EngineContext, opts: QueueOptions = {}): 
         const attempts = c.attempts + 1;
         const message = outcome.kind === 'transient' ? outcome.message : 'Неожиданный ответ сервера Beorg';
         if (attempts >= settings().maxAttempts) {
-          recordRequest(caseId, 'upload', outcome, t0, false);
+          recordRequest(caseId, 'upload', outcome, t0);
           return failCase(caseId, `${message}. Попыток: ${attempts}. Можно повторить вручную`, 'transient', ['sending']);
         }
         return requeue(t + backoff(attempts, 1000), message, 'transient', false);
       }
       case 'invalid':
-        recordRequest(caseId, 'upload', outcome, t0, false);
+        recordRequest(caseId, 'upload', outcome, t0);
         return failCase(caseId, outcome.message, 'final', ['sending']);
+      case 'no-response':
+        // [Note: which upload failures may be retried] — sent, no answer: maybe created and billed. Never resent.
+        db.transaction(() => {
+          repo.uncertainCase.run({ id: caseId, err: outcome.message, now: t });
+          repo.docStatus.run({ caseId, status: 'uncertain', reason: outcome.message, code: 'queue.no-response', now: t, from: 'sending' });
+          recordRequest(caseId, 'upload', outcome, t0);
+        })();
+        log.warn('queue: upload got no answer, case is uncertain', { caseId });
+        ctx.events.emit('notify', { level: 'warning', messageRu: outcome.message, messageEn: 'No answer to an upload: the document may already be billed; check before resubmitting' });
+        ctx.events.documentsChanged(docs.map((d) => d.id));
+        return;
     }
     void global;
   }
@@ -377,7 +397,7 @@ export function createQueueModule(ctx: EngineContext, opts: QueueOptions = {}): 
       db.transaction(() => {
         repo.pollLater.run({ id: caseId, inc, nextPoll: t + delay, overdue: overdue ? 1 : 0, err, kind, now: t });
         if (overdue && c.overdue === 0) repo.docOverdue.run({ caseId, reason: OVERDUE_REASON, now: t });
-        recordRequest(caseId, 'poll', outcome, t0, false);
+        recordRequest(caseId, 'poll', outcome, t0);
       })();
     switch (outcome.kind) {
       case 'ok':
@@ -393,11 +413,12 @@ export function createQueueModule(ctx: EngineContext, opts: QueueOptions = {}): 
       case 'auth':
         return later(settings().pollMaxIntervalMs, outcome.message, 'auth', 0);
       case 'transient':
+      case 'no-response':
         // Never re-submit: keep polling with back-off (the document exists on Beorg's side).
         return later(Math.max(nextPollInterval(c.polls), backoff(Math.min(c.polls + 1, 6), 1000)), outcome.message, 'transient', 1);
       case 'not-found':
       case 'invalid':
-        recordRequest(caseId, 'poll', outcome, t0, false);
+        recordRequest(caseId, 'poll', outcome, t0);
         return failCase(caseId, outcome.message, 'final', ['processing']);
     }
   }
@@ -409,7 +430,7 @@ export function createQueueModule(ctx: EngineContext, opts: QueueOptions = {}): 
     const docs = repo.docsIn.all(caseId, 'processing');
     let state: 'done' | 'failed' = 'done';
     db.transaction(() => {
-      recordRequest(caseId, 'poll', outcome, t0, false);
+      recordRequest(caseId, 'poll', outcome, t0);
       if (!parsed.ok) {
         state = 'failed';
         const reason = `Не удалось разобрать ответ Beorg: ${parsed.error}`;
@@ -452,6 +473,9 @@ export function createQueueModule(ctx: EngineContext, opts: QueueOptions = {}): 
     const counts = Object.fromEntries(DOC_STATUSES.map((k) => [k, 0])) as Record<DocStatus, number>;
     for (const r of repo.statusCounts.all()) if (r.status in counts) counts[r.status] = r.n;
     const bill = repo.billable.get(startOfLocalDay(t)) ?? { total: 0, today: 0 };
+    const saved = Object.fromEntries(repo.savedCounts.all().map((r) => [r.status, r.n])) as Record<string, number>;
+    const savedDuplicates = saved.duplicate ?? 0;
+    const savedRejected = saved.rejected ?? 0;
     // Rate over the last 5 minutes, or since the batch's first completion if that is more recent (≥ 30 s),
     // so a fresh batch does not show a rate diluted by idle minutes.
     const since = t - 5 * 60_000;
@@ -473,10 +497,14 @@ export function createQueueModule(ctx: EngineContext, opts: QueueOptions = {}): 
       concurrency: limit.concurrency,
       rps: s.rps,
       cost: {
-        todayBillable: bill.today,
-        totalBillable: bill.total,
-        savedDuplicates: counts.duplicate,
-        savedRejected: counts.rejected,
+        todayDocuments: bill.today,
+        todayRub: rub(bill.today, s.pricePerDocumentRub),
+        totalDocuments: bill.total,
+        totalRub: rub(bill.total, s.pricePerDocumentRub),
+        savedDuplicates,
+        savedRejected,
+        savedRub: rub(savedDuplicates + savedRejected, s.pricePerDocumentRub),
+        uncertainCases: repo.uncertainCount.get()?.n ?? 0,
         dailyCap: s.dailyCap,
         pricePerDocumentRub: s.pricePerDocumentRub,
       },
@@ -501,7 +529,8 @@ export function createQueueModule(ctx: EngineContext, opts: QueueOptions = {}): 
   function isIdle(): boolean {
     if (busy.size > 0) return false;
     const blk = uploadBlock();
-    const blockedForGood = blk !== null && (blk.reason === 'auth' || blk.reason === 'no-credentials');
+    // Blocks that no amount of waiting lifts today (the daily cap resets at midnight): report instead of hanging.
+    const blockedForGood = blk !== null && (blk.reason === 'auth' || blk.reason === 'no-credentials' || blk.reason === 'daily-cap');
     const n = blockedForGood ? repo.nonQueuedActive.get()?.n ?? 0 : repo.activeCount.get()?.n ?? 0;
     if (blockedForGood && n > 0 && pollBlock()) return true;
     return n === 0;
@@ -614,8 +643,8 @@ export function createQueueModule(ctx: EngineContext, opts: QueueOptions = {}): 
       },
       'cases:reprocess': ({ caseId, confirm }) => {
         const c = requireCase(caseId);
-        const documents = repo.countBillableDocs.get(caseId)?.n ?? 0;
-        const costRub = documents * settings().pricePerDocumentRub;
+        const documents = billedDocuments(repo.billableDocTypes.all(caseId).map((r) => r.doc_type));
+        const costRub = rub(documents, settings().pricePerDocumentRub);
         if (!confirm) return { documents, costRub, submitted: false };
         if (!['done', 'failed', 'uncertain'].includes(c.state))
           throw new UserError('invalid-state', 'Повторно распознать можно только завершённое дело', 'Only finished cases can be re-processed');

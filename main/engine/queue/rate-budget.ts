@@ -1,7 +1,8 @@
 // One request budget shared by uploads AND polls (STYLE.md "Background work"). Two rules at once:
 // a token bucket (rps, burst) so we are never burstier than a server-side bucket with the same numbers, and a
 // sliding 1-second window of at most ceil(rps) starts so that no 1-second window exceeds the budget.
-// `factor` slows everything down temporarily (ramp-up after a 429). The window is measured with a safety margin
+// `rampUp` slows everything down temporarily after a 429 and then doubles the rate step by step back to the
+// configured one (pitfall 10: "ramp up after a pause", not one jump back to full speed). The window is measured with a safety margin
 // (WINDOW_MS > 1 s) because a request reaches the server a little later than we count it (event loop, sockets).
 const WINDOW_MS = 1040;
 import type { Clock } from '../clock.ts';
@@ -10,8 +11,13 @@ export type RateBudget = {
   /** Resolves when one request may start now; rejects if the signal aborts. */
   take(signal?: AbortSignal): Promise<void>;
   setLimits(rps: number, burst: number): void;
-  /** 0 < factor ≤ 1, applied until `until` (epoch ms). */
-  slowDown(factor: number, until: number): void;
+  /**
+   * From `from` (epoch ms, the end of a pause) run at `startFactor` × rps, doubling every `stepMs` until the full
+   * rate is back. A new call (another 429) restarts the ramp.
+   */
+  rampUp(opts: { from: number; startFactor: number; stepMs: number }): void;
+  /** The rate factor in force at `now` (1 = full rate); for progress and tests. */
+  factorAt(now: number): number;
   /** Requests started in the last 60 s (for statistics). */
   recentStarts(): number[];
 };
@@ -22,12 +28,21 @@ export function createRateBudget(opts: { rps: number; burst: number; clock: Cloc
   let burst = opts.burst;
   let tokens = Math.min(burst, Math.max(1, rps));
   let lastRefill = clock.now();
-  let factor = 1;
-  let factorUntil = 0;
+  let ramp: { from: number; startFactor: number; stepMs: number } | null = null;
   const starts: number[] = []; // ascending start times within the last 60 s
   let chain: Promise<void> = Promise.resolve();
 
-  const effectiveRps = (now: number) => (now < factorUntil ? rps * factor : rps);
+  function factorAt(now: number): number {
+    if (!ramp) return 1;
+    const steps = now < ramp.from ? 0 : Math.floor((now - ramp.from) / ramp.stepMs);
+    const f = ramp.startFactor * 2 ** steps;
+    if (f >= 1) {
+      ramp = null;
+      return 1;
+    }
+    return f;
+  }
+  const effectiveRps = (now: number) => rps * factorAt(now);
   const capacity = (now: number) => Math.max(1, Math.min(burst, Math.ceil(effectiveRps(now))));
 
   function refill(now: number): void {
@@ -75,12 +90,12 @@ export function createRateBudget(opts: { rps: number; burst: number; clock: Cloc
       burst = nextBurst;
       tokens = Math.min(tokens, capacity(clock.now()));
     },
-    slowDown(f, until) {
+    rampUp(opts) {
       refill(clock.now());
-      factor = f;
-      factorUntil = until;
+      ramp = { from: opts.from, startFactor: Math.min(1, Math.max(0.01, opts.startFactor)), stepMs: Math.max(100, opts.stepMs) };
       tokens = Math.min(tokens, capacity(clock.now()));
     },
+    factorAt,
     recentStarts: () => starts.slice(),
   };
 }

@@ -80,11 +80,19 @@ export function createQueueRepo(db: Db) {
       `UPDATE documents SET status = 'processing' WHERE status = 'sending' AND case_id IN (SELECT id FROM cases WHERE state = 'processing')`,
     ),
     resumePolls: db.prepare(`UPDATE cases SET next_poll_at = @now WHERE state = 'processing' AND (next_poll_at IS NULL OR next_poll_at > @now)`),
+    uncertainCount: db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM cases WHERE state = 'uncertain'`),
     activeCount: db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM cases WHERE state IN ('queued','sending','processing')`),
     nonQueuedActive: db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM cases WHERE state IN ('sending','processing')`),
     statusCounts: db.prepare<[], { status: DocStatus; n: number }>('SELECT status, COUNT(*) AS n FROM documents GROUP BY status'),
+    // api_requests.billable = documents billed by that request ([Note: what a submission costs]); 0 = free.
     billable: db.prepare<[number], { total: number; today: number }>(
-      `SELECT COUNT(*) AS total, COALESCE(SUM(at >= ?), 0) AS today FROM api_requests WHERE billable = 1`,
+      `SELECT COALESCE(SUM(billable), 0) AS total, COALESCE(SUM(CASE WHEN at >= ? THEN billable ELSE 0 END), 0) AS today FROM api_requests WHERE billable > 0`,
+    ),
+    savedCounts: db.prepare<[], { status: string; n: number }>(
+      `SELECT status, COUNT(*) AS n FROM documents WHERE status IN ('duplicate','rejected') AND doc_type != 'SELFIE' GROUP BY status`,
+    ),
+    uncertainCase: db.prepare(
+      `UPDATE cases SET state = 'uncertain', last_error = @err, error_kind = 'no-response', updated_at = @now WHERE id = @id AND state = 'sending'`,
     ),
     recentDurations: db.prepare<[], { d: number }>(
       `SELECT completed_at - submitted_at AS d FROM cases WHERE state = 'done' AND submitted_at IS NOT NULL AND completed_at IS NOT NULL ORDER BY completed_at DESC LIMIT 50`,
@@ -96,8 +104,8 @@ export function createQueueRepo(db: Db) {
     audit: db.prepare(
       `INSERT INTO audit_events(at, actor, case_id, action, source, details) VALUES (@at, @actor, @caseId, @action, 'clerk', @details)`,
     ),
-    countBillableDocs: db.prepare<[number], { n: number }>(
-      `SELECT COUNT(*) AS n FROM documents WHERE case_id = ? AND status NOT IN ('rejected','ignored','duplicate','cancelled')`,
+    billableDocTypes: db.prepare<[number], { doc_type: string }>(
+      `SELECT doc_type FROM documents WHERE case_id = ? AND status NOT IN ('rejected','ignored','duplicate','cancelled')`,
     ),
     requeueDocs: db.prepare(
       `UPDATE documents SET status = 'queued', status_reason = NULL, status_code = NULL, updated_at = @now

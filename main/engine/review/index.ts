@@ -75,6 +75,7 @@ export function createReviewModule(ctx: EngineContext): EngineModule {
     handlers: {
       'documents:list': (q) => reader.list(q),
       'documents:counts': ({ filter }) => reader.counts(filter),
+      'documents:facets': ({ filter }) => reader.facets(filter),
       'documents:get': ({ id }) => detailOf(id),
       'documents:next-attention': (q) => ({ id: reader.nextAttention(q) }),
       'cases:list': (q) => reader.cases(q),

@@ -41,6 +41,9 @@ export function quickFilterSql(quick: QuickFilter, threshold: number): SqlPart |
       return { sql: `review_state = 'verified'`, params: [] };
     case 'postponed':
       return { sql: `review_state = 'postponed'`, params: [] };
+    case 'clerk-rejected':
+      // The clerk's verdict (F8), not the engine's pre-flight status 'rejected' (that one is under 'failed').
+      return { sql: `review_state = 'rejected'`, params: [] };
     case 'exported':
       return { sql: 'exported_at IS NOT NULL', params: [] };
     default:

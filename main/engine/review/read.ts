@@ -1,8 +1,8 @@
 // Reading side of the review module: grid pages, one document's detail, case rows, counts, stats.
 // Per-page extras (fields, findings, case labels) are fetched with one query each for the page's ids.
-import type { AuditEntry, CaseRow, CellValue, DocumentDetail, DocumentFilter, DocumentRow, ListQuery, QuickFilter, Stats } from '../../../shared/api/documents.ts';
+import type { AuditEntry, CaseRow, CellValue, DocumentDetail, DocumentFilter, DocumentRow, FacetCounts, ListQuery, QuickFilter, Stats } from '../../../shared/api/documents.ts';
 import { QUICK_FILTERS } from '../../../shared/api/documents.ts';
-import type { CaseState, CaseVerdict, DocStatus, DocType, FieldState, Finding, ReviewState, Severity } from '../../../shared/types.ts';
+import { DOC_TYPES, type CaseState, type CaseVerdict, type DocStatus, type DocType, type FieldState, type Finding, type FindingSource, type ReviewState, type Severity } from '../../../shared/types.ts';
 import type { EngineContext } from '../context.ts';
 import { attentionSql, baseFilterParts, buildAfterSql, buildDocumentWhere, buildOrderBy, buildOrderTerms, joinParts, quickFilterSql, type SqlPart } from './query.ts';
 
@@ -38,8 +38,11 @@ export function createReviewReader(ctx: EngineContext) {
   const fieldsOfIds = db.prepare<[string], { document_id: number; name: string; value: string | null; confidence: number | null; state: FieldState }>(
     `SELECT document_id, name, value, confidence, state FROM fields WHERE document_id IN (SELECT value FROM json_each(?))`,
   );
-  const findingsOfIds = db.prepare<[string], { document_id: number; field: string; severity: Severity }>(
-    `SELECT document_id, field, severity FROM findings WHERE document_id IN (SELECT value FROM json_each(?)) AND field IS NOT NULL`,
+  // Worst first, so the cell's hover text leads with what matters and `f` is simply the first one's severity.
+  const findingsOfIds = db.prepare<[string], { document_id: number; field: string; severity: Severity; source: FindingSource; message_ru: string; message_en: string }>(
+    `SELECT document_id, field, severity, source, message_ru, message_en FROM findings
+     WHERE document_id IN (SELECT value FROM json_each(?)) AND field IS NOT NULL
+     ORDER BY CASE severity WHEN 'error' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END, id`,
   );
   const labelsOfIds = db.prepare<[string], { id: number; label: string }>(`SELECT id, label FROM cases WHERE id IN (SELECT value FROM json_each(?))`);
 
@@ -55,7 +58,9 @@ export function createReviewReader(ctx: EngineContext) {
     }
     for (const f of findingsOfIds.all(ids)) {
       const cell = cells.get(f.document_id)?.[f.field];
-      if (cell && (cell.f === null || SEVERITY_RANK[f.severity] > SEVERITY_RANK[cell.f])) cell.f = f.severity;
+      if (!cell) continue;
+      if (cell.f === null || SEVERITY_RANK[f.severity] > SEVERITY_RANK[cell.f]) cell.f = f.severity;
+      (cell.m ??= []).push({ sev: f.severity, src: f.source, ru: f.message_ru, en: f.message_en });
     }
     const caseIds = [...new Set(records.map((r) => r.case_id).filter((x): x is number => x !== null))];
     const labels = new Map(labelsOfIds.all(JSON.stringify(caseIds)).map((c) => [c.id, c.label]));
@@ -84,7 +89,7 @@ export function createReviewReader(ctx: EngineContext) {
   }
 
   /** Quick filters with their own (partial) index: counted by an index lookup when no other filter applies. */
-  const INDEXED_QUICK = new Set<QuickFilter>(['has-errors', 'failed', 'duplicates', 'verified', 'postponed', 'exported']);
+  const INDEXED_QUICK = new Set<QuickFilter>(['has-errors', 'failed', 'duplicates', 'verified', 'postponed', 'clerk-rejected', 'exported']);
 
   /**
    * Every quick filter's count over the rows the rest of the filter selects. One pass over the table for the
@@ -108,6 +113,23 @@ export function createReviewReader(ctx: EngineContext) {
     }
     const scanned = db.prepare(`SELECT ${sums.join(', ')} FROM documents WHERE ${base.sql}`).get(...params, ...base.params) as Partial<Record<QuickFilter, number>>;
     return { ...result, ...scanned };
+  }
+
+  /**
+   * Counts for the type and folder pickers. Each picker's options are counted over the rest of the filter
+   * (quick filter included, its own criterion left out), so "Паспорт (120)" is what choosing it shows.
+   */
+  function facets(filter: DocumentFilter): FacetCounts {
+    const countBy = (column: 'doc_type' | 'folder_id', rest: Partial<DocumentFilter>) => {
+      const where = buildDocumentWhere(rest, { confidenceThreshold: threshold() });
+      return db.prepare(`SELECT ${column} AS k, count(*) AS n FROM documents WHERE ${where.sql} GROUP BY ${column}`).all(...where.params) as { k: string | number | null; n: number }[];
+    };
+    const types = Object.fromEntries(DOC_TYPES.map((t) => [t, 0])) as Record<DocType, number>;
+    for (const r of countBy('doc_type', { ...filter, types: undefined })) if (typeof r.k === 'string' && r.k in types) types[r.k as DocType] = r.n;
+    const folders = countBy('folder_id', { ...filter, folderId: undefined })
+      .filter((r): r is { k: number; n: number } => typeof r.k === 'number')
+      .map((r) => ({ folderId: r.k, count: r.n }));
+    return { types, folders };
   }
 
   /** Next pending document needing attention after `afterId`, in the list's order (keyset seek, no walk). */
@@ -140,10 +162,16 @@ export function createReviewReader(ctx: EngineContext) {
       )
       .all(id);
     const findings = (db.prepare('SELECT * FROM findings WHERE document_id = ? OR (document_id IS NULL AND case_id = ?) ORDER BY id').all(id, rec.case_id ?? -1) as FindingRecord[]).map(toFinding);
+    // The document's own edits, its case's actions (re-process, uncertain resolved) and the exports that
+    // included it (export rows are per run, linked through export_documents; the value shown is the format).
     const history = db
       .prepare(`SELECT id, at, actor, document_id AS documentId, field, action, old_value AS oldValue, new_value AS newValue, source
-                FROM audit_events WHERE document_id = ? ORDER BY id DESC LIMIT 200`)
-      .all(id) as AuditEntry[];
+                FROM audit_events WHERE document_id = ? OR (document_id IS NULL AND case_id = ?)
+                UNION ALL
+                SELECT -e.id, e.at, e.actor, ed.document_id, NULL, 'export', NULL, e.format, 'clerk'
+                FROM export_documents ed JOIN exports e ON e.id = ed.export_id WHERE ed.document_id = ? AND e.state = 'done'
+                ORDER BY 2 DESC, 1 DESC LIMIT 200`)
+      .all(id, rec.case_id ?? -1, id) as AuditEntry[];
     let caseInfo: DocumentDetail['case'] = null;
     if (rec.case_id !== null) {
       const c = db
@@ -195,6 +223,7 @@ export function createReviewReader(ctx: EngineContext) {
         fields,
         matchScore: passport?.matchScore ?? mine.find((d) => d.matchScore !== null)?.matchScore ?? null,
         livenessScore: selfie?.livenessScore ?? mine.find((d) => d.livenessScore !== null)?.livenessScore ?? null,
+        exportedAt: mine.reduce<number | null>((latest, d) => (d.exportedAt !== null && (latest === null || d.exportedAt > latest) ? d.exportedAt : latest), null),
         updatedAt: c.updated_at,
       };
     });
@@ -229,7 +258,7 @@ export function createReviewReader(ctx: EngineContext) {
     return { perDay: [...perDay.values()].sort((a, b) => a.day.localeCompare(b.day)), correctionsPerField, failuresByReason };
   }
 
-  return { list, counts, nextAttention, detail, cases, stats };
+  return { list, counts, facets, nextAttention, detail, cases, stats };
 }
 export type ReviewReader = ReturnType<typeof createReviewReader>;
 

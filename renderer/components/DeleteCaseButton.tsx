@@ -1,0 +1,49 @@
+// "Удалить дело": removes every trace of one person's case (rows, cached previews and uploads — see
+// main/engine/privacy.ts) after a confirmation that names the case. The clerk's original scans stay.
+// Placed where a case is in view (the detail panel); it only needs the case id and its label.
+import { useState } from 'react';
+import { call, errorText } from '../api.ts';
+import { useApp } from '../app-context.ts';
+
+type Props = { caseId: number; caseLabel: string; onDeleted?: () => void };
+
+export function DeleteCaseButton({ caseId, caseLabel, onDeleted }: Props) {
+  const { lang, t, toast } = useApp();
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const remove = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await call('privacy:delete-case', { caseId });
+      setConfirming(false);
+      toast('info', t('deleteCase.done', { docs: r.removedDocuments, files: r.removedFiles }));
+      onDeleted?.();
+    } catch (err) {
+      setError(errorText(err, lang));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <button type="button" className="btn btn-danger" onClick={() => { setError(null); setConfirming(true); }} data-testid="delete-case">{t('deleteCase.button')}</button>
+      {confirming ? (
+        <div className="modal-backdrop" onKeyDown={(e) => { if (e.key === 'Escape' && !busy) setConfirming(false); }}>
+          <div className="modal" role="alertdialog" aria-modal="true" aria-labelledby="delete-case-title" data-testid="delete-case-dialog">
+            {/* The label is rendered as text (React escapes it): file and case names are untrusted input. */}
+            <h3 id="delete-case-title">{t('deleteCase.title', { label: caseLabel })}</h3>
+            <p>{t('deleteCase.text')}</p>
+            {error ? <p className="bad" role="alert">{error}</p> : null}
+            <div className="modal-actions">
+              <button type="button" className="btn" onClick={() => setConfirming(false)} disabled={busy} autoFocus>{t('common.cancel')}</button>
+              <button type="button" className="btn btn-danger" onClick={() => void remove()} disabled={busy} data-testid="delete-case-confirm">{t('deleteCase.confirm')}</button>
+            </div>
+          </div>
+        </div>
+      ) : null}
+    </>
+  );
+}
