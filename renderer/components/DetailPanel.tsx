@@ -14,6 +14,7 @@ import { fieldsOf } from '../../shared/fields.ts';
 import { fixFor, needsAttention, nextAttentionIndex, orderFields } from '../review-logic.ts';
 import { findNextDocument } from '../review-navigation.ts';
 import { CaseActions } from './CaseActions.tsx';
+import { DeleteCaseButton } from './DeleteCaseButton.tsx';
 import type { SortSpec } from './DocumentGrid.tsx';
 import { FieldEditor } from './FieldEditor.tsx';
 import { HistoryTable } from './HistoryTable.tsx';
@@ -264,6 +265,7 @@ export function DetailPanel({ documentId, filter, sort, onNavigate, onClose }: P
               <div className="row">
                 <span className={`case-state-${detail.case.state}`} data-testid="case-state">{t('detail.caseState', { state: caseStateLabel(lang, detail.case.state) })}</span>
                 <CaseActions caseId={detail.case.id} state={detail.case.state} onChanged={onCaseChanged} />
+                <DeleteCaseButton caseId={detail.case.id} caseLabel={detail.case.label} onDeleted={() => onClose(documentId)} />
               </div>
               <p>
                 {detail.case.verdict ? <span className={`verdict verdict-${detail.case.verdict}`}>{t(`verdict.${detail.case.verdict}`)}</span> : null}
