@@ -23,6 +23,13 @@ function msToDateInput(ms: number | undefined): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
+/**
+ * The engine answers one request at a time, and counting 100k rows per filter takes up to a few hundred ms: ask
+ * for the counts a moment after the grid has asked for its rows, so the rows a clerk waits for come first (and
+ * rapid filter clicks cost one count, not one per click).
+ */
+const COUNTS_DELAY_MS = 300;
+
 export function QuickFilters({ filter, onChange, refreshTick, folders }: Props) {
   const { lang, t, toast } = useApp();
   const [counts, setCounts] = useState<Record<QuickFilter, number> | null>(null);
@@ -34,20 +41,24 @@ export function QuickFilters({ filter, onChange, refreshTick, folders }: Props) 
   const restKey = JSON.stringify(rest);
   useEffect(() => {
     let cancelled = false;
-    call('documents:counts', { filter: { ...(JSON.parse(restKey) as Omit<DocumentFilter, 'quick'>), quick: 'all' } })
-      .then((c) => { if (!cancelled) setCounts(c); })
-      .catch((err: unknown) => { if (!cancelled) toast('error', errorText(err, lang)); });
-    return () => { cancelled = true; };
+    const h = window.setTimeout(() => {
+      call('documents:counts', { filter: { ...(JSON.parse(restKey) as Omit<DocumentFilter, 'quick'>), quick: 'all' } })
+        .then((c) => { if (!cancelled) setCounts(c); })
+        .catch((err: unknown) => { if (!cancelled) toast('error', errorText(err, lang)); });
+    }, COUNTS_DELAY_MS);
+    return () => { cancelled = true; window.clearTimeout(h); };
   }, [restKey, refreshTick, lang, toast]);
 
   // Picker counts depend on the whole filter (quick filter too): "Паспорт (120)" is what choosing it shows.
   const filterKey = JSON.stringify(filter);
   useEffect(() => {
     let cancelled = false;
-    call('documents:facets', { filter: JSON.parse(filterKey) as DocumentFilter })
-      .then((f) => { if (!cancelled) setFacets(f); })
-      .catch((err: unknown) => { if (!cancelled) toast('error', errorText(err, lang)); });
-    return () => { cancelled = true; };
+    const h = window.setTimeout(() => {
+      call('documents:facets', { filter: JSON.parse(filterKey) as DocumentFilter })
+        .then((f) => { if (!cancelled) setFacets(f); })
+        .catch((err: unknown) => { if (!cancelled) toast('error', errorText(err, lang)); });
+    }, COUNTS_DELAY_MS);
+    return () => { cancelled = true; window.clearTimeout(h); };
   }, [filterKey, refreshTick, lang, toast]);
   const withCount = (label: string, n: number | undefined) => (n === undefined ? label : `${label} (${n})`);
 
