@@ -13,7 +13,7 @@ import { createCsvWriter } from './csv.ts';
 import { createJsonWriter } from './json.ts';
 import { createRecordReader, groupByCase, type DocRecord } from './records.ts';
 import { buildExportWhere, type Where } from './scope.ts';
-import { openSink } from './sink.ts';
+import { openSink, type Sink } from './sink.ts';
 import { createTemplateStore } from './templates.ts';
 import { createXlsxWriter } from './xlsx.ts';
 
@@ -52,9 +52,8 @@ export async function exportToFile(ctx: EngineContext, options: ExportOptions, o
     const perCase = isPerCase(template);
     let rows = 0;
     switch (opts.format) {
-      case 'csv': {
-        const sink = openSink(tmp);
-        try {
+      case 'csv':
+        await withSink(tmp, async (sink) => {
           const csv = createCsvWriter(sink, opts.csvPreset, columns);
           await csv.header();
           for (const units of unitsOf(reader.pages({ byCase: perCase, detail: { kind: 'values' } }), perCase, columns)) {
@@ -62,18 +61,13 @@ export async function exportToFile(ctx: EngineContext, options: ExportOptions, o
             rows += units.length;
             track(units.flat());
           }
-          await sink.close();
-        } catch (err) {
-          sink.destroy();
-          throw err;
-        }
+        });
         break;
-      }
       case 'json':
       case 'ndjson': {
-        const sink = openSink(tmp);
-        try {
-          const json = createJsonWriter(sink, opts.format);
+        const format = opts.format;
+        await withSink(tmp, async (sink) => {
+          const json = createJsonWriter(sink, format);
           await json.begin();
           for (const page of reader.pages({ detail: { kind: 'full' } })) {
             await json.records(page);
@@ -81,11 +75,7 @@ export async function exportToFile(ctx: EngineContext, options: ExportOptions, o
             track(page);
           }
           await json.end();
-          await sink.close();
-        } catch (err) {
-          sink.destroy();
-          throw err;
-        }
+        });
         break;
       }
       case 'xlsx':
@@ -112,6 +102,18 @@ export async function exportToFile(ctx: EngineContext, options: ExportOptions, o
     if (err instanceof UserError) throw err;
     const reason = err instanceof Error ? err.message : String(err);
     throw new UserError('export.failed', `Не удалось выгрузить файл: ${reason}`, `Export failed: ${reason}`);
+  }
+}
+
+/** Streams into `file` and closes it; on any failure the half-written stream is destroyed (the caller removes it). */
+async function withSink(file: string, write: (sink: Sink) => Promise<void>): Promise<void> {
+  const sink = openSink(file);
+  try {
+    await write(sink);
+    await sink.close();
+  } catch (err) {
+    sink.destroy();
+    throw err;
   }
 }
 
