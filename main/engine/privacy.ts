@@ -82,9 +82,10 @@ export function deleteCase(ctx: EngineContext, caseId: number): { removedDocumen
     db.prepare(`DELETE FROM audit_events WHERE case_id = ? OR document_id ${inDocs}`).run(caseId, ids);
     // Another case's finding that points at this person ("same passport number as …") goes too: it names them.
     db.prepare(`DELETE FROM findings WHERE case_id = ? OR document_id ${inDocs} OR related_document_id ${inDocs}`).run(caseId, ids, ids);
-    // fields and export_documents would cascade from documents; explicit so this list is the whole story.
+    // fields and the export links would cascade from documents; explicit so this list is the whole story.
     db.prepare(`DELETE FROM fields WHERE document_id ${inDocs}`).run(ids);
     db.prepare(`DELETE FROM export_documents WHERE document_id ${inDocs}`).run(ids);
+    db.prepare(`DELETE FROM document_exports WHERE document_id ${inDocs}`).run(ids);
     db.prepare(`UPDATE documents SET duplicate_of = NULL WHERE duplicate_of ${inDocs}`).run(ids);
     db.prepare('DELETE FROM documents WHERE case_id = ?').run(caseId);
     db.prepare('DELETE FROM cases WHERE id = ?').run(caseId);
@@ -109,7 +110,8 @@ export function purgeExpired(ctx: EngineContext): { purgedDocuments: number } {
   const cutoff = now - days * DAY_MS;
   const docs = ctx.db
     .prepare<[number], DocFiles>(
-      'SELECT id, path, current_path, upload_path FROM documents WHERE exported_at IS NOT NULL AND exported_at < ? AND purged_at IS NULL',
+      `SELECT id, path, current_path, upload_path FROM documents d JOIN document_exports de ON de.document_id = d.id
+       WHERE de.exported_at < ? AND d.purged_at IS NULL`,
     )
     .all(cutoff);
   if (docs.length === 0) return { purgedDocuments: 0 };

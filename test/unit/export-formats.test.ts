@@ -12,7 +12,10 @@ import ExcelJS from 'exceljs';
 import { exportOptionsSchema, type ExportOptions } from '../../shared/api/export.ts';
 import { createEngine } from '../../main/engine/app.ts';
 import { exportToFile, jsonRecordSchema } from '../../main/engine/export/index.ts';
-import type { Db } from '../../main/engine/db/open.ts';
+import { readsOf, resolveColumn } from '../../main/engine/export/columns.ts';
+import { createRecordReader, groupByCase, type DocRecord } from '../../main/engine/export/records.ts';
+import { ALL_EXPORT_FIELDS, FIXED_COLUMN_LABELS, isCaseColumn } from '../../shared/export-columns.ts';
+import { openDatabase, type Db } from '../../main/engine/db/open.ts';
 import { DOC_TYPE_LABELS, FIELD_LABELS, INN_FIELDS, PASSPORT_FIELDS, TEXT_LIKE_FIELDS, fieldsOf } from '../../shared/fields.ts';
 import type { DocType } from '../../shared/types.ts';
 import { insertExportDataset, INN_1, PERSON_1, PERSON_2 } from '../fixtures/golden/export/dataset.ts';
@@ -379,5 +382,35 @@ void describe('LibreOffice opens the exports', { skip: soffice ? false : 'soffic
     const exp = expectedDefault(snap);
     assertShows(shown.get('default-rfc4180-default-rfc4180'), exp, 'rfc4180', { view: shownText, skip: notTyped(exp) });
     assert.equal(shown.get('default-rfc4180-default-rfc4180')![1]![exp.header.indexOf('Номер')], "'=1+2");
+  });
+});
+
+void describe('column reads', () => {
+  // A page query selects only what a template's columns declare they read. If a column read a property it does
+  // not declare, its cells would come out empty: every catalogue column must give the same cells and review
+  // marks from its own narrow read as from a read of everything.
+  void test('every catalogue column shows the same cells from its declared reads as from a full read', () => {
+    const db = openDatabase(path.join(fs.mkdtempSync(path.join(tmpRoot, 'reads-')), 'scandesk.db'), { key: null });
+    try {
+      const ids = insertExportDataset(db);
+      db.prepare('INSERT INTO document_exports(document_id, exported_at) VALUES (?, ?)').run(ids.passport1, Date.UTC(2026, 0, 2, 3, 4, 5));
+      const reader = createRecordReader(db, { sql: '1', params: [] });
+      const detail = { kind: 'spreadsheet', threshold: 0.9 } as const;
+      const keys = [...Object.keys(FIXED_COLUMN_LABELS), ...ALL_EXPORT_FIELDS.map((f) => `field:${f}`), ...PASSPORT_FIELDS.map((f) => `passport:${f}`), ...INN_FIELDS.map((f) => `inn:${f}`)];
+      let nonEmpty = 0;
+      for (const key of keys) {
+        const col = resolveColumn(key, 'ru');
+        const byCase = isCaseColumn(key);
+        const units = (pages: Iterable<DocRecord[]>) => (byCase ? [...groupByCase(pages)].flat() : [...pages].flat().map((d) => [d]));
+        const cells = (us: DocRecord[][]) => us.map((u) => [col.value(u), col.review(u, 0.9, 'ru')?.reason ?? null]);
+        const narrow = cells(units(reader.pages({ byCase, detail, ...readsOf([col], true) })));
+        const full = cells(units(reader.pages({ byCase, detail })));
+        assert.deepEqual(narrow, full, key);
+        if (full.some(([v]) => v !== null)) nonEmpty++;
+      }
+      assert.ok(nonEmpty > keys.length / 2, `the dataset fills most columns (${nonEmpty}/${keys.length}), so the comparison means something`);
+    } finally {
+      db.close();
+    }
   });
 });

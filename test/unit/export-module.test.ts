@@ -1,5 +1,5 @@
 // The export module through the contract (engine.call): export folder + generated names, logging
-// (exports / export_documents / exported_at / audit), scopes, templates, log, reveal, failure atomicity.
+// (exports / export_documents / document_exports / audit), scopes, templates, log, reveal, failure atomicity.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -46,7 +46,7 @@ async function callError(channel: string, args: unknown): Promise<string> {
   return res.ok ? '' : res.error.code;
 }
 const db = () => engine.ctx.db;
-const exportedCount = () => (db().prepare('SELECT COUNT(*) AS n FROM documents WHERE exported_at IS NOT NULL').get() as { n: number }).n;
+const exportedCount = () => (db().prepare('SELECT COUNT(*) AS n FROM document_exports').get() as { n: number }).n;
 const readCsv = (file: string) => parse(fs.readFileSync(file, 'utf8'), { bom: true, delimiter: ';' }) as string[][];
 
 void describe('export:run', () => {
@@ -93,7 +93,7 @@ void describe('scopes', () => {
   const opts = (o: object) => exportOptionsSchema.parse({ format: 'csv', ...o });
 
   void test('selection, case, filter, onlyVerified', async () => {
-    db().prepare('UPDATE documents SET exported_at = NULL').run();
+    db().prepare('DELETE FROM document_exports').run();
     const sel = await exportToFile(engine.ctx, opts({ scope: { kind: 'selection', ids: [ids[5]!, ids[9]!, ids[11]!] } }), out('sel.csv'));
     assert.equal(sel.rows, 3);
     assert.equal(readCsv(sel.file).length, 4);
@@ -136,7 +136,7 @@ void describe('scopes', () => {
 
 void describe('failure leaves no file that looks complete', () => {
   void test('an export that dies mid-stream removes its temp file and is logged as failed', async () => {
-    db().prepare('UPDATE documents SET exported_at = NULL').run();
+    db().prepare('DELETE FROM document_exports').run();
     const target = path.join(dir, 'broken', 'half.csv');
     const err = await exportToFile(engine.ctx, exportOptionsSchema.parse({ format: 'csv' }), target, (done) => {
       if (done >= 500) throw new Error('disk full');

@@ -60,12 +60,13 @@ async function seedCase(label: string): Promise<{ caseId: number; docIds: number
   fs.writeFileSync(upload, 'prepared upload');
   const caseId = Number(db.prepare(`INSERT INTO cases(case_key, label, state, raw_result, created_at, updated_at) VALUES (?, ?, 'done', ?, 0, 0)`).run(label, `${SURNAME} ${label}`, JSON.stringify({ LastName: SURNAME })).lastInsertRowid);
   const ins = db.prepare(
-    `INSERT INTO documents(case_id, path, rel_path, file_name, current_path, upload_path, doc_type, status, raw_document, exported_at, search_text, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, 'PASSPORT', 'recognised', ?, ?, ?, 0, 0)`,
+    `INSERT INTO documents(case_id, path, rel_path, file_name, current_path, upload_path, doc_type, status, raw_document, search_text, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, 'PASSPORT', 'recognised', ?, ?, 0, 0)`,
   );
   const docIds = [0, 1].map((i) =>
-    Number(ins.run(caseId, original, `${label}.tif`, `${label}.tif`, original, i === 0 ? upload : null, JSON.stringify({ Number: PASSPORT }), now - 10 * DAY, SURNAME.toLowerCase()).lastInsertRowid),
+    Number(ins.run(caseId, original, `${label}.tif`, `${label}.tif`, original, i === 0 ? upload : null, JSON.stringify({ Number: PASSPORT }), SURNAME.toLowerCase()).lastInsertRowid),
   );
+  for (const d of docIds) db.prepare('INSERT INTO document_exports(document_id, exported_at) VALUES (?, ?)').run(d, now - 10 * DAY);
   const exportId = Number(db.prepare(`INSERT INTO exports(at, actor, format, options, file_path, state) VALUES (0, 'u', 'csv', '{}', '/x.csv', 'done')`).run().lastInsertRowid);
   db.prepare(`INSERT INTO api_requests(at, case_id, kind, http_status, outcome, billable) VALUES (0, ?, 'upload', 200, 'ok', 1)`).run(caseId);
   for (const d of docIds) {

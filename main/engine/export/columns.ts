@@ -6,7 +6,7 @@ import { DOC_TYPE_LABELS, INN_FIELDS, PASSPORT_FIELDS, TEXT_LIKE_FIELDS } from '
 import { ALL_EXPORT_FIELDS, columnLabel, FIXED_COLUMN_LABELS, isCaseColumn } from '../../../shared/export-columns.ts';
 import type { ExportTemplate } from '../../../shared/api/export.ts';
 import type { DocType, Language } from '../../../shared/types.ts';
-import type { DocRecord } from './records.ts';
+import type { DocColumn, DocRecord } from './records.ts';
 
 /** One spreadsheet row's worth of documents: one document, or every in-scope document of a case. */
 export type Unit = readonly DocRecord[];
@@ -20,6 +20,8 @@ export type Column = {
   /** Identifiers and dates: written as text (XLSX numFmt '@'), never re-typed. */
   text: boolean;
   width: number;
+  /** Document properties value() and review() read, so the page query selects only those. */
+  reads: readonly (DocColumn | 'findings')[];
   value(unit: Unit): CellData;
   /** Why this cell needs a human look (low confidence, error/warning finding), or null. */
   review(unit: Unit, threshold: number, lang: Language): ReviewMark | null;
@@ -68,11 +70,14 @@ export function columnAppliesTo(key: string, type: DocType): boolean {
   return type === 'PASSPORT' ? (PASSPORT_FIELDS as readonly string[]).includes(name) : type === 'INN' ? (INN_FIELDS as readonly string[]).includes(name) : false;
 }
 
-const fieldOf = (doc: DocRecord | undefined, name: string) => doc?.fields.get(name);
+const valueOf = (doc: DocRecord | undefined, name: string): string | null => doc?.values[name] ?? null;
+const hasField = (doc: DocRecord | undefined, name: string) => doc !== undefined && Object.hasOwn(doc.values, name);
 const docOfType = (unit: Unit, type: DocType) => unit.find((d) => d.type === type);
 /** 'field:X' in a case row: the passport's value first, then the INN's. */
-const docWithField = (unit: Unit, name: string) =>
-  docOfType(unit, 'PASSPORT')?.fields.has(name) ? docOfType(unit, 'PASSPORT') : unit.find((d) => d.fields.has(name));
+const docWithField = (unit: Unit, name: string) => {
+  const passport = docOfType(unit, 'PASSPORT');
+  return hasField(passport, name) ? passport : unit.find((d) => hasField(d, name));
+};
 
 function fieldReview(doc: DocRecord | undefined, name: string, threshold: number, lang: Language): ReviewMark | null {
   if (!doc) return null;
@@ -80,8 +85,8 @@ function fieldReview(doc: DocRecord | undefined, name: string, threshold: number
   for (const f of doc.findings) {
     if (f.field === name && (f.severity === 'error' || f.severity === 'warning')) reasons.push(lang === 'ru' ? f.messageRu : f.messageEn);
   }
-  const conf = doc.fields.get(name)?.confidence;
-  if (conf !== null && conf !== undefined && conf < threshold) {
+  const conf = doc.confidences?.get(name);
+  if (conf !== undefined && conf < threshold) {
     reasons.push(lang === 'ru' ? `Низкая уверенность распознавания: ${conf.toFixed(2)}` : `Low recognition confidence: ${conf.toFixed(2)}`);
   }
   return reasons.length ? { reason: reasons.join('\n') } : null;
@@ -95,8 +100,8 @@ const joinText = (values: (string | null | undefined)[]) => {
 
 function fieldColumn(key: string, header: string, pick: (unit: Unit, name: string) => DocRecord | undefined, name: string): Column {
   return {
-    key, header, text: TEXT_LIKE_FIELDS.has(name), width: TEXT_LIKE_FIELDS.has(name) ? 16 : 24,
-    value: (u) => fieldOf(pick(u, name), name)?.value ?? null,
+    key, header, text: TEXT_LIKE_FIELDS.has(name), width: TEXT_LIKE_FIELDS.has(name) ? 16 : 24, reads: ['findings'],
+    value: (u) => valueOf(pick(u, name), name),
     review: (u, t, lang) => fieldReview(pick(u, name), name, t, lang),
   };
 }
@@ -127,30 +132,30 @@ export function resolveColumn(key: string, lang: Language, headerOverride?: stri
     return fieldColumn(key, header, (u) => docOfType(u, type), name);
   }
   if (!(key in FIXED_COLUMN_LABELS)) throw new Error(`unknown export column ${key}`);
-  const simple = (value: (u: Unit) => CellData, text = false, width = 18): Column => ({ key, header, text, width, value, review: noReview });
+  const simple = (reads: Column['reads'], value: (u: Unit) => CellData, text = false, width = 18): Column => ({ key, header, text, width, reads, value, review: noReview });
   switch (key) {
-    case 'file': return simple((u) => joinText(u.map((d) => d.fileName)), false, 28);
-    case 'path': return simple((u) => joinText(u.map((d) => d.currentPath ?? d.path)), false, 50);
-    case 'case': return simple((u) => u[0]?.caseLabel ?? null, false, 26);
-    case 'verdict': return simple((u) => u[0]?.caseVerdict ?? null);
-    case 'type': return simple((u) => joinText(u.map((d) => DOC_TYPE_LABELS[d.type][lang])), false, 14);
-    case 'status': return simple((u) => joinText(u.map((d) => d.status)), false, 14);
-    case 'status-reason': return simple((u) => joinText(u.map((d) => d.statusReason)), false, 30);
-    case 'review': return simple((u) => joinText(u.map((d) => d.review)), false, 14);
-    case 'exported': return simple((u) => fmtTime(first(u, (d) => d.exportedAt)), true, 20);
-    case 'min-confidence': return simple((u) => {
+    case 'file': return simple(['fileName'], (u) => joinText(u.map((d) => d.fileName)), false, 28);
+    case 'path': return simple(['path', 'currentPath'], (u) => joinText(u.map((d) => d.currentPath ?? d.path)), false, 50);
+    case 'case': return simple(['caseLabel'], (u) => u[0]?.caseLabel ?? null, false, 26);
+    case 'verdict': return simple(['caseVerdict'], (u) => u[0]?.caseVerdict ?? null);
+    case 'type': return simple([], (u) => joinText(u.map((d) => DOC_TYPE_LABELS[d.type][lang])), false, 14);
+    case 'status': return simple(['status'], (u) => joinText(u.map((d) => d.status)), false, 14);
+    case 'status-reason': return simple(['statusReason'], (u) => joinText(u.map((d) => d.statusReason)), false, 30);
+    case 'review': return simple(['review'], (u) => joinText(u.map((d) => d.review)), false, 14);
+    case 'exported': return simple(['exportedAt'], (u) => fmtTime(first(u, (d) => d.exportedAt)), true, 20);
+    case 'min-confidence': return simple([], (u) => {
       let min: number | null = null;
       for (const d of u) if (d.minConfidence !== null) min = min === null ? d.minConfidence : Math.min(min, d.minConfidence);
       return min;
     }, false, 12);
-    case 'match': return simple((u) => first(u, (d) => d.matchScore), false, 12);
-    case 'liveness': return simple((u) => first(u, (d) => d.livenessScore), false, 12);
-    case 'findings': return simple((u) => joinText(u.flatMap((d) => d.findings.filter((f) => f.severity !== 'info').map((f) => (lang === 'ru' ? f.messageRu : f.messageEn)))), false, 40);
+    case 'match': return simple(['matchScore'], (u) => first(u, (d) => d.matchScore), false, 12);
+    case 'liveness': return simple(['livenessScore'], (u) => first(u, (d) => d.livenessScore), false, 12);
+    case 'findings': return simple(['findings'], (u) => joinText(u.flatMap((d) => d.findings.filter((f) => f.severity !== 'info').map((f) => (lang === 'ru' ? f.messageRu : f.messageEn)))), false, 40);
     case 'fio': return {
-      key, header, text: false, width: 36,
+      key, header, text: false, width: 36, reads: ['findings'],
       value: (u) => {
         const doc = docOfType(u, 'PASSPORT') ?? docOfType(u, 'INN');
-        return joinSpace(['LastName', 'FirstName', 'MiddleName'].map((n) => fieldOf(doc, n)?.value));
+        return joinSpace(['LastName', 'FirstName', 'MiddleName'].map((n) => valueOf(doc, n)));
       },
       review: (u, t, lg) => {
         const doc = docOfType(u, 'PASSPORT') ?? docOfType(u, 'INN');
@@ -159,13 +164,13 @@ export function resolveColumn(key: string, lang: Language, headerOverride?: stri
       },
     };
     case 'passport:series-number': return {
-      key, header, text: true, width: 20,
-      value: (u) => joinSpace(['Series', 'Number'].map((n) => fieldOf(docOfType(u, 'PASSPORT'), n)?.value)),
+      key, header, text: true, width: 20, reads: ['findings'],
+      value: (u) => joinSpace(['Series', 'Number'].map((n) => valueOf(docOfType(u, 'PASSPORT'), n))),
       review: (u, t, lg) => fieldReview(docOfType(u, 'PASSPORT'), 'Series', t, lg) ?? fieldReview(docOfType(u, 'PASSPORT'), 'Number', t, lg),
     };
     case 'passport:dept-code': return {
-      key, header, text: true, width: 16,
-      value: (u) => formatDeptCode(fieldOf(docOfType(u, 'PASSPORT'), 'IssueId')?.value),
+      key, header, text: true, width: 16, reads: ['findings'],
+      value: (u) => formatDeptCode(valueOf(docOfType(u, 'PASSPORT'), 'IssueId')),
       review: (u, t, lg) => fieldReview(docOfType(u, 'PASSPORT'), 'IssueId', t, lg),
     };
     default: throw new Error(`unhandled export column ${key}`);
@@ -179,6 +184,17 @@ function joinSpace(values: (string | null | undefined)[]): string | null {
 
 export function resolveColumns(template: ExportTemplate, lang: Language): Column[] {
   return template.columns.map((c) => resolveColumn(c.key, lang, c.header));
+}
+
+/**
+ * What a page query must read for these columns. Findings feed the 'findings' column and every review mark;
+ * `withReview` (XLSX highlighting) needs them for any field column, CSV only for the 'findings' column itself.
+ */
+export function readsOf(columns: readonly Column[], withReview: boolean): { columns: DocColumn[]; findings: boolean } {
+  const reads = new Set(columns.flatMap((c) => c.reads));
+  const findings = withReview ? reads.has('findings') : columns.some((c) => c.key === 'findings');
+  reads.delete('findings');
+  return { columns: [...reads] as DocColumn[], findings };
 }
 
 /**

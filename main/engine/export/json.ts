@@ -53,7 +53,7 @@ const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOStrin
 export function toJsonRecord(doc: DocRecord): JsonRecord {
   const finding = (f: DocRecord['findings'][number]) => ({ severity: f.severity, code: f.code, messageRu: f.messageRu, messageEn: f.messageEn, source: f.source });
   const fields: JsonRecord['fields'] = {};
-  for (const [name, f] of doc.fields) {
+  for (const [name, f] of doc.fields ?? []) {
     fields[name] = {
       recognised: f.recognised, value: f.value, confidence: f.confidence, state: f.state,
       findings: doc.findings.filter((x) => x.field === name).map(finding),
@@ -76,7 +76,7 @@ export function toJsonRecord(doc: DocRecord): JsonRecord {
     broken: { broken: doc.broken === null ? null : doc.broken === 1, reasons: stringList(doc.brokenReasons), reasonsRu: stringList(doc.brokenReasonsRu) },
     biometry: { match: doc.matchScore, liveness: doc.livenessScore },
     fields,
-    findings: doc.findings.filter((f) => f.field === null || !doc.fields.has(f.field)).map(finding),
+    findings: doc.findings.filter((f) => f.field === null || !doc.fields?.has(f.field)).map(finding),
     raw: parseJson(doc.rawDocument),
   };
 }

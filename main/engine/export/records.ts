@@ -6,7 +6,12 @@ import type { Db } from '../db/open.ts';
 import type { DocStatus, DocType, ReviewState, Severity } from '../../../shared/types.ts';
 import type { Where } from './scope.ts';
 
-export const PAGE_SIZE = 500;
+/**
+ * Documents per page. A page stays alive across the awaited writes, so whatever survives two scavenges is promoted
+ * and then waits for a full GC: JSON's rich records (field rows, history, parsed raw result) at 500 a page let the
+ * heap reach 170 MB before a mark-compact; at 100 the export peaks ~70 MB lower. Flat rows keep 500 (fewer queries).
+ */
+export const PAGE_SIZE = { full: 100, flat: 500 } as const;
 
 export type FieldRecord = { recognised: string | null; value: string | null; confidence: number | null; state: string };
 export type FindingRecord = {
@@ -45,20 +50,34 @@ export type DocRecord = {
   exportedAt: number | null;
   /** documents.min_confidence (absent fields excluded), so every detail level can show it without field rows. */
   minConfidence: number | null;
-  fields: Map<string, FieldRecord>;
+  /** {field: final value}, every field the document has (documents.values_json, or the field rows in 'full'). */
+  values: Record<string, string | null>;
+  /** Confidences below the threshold ('spreadsheet'), every confidence ('full'), or null ('values'). */
+  confidences: Map<string, number> | null;
+  /** Every field row with recognised value and state: 'full' only (JSON export). */
+  fields: Map<string, FieldRecord> | null;
   findings: FindingRecord[];
   history: HistoryRecord[];
 };
 
-type Row = Omit<DocRecord, 'fields' | 'findings' | 'history' | 'rawDocument'> & { valuesJson: string; rawDocument?: string | null };
+type Row = Omit<DocRecord, 'values' | 'confidences' | 'fields' | 'findings' | 'history' | 'rawDocument'> & { valuesJson: string; rawDocument?: string | null };
 
-const DOC_COLUMNS = `d.id, d.case_id AS caseId, c.label AS caseLabel, c.verdict AS caseVerdict,
-  COALESCE(c.verdict_reasons, '[]') AS caseVerdictReasons, c.beorg_document_id AS beorgDocumentId,
-  d.duplicate_of AS duplicateOf, d.path, d.current_path AS currentPath, d.rel_path AS relPath, d.file_name AS fileName, d.doc_type AS type,
-  d.status, d.status_reason AS statusReason, d.status_code AS statusCode, d.review_state AS review,
-  d.review_reason AS reviewReason, d.broken, d.broken_reasons AS brokenReasons, d.broken_reasons_ru AS brokenReasonsRu,
-  d.match_score AS matchScore, d.liveness_score AS livenessScore, d.exported_at AS exportedAt,
-  d.values_json AS valuesJson, d.min_confidence AS minConfidence`;
+/** Scalar document properties a column can ask for (values, confidences and findings have their own reads). */
+export type DocColumn = keyof Omit<Row, 'valuesJson' | 'rawDocument'>;
+
+// Every page reads these; the rest only when a column reads them (`reads` in columns.ts): selecting all 25 for
+// every one of 100k rows cost twice what the ~10 a typical template needs do.
+const ALWAYS: readonly DocColumn[] = ['id', 'caseId', 'type', 'minConfidence'];
+const COLUMN_SQL: Record<DocColumn, string> = {
+  id: 'd.id', caseId: 'd.case_id', caseLabel: 'c.label', caseVerdict: 'c.verdict',
+  caseVerdictReasons: "COALESCE(c.verdict_reasons, '[]')", beorgDocumentId: 'c.beorg_document_id',
+  duplicateOf: 'd.duplicate_of', path: 'd.path', currentPath: 'd.current_path', relPath: 'd.rel_path', fileName: 'd.file_name',
+  type: 'd.doc_type', status: 'd.status', statusReason: 'd.status_reason', statusCode: 'd.status_code', review: 'd.review_state',
+  reviewReason: 'd.review_reason', broken: 'd.broken', brokenReasons: 'd.broken_reasons', brokenReasonsRu: 'd.broken_reasons_ru',
+  matchScore: 'd.match_score', livenessScore: 'd.liveness_score',
+  exportedAt: '(SELECT de.exported_at FROM document_exports de WHERE de.document_id = d.id)', minConfidence: 'd.min_confidence',
+};
+export const ALL_DOC_COLUMNS = Object.keys(COLUMN_SQL) as DocColumn[];
 
 /**
  * full: every field row + history + raw API result (JSON export).
@@ -67,9 +86,19 @@ const DOC_COLUMNS = `d.id, d.case_id AS caseId, c.label AS caseLabel, c.verdict 
  * highlighted), and only for documents whose min_confidence says they have one. Reading all 1.1M field rows
  * of 100k documents costs seconds; this keeps a spreadsheet export within its budget.
  * values: final values only (CSV has no highlighting, so no confidences at all).
+ * Only 'full' builds a FieldRecord per field: at 100k documents that is 1.1M objects, and their garbage
+ * collection alone cost a CSV export more than its whole budget.
  */
 export type Detail = { kind: 'full' } | { kind: 'spreadsheet'; threshold: number } | { kind: 'values' };
-export type PageOptions = { type?: DocType; detail: Detail; byCase?: boolean };
+export type PageOptions = {
+  type?: DocType;
+  detail: Detail;
+  byCase?: boolean;
+  /** Scalar properties to read (default: all). A record lacks the ones not read. */
+  columns?: readonly DocColumn[];
+  /** Read each document's findings (default: yes). */
+  findings?: boolean;
+};
 
 export type RecordReader = {
   count(): number;
@@ -80,19 +109,22 @@ export type RecordReader = {
 export function createRecordReader(db: Db, where: Where): RecordReader {
   // Keysets follow an index (the primary key, or documents_case(case_id) + rowid) so every page is a range
   // scan, never a re-sort of the whole table.
-  const pageStmt = (typed: boolean, phase: 'id' | 'no-case' | 'case', full: boolean) => {
+  const pageStmt = (typed: boolean, phase: 'id' | 'no-case' | 'case', full: boolean, columns: readonly DocColumn[]) => {
     const keyset = phase === 'case' ? 'd.case_id IS NOT NULL AND (d.case_id, d.id) > (?, ?)' : `${phase === 'no-case' ? 'd.case_id IS NULL AND ' : ''}d.id > ?`;
+    const select = [...columns.map((c) => `${COLUMN_SQL[c]} AS ${c}`), full ? 'd.raw_document AS rawDocument' : 'd.values_json AS valuesJson'];
+    const joinCases = columns.some((c) => COLUMN_SQL[c].startsWith('c.') || COLUMN_SQL[c].includes('(c.'));
     return db.prepare(
-      `SELECT ${DOC_COLUMNS}${full ? ', d.raw_document AS rawDocument' : ''} FROM documents d LEFT JOIN cases c ON c.id = d.case_id
+      `SELECT ${select.join(', ')} FROM documents d ${joinCases ? 'LEFT JOIN cases c ON c.id = d.case_id' : ''}
        WHERE (${where.sql}) ${typed ? 'AND d.doc_type = ?' : ''} AND ${keyset}
-       ORDER BY ${phase === 'case' ? 'd.case_id, d.id' : 'd.id'} LIMIT ${PAGE_SIZE}`,
+       ORDER BY ${phase === 'case' ? 'd.case_id, d.id' : 'd.id'} LIMIT ${full ? PAGE_SIZE.full : PAGE_SIZE.flat}`,
     );
   };
   const stmts = new Map<string, ReturnType<typeof pageStmt>>();
-  const stmtFor = (typed: boolean, phase: 'id' | 'no-case' | 'case', full: boolean) => {
-    const k = `${typed}:${phase}:${full}`;
+  const stmtFor = (typed: boolean, phase: 'id' | 'no-case' | 'case', full: boolean, wanted: readonly DocColumn[]) => {
+    const columns = ALL_DOC_COLUMNS.filter((c) => ALWAYS.includes(c) || wanted.includes(c));
+    const k = `${typed}:${phase}:${full}:${columns.join(',')}`;
     let st = stmts.get(k);
-    if (!st) stmts.set(k, (st = pageStmt(typed, phase, full)));
+    if (!st) stmts.set(k, (st = pageStmt(typed, phase, full, columns)));
     return st;
   };
   const fieldsStmt = db.prepare<[string], { documentId: number; name: string } & FieldRecord>(
@@ -113,9 +145,8 @@ export function createRecordReader(db: Db, where: Where): RecordReader {
   );
   const countStmt = db.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM documents d WHERE ${where.sql}`);
 
-  function attach(rows: Row[], detail: Detail): DocRecord[] {
+  function attach(rows: Row[], detail: Detail, withFindings: boolean): DocRecord[] {
     const byId = new Map<number, DocRecord>();
-    const withFieldRows: number[] = [];
     const withLowFields: number[] = [];
     const docs = rows.map((r) => {
       const { valuesJson, minConfidence } = r;
@@ -123,36 +154,33 @@ export function createRecordReader(db: Db, where: Where): RecordReader {
       // 100k rows cost more than the SQL itself. valuesJson stays behind, hidden by the type.
       const doc = r as unknown as DocRecord;
       doc.rawDocument = r.rawDocument ?? null;
-      doc.fields = new Map();
+      doc.values = detail.kind === 'full' ? {} : parseValues(valuesJson);
+      doc.confidences = detail.kind === 'values' ? null : new Map();
+      doc.fields = detail.kind === 'full' ? new Map() : null;
       doc.findings = [];
       doc.history = [];
       byId.set(doc.id, doc);
-      if (detail.kind === 'full') withFieldRows.push(doc.id);
-      else {
-        for (const [name, value] of Object.entries(parseValues(valuesJson))) doc.fields.set(name, { recognised: null, value, confidence: null, state: 'pending' });
-        if (detail.kind === 'spreadsheet' && minConfidence !== null && minConfidence < detail.threshold) withLowFields.push(doc.id);
-      }
+      if (detail.kind === 'spreadsheet' && minConfidence !== null && minConfidence < detail.threshold) withLowFields.push(doc.id);
       return doc;
     });
-    if (withFieldRows.length) {
-      for (const f of fieldsStmt.all(JSON.stringify(withFieldRows))) {
-        byId.get(f.documentId)?.fields.set(f.name, { recognised: f.recognised, value: f.value, confidence: f.confidence, state: f.state });
-      }
-    }
-    if (detail.kind === 'spreadsheet' && withLowFields.length) {
-      for (const f of lowFieldsStmt.all(JSON.stringify(withLowFields), detail.threshold)) {
-        const field = byId.get(f.documentId)?.fields.get(f.name);
-        if (field) field.confidence = f.confidence;
-      }
-    }
     const ids = JSON.stringify(rows.map((r) => r.id));
-    for (const f of findingsStmt.all(ids)) if (f.documentId !== null) byId.get(f.documentId)?.findings.push(f);
     if (detail.kind === 'full') {
+      for (const f of fieldsStmt.all(ids)) {
+        const doc = byId.get(f.documentId);
+        if (!doc) continue;
+        doc.values[f.name] = f.value;
+        if (f.confidence !== null) doc.confidences!.set(f.name, f.confidence);
+        doc.fields!.set(f.name, { recognised: f.recognised, value: f.value, confidence: f.confidence, state: f.state });
+      }
       for (const h of historyStmt.all(ids)) {
         const { documentId, ...entry } = h;
         byId.get(documentId)?.history.push(entry);
       }
     }
+    if (detail.kind === 'spreadsheet' && withLowFields.length) {
+      for (const f of lowFieldsStmt.all(JSON.stringify(withLowFields), detail.threshold)) byId.get(f.documentId)?.confidences!.set(f.name, f.confidence);
+    }
+    if (withFindings) for (const f of findingsStmt.all(ids)) if (f.documentId !== null) byId.get(f.documentId)?.findings.push(f);
     return docs;
   }
 
@@ -167,13 +195,13 @@ export function createRecordReader(db: Db, where: Where): RecordReader {
         let lastId = -1;
         for (;;) {
           const keys = phase === 'case' ? [caseKey, lastId] : [lastId];
-          const rows = stmtFor(typed, phase, opts.detail.kind === 'full').all(...where.params, ...typeArg, ...keys) as Row[];
+          const rows = stmtFor(typed, phase, opts.detail.kind === 'full', opts.columns ?? ALL_DOC_COLUMNS).all(...where.params, ...typeArg, ...keys) as Row[];
           if (rows.length === 0) break;
           const last = rows[rows.length - 1]!;
           caseKey = last.caseId ?? -1;
           lastId = last.id;
-          yield attach(rows, opts.detail);
-          if (rows.length < PAGE_SIZE) break;
+          yield attach(rows, opts.detail, opts.findings ?? true);
+          if (rows.length < (opts.detail.kind === 'full' ? PAGE_SIZE.full : PAGE_SIZE.flat)) break;
         }
       }
     },

@@ -1,6 +1,7 @@
 // The one export path (UI handler and `scandesk export` both call exportToFile). Streams pages of documents
 // into a temp file beside the target and renames it only when complete, so a failed export never leaves a
-// file that looks finished. Every export is logged (exports + export_documents + audit_events) — 152-ФЗ practice.
+// file that looks finished. Every export is logged (exports + export_documents + audit_events) — 152-ФЗ practice;
+// document_exports keeps each document's latest export time for the grid.
 import fs from 'node:fs';
 import path from 'node:path';
 import { exportOptionsSchema, type ExportOptions } from '../../../shared/api/export.ts';
@@ -8,7 +9,7 @@ import { DOC_TYPE_LABELS } from '../../../shared/fields.ts';
 import { DOC_TYPES, assertNever, type DocType, type Language } from '../../../shared/types.ts';
 import type { EngineContext } from '../context.ts';
 import { UserError } from '../dispatch.ts';
-import { columnAppliesTo, isPerCase, resolveColumns, type Column, type Unit } from './columns.ts';
+import { columnAppliesTo, isPerCase, readsOf, resolveColumns, type Column, type Unit } from './columns.ts';
 import { createCsvWriter } from './csv.ts';
 import { createJsonWriter } from './json.ts';
 import { createRecordReader, groupByCase, type DocRecord } from './records.ts';
@@ -56,7 +57,7 @@ export async function exportToFile(ctx: EngineContext, options: ExportOptions, o
         await withSink(tmp, async (sink) => {
           const csv = createCsvWriter(sink, opts.csvPreset, columns);
           await csv.header();
-          for (const units of unitsOf(reader.pages({ byCase: perCase, detail: { kind: 'values' } }), perCase, columns)) {
+          for (const units of unitsOf(reader.pages({ byCase: perCase, detail: { kind: 'values' }, ...readsOf(columns, false) }), perCase, columns)) {
             await csv.rows(units);
             rows += units.length;
             track(units.flat());
@@ -88,7 +89,10 @@ export async function exportToFile(ctx: EngineContext, options: ExportOptions, o
     const now = ctx.clock.now();
     db.transaction(() => {
       db.prepare(`UPDATE exports SET state = 'done', row_count = ? WHERE id = ?`).run(rows, exportId);
-      db.prepare('UPDATE documents SET exported_at = ? WHERE id IN (SELECT document_id FROM export_documents WHERE export_id = ?)').run(now, exportId);
+      db.prepare(
+        `INSERT INTO document_exports(document_id, exported_at) SELECT document_id, ? FROM export_documents WHERE export_id = ?
+         ON CONFLICT(document_id) DO UPDATE SET exported_at = excluded.exported_at`,
+      ).run(now, exportId);
       db.prepare(`INSERT INTO audit_events(at, actor, action, source, details) VALUES (?, ?, 'export', 'clerk', ?)`)
         .run(now, ctx.actor, JSON.stringify({ exportId, format: opts.format, file, rows, documents: done, scope: opts.scope.kind }));
     })();
@@ -155,7 +159,7 @@ async function writeXlsx(ctx: EngineContext, tmp: string, job: XlsxJob): Promise
     : types.map((t) => ({ name: DOC_TYPE_LABELS[t][lang], type: t, columns: columns.filter((c) => columnAppliesTo(c.key, t)) }));
   for (const spec of sheets) {
     const sheet = xlsx.addSheet(spec.name, spec.columns);
-    for (const units of unitsOf(reader.pages({ byCase: perCase, detail: { kind: 'spreadsheet', threshold: job.threshold }, ...(spec.type ? { type: spec.type } : {}) }), perCase, spec.columns)) {
+    for (const units of unitsOf(reader.pages({ byCase: perCase, detail: { kind: 'spreadsheet', threshold: job.threshold }, ...readsOf(spec.columns, true), ...(spec.type ? { type: spec.type } : {}) }), perCase, spec.columns)) {
       await sheet.addUnits(units);
       rows += units.length;
       job.track(units.flat());
@@ -178,7 +182,7 @@ async function writeFindingsSheet(ctx: EngineContext, xlsx: ReturnType<typeof cr
   );
   type Row = { id: number; file: string; caseLabel: string | null; type: DocType; field: string | null; severity: string; code: string; messageRu: string; messageEn: string; source: string };
   const col = (key: string, ruH: string, enH: string, width: number, get: (r: Row) => string | null): Column => ({
-    key, header: ru ? ruH : enH, text: false, width, value: (u) => get(u[0] as unknown as Row), review: () => null,
+    key, header: ru ? ruH : enH, text: false, width, reads: [], value: (u) => get(u[0] as unknown as Row), review: () => null,
   });
   const cols = [
     col('file', 'Файл', 'File', 28, (r) => r.file),

@@ -15,6 +15,13 @@ const REVIEW_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: 
 export const MAX_NOTES_PER_SHEET = 2000;
 const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF7' } };
 
+const MAX_PENDING_ZIP_BYTES = 1024 * 1024;
+/** Bytes a sheet's stream has handed to the zip entry that deflate has not consumed yet (exceljs internals, read defensively). */
+function pendingZipBytes(ws: ExcelJS.Worksheet): number {
+  const pipes = (ws as unknown as { stream?: { pipes?: { _writableState?: { length?: number } }[] } }).stream?.pipes ?? [];
+  return pipes.reduce((sum, p) => sum + (p._writableState?.length ?? 0), 0);
+}
+
 export type XlsxSheet = { addUnits(units: readonly Unit[]): Promise<void>; commit(): Promise<void> };
 
 export function createXlsxWriter(file: string, opts: { threshold: number; lang: Language }) {
@@ -52,8 +59,9 @@ export function createXlsxWriter(file: string, opts: { threshold: number; lang: 
           row.commit();
         }
         // exceljs' streaming writer has no backpressure: committed rows pile up in front of the zip compressor
-        // unless the event loop gets to run it. Yield after each page so deflate keeps pace.
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        // (measured: up to 20 MB) unless the event loop gets to run it. Yield until deflate has caught up.
+        do await new Promise<void>((resolve) => setImmediate(resolve));
+        while (pendingZipBytes(ws) > MAX_PENDING_ZIP_BYTES);
       },
       async commit() {
         await ws.commit();

@@ -19,8 +19,12 @@ export function attentionSql(threshold: number): SqlPart {
   };
 }
 
-/** SQL of each quick filter. has-errors / duplicates / exported must stay textually identical to the partial
- * indexes' WHERE terms in db/schema.ts, or SQLite stops using them. */
+/** When the document was last exported, or NULL (db/schema.ts migration 2). The unqualified `id` is the outer
+ * documents row: document_exports has no column of that name. */
+export const EXPORTED_AT_SQL = '(SELECT exported_at FROM document_exports WHERE document_id = id)';
+
+/** SQL of each quick filter. has-errors / duplicates must stay textually identical to the partial indexes'
+ * WHERE terms in db/schema.ts, or SQLite stops using them. */
 export function quickFilterSql(quick: QuickFilter, threshold: number): SqlPart | null {
   switch (quick) {
     case 'all':
@@ -45,7 +49,7 @@ export function quickFilterSql(quick: QuickFilter, threshold: number): SqlPart |
       // The clerk's verdict (F8), not the engine's pre-flight status 'rejected' (that one is under 'failed').
       return { sql: `review_state = 'rejected'`, params: [] };
     case 'exported':
-      return { sql: 'exported_at IS NOT NULL', params: [] };
+      return { sql: 'id IN (SELECT document_id FROM document_exports)', params: [] };
     default:
       return assertNever(quick, 'quick filter');
   }
@@ -102,7 +106,7 @@ export const SORT_COLUMNS: Record<string, string> = {
   warningCount: 'warning_count',
   matchScore: 'match_score',
   livenessScore: 'liveness_score',
-  exportedAt: 'exported_at',
+  exportedAt: EXPORTED_AT_SQL,
   createdAt: 'created_at',
   updatedAt: 'updated_at',
 };

@@ -4,7 +4,7 @@ import type { AuditEntry, CaseRow, CellValue, DocumentDetail, DocumentFilter, Do
 import { QUICK_FILTERS } from '../../../shared/api/documents.ts';
 import { DOC_TYPES, type CaseState, type CaseVerdict, type DocStatus, type DocType, type FieldState, type Finding, type FindingSource, type ReviewState, type Severity } from '../../../shared/types.ts';
 import type { EngineContext } from '../context.ts';
-import { attentionSql, baseFilterParts, buildAfterSql, buildDocumentWhere, buildOrderBy, buildOrderTerms, joinParts, quickFilterSql, type SqlPart } from './query.ts';
+import { EXPORTED_AT_SQL, attentionSql, baseFilterParts, buildAfterSql, buildDocumentWhere, buildOrderBy, buildOrderTerms, joinParts, quickFilterSql, type SqlPart } from './query.ts';
 
 type DocRecord = {
   id: number; case_id: number | null; file_name: string; folder_id: number | null; doc_type: DocType; status: DocStatus;
@@ -13,7 +13,7 @@ type DocRecord = {
   exported_at: number | null; created_at: number; updated_at: number;
 };
 const ROW_COLUMNS = `id, case_id, file_name, folder_id, doc_type, status, status_reason, review_state, min_confidence, error_count,
-  warning_count, match_score, liveness_score, broken, duplicate_of, exported_at, created_at, updated_at`;
+  warning_count, match_score, liveness_score, broken, duplicate_of, ${EXPORTED_AT_SQL} AS exported_at, created_at, updated_at`;
 
 type FindingRecord = {
   id: number; case_id: number; document_id: number | null; field: string | null; severity: Severity; code: string; message_ru: string;
