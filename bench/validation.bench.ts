@@ -10,6 +10,7 @@ import { createEventBus } from '../main/engine/events.ts';
 import { createLogger } from '../main/engine/log.ts';
 import { createMemorySecretStore } from '../main/engine/secrets.ts';
 import { createSettingsStore } from '../main/engine/settings-store.ts';
+import { createDocumentFieldsWriter } from '../main/engine/store/document-fields.ts';
 import { recomputeAll, recomputeCase } from '../main/engine/validation/module.ts';
 import { buildPassportMrz, innCheckDigits } from '../main/engine/validation/primitives.ts';
 
@@ -35,7 +36,9 @@ export function seedValidationBench(db: EngineContext['db'], docs: number, error
     `INSERT INTO documents(case_id, path, rel_path, file_name, doc_type, api_key, status, match_score, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, 'recognised', ?, ?, ?)`,
   );
-  const insField = db.prepare(`INSERT INTO fields(document_id, name, recognised, value, confidence, state) VALUES (?, ?, ?, ?, 0.99, 'pending')`);
+  // Through the one fields writer, so documents.values_json (what validation reads) matches the fields rows.
+  const writer = createDocumentFieldsWriter(db);
+  const put = (id: number, values: Record<string, string>) => writer.replace(id, Object.entries(values).map(([name, value]) => ({ name, value, confidence: 0.99 })), 0.9, now);
   let cases = 0;
   let planted = 0;
   db.transaction(() => {
@@ -79,10 +82,10 @@ export function seedValidationBench(db: EngineContext['db'], docs: number, error
       const caseId = Number(insCase.run(`bench-${n}`, `${surname} ${name[0]}.`, now, now).lastInsertRowid);
       cases++;
       const passportId = Number(insDoc.run(caseId, `/b/${n}/p.jpg`, `${n}/p.jpg`, 'p.jpg', 'PASSPORT', 'PASSPORT1', match, now, now).lastInsertRowid);
-      for (const [k, v] of Object.entries(p)) insField.run(passportId, k, v, v);
+      put(passportId, p);
       const innId = Number(insDoc.run(caseId, `/b/${n}/i.jpg`, `${n}/i.jpg`, 'i.jpg', 'INN', 'INN1', null, now, now).lastInsertRowid);
       const f: Record<string, string> = { INN: inn, LastName: surname, FirstName: name, MiddleName: patronymic, Gender: female ? 'F' : 'M', BirthDate: birth, BirthPlace: 'ГОР. МОСКВА', OrgName: 'ИФНС РОССИИ № 1', OGRN: '', KPP: '' };
-      for (const [k, v] of Object.entries(f)) insField.run(innId, k, v, v);
+      put(innId, f);
     }
   })();
   return { cases, planted };

@@ -5,13 +5,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Handlers } from '../../shared/api.ts';
 import type { AppInfo } from '../../shared/api/settings.ts';
-import type { Settings } from '../../shared/settings.ts';
 import type { EngineContext, EngineModule } from './context.ts';
 import { dispatch, UserError } from './dispatch.ts';
 import { keyStorageWarning, type DbKeySource } from './db/keys.ts';
 import { dataPaths } from './paths.ts';
 import { deleteCase, purgeExpired } from './privacy.ts';
-import { recomputeAll } from './validation/module.ts';
 import { generateSamples } from './samples/index.ts';
 import { SIM_CREDENTIALS, startSimulator, type Simulator } from './sim/server.ts';
 
@@ -25,7 +23,6 @@ export type AppModuleDeps = {
 const PURGE_EVERY_MS = 86_400_000;
 /** Demo: results arrive within seconds instead of the real service's tens of seconds. */
 const DEMO_SIM_CONFIG = { timeScale: 0.05, seed: 7 } as const;
-const THRESHOLD_KEYS: (keyof Settings)[] = ['confidenceThreshold', 'matchThreshold', 'livenessThreshold'];
 
 function readVersion(): string {
   try {
@@ -77,12 +74,9 @@ export function createAppModule(ctx: EngineContext, deps: AppModuleDeps = {}): E
 
   const handlers: EngineModule['handlers'] = {
     'settings:get': () => ctx.settings.get(),
-    'settings:set': (patch) => {
-      const before = ctx.settings.get();
-      const next = ctx.settings.set(patch);
-      if (THRESHOLD_KEYS.some((k) => before[k] !== next[k])) recomputeAll(ctx);
-      return next;
-    },
+    // A biometry-threshold change recomputes every case through the validation module's settings subscription;
+    // recomputing here as well ran the full recompute twice for one change.
+    'settings:set': (patch) => ctx.settings.set(patch),
     'settings:credentials-status': () => ctx.secrets.status(),
     'settings:set-credentials': (c) => {
       ctx.secrets.set({ token: c.token, machineUid: c.machineUid, projectId: c.projectId });

@@ -11,6 +11,7 @@ import { createEventBus } from '../../main/engine/events.ts';
 import { createLogger } from '../../main/engine/log.ts';
 import { createMemorySecretStore } from '../../main/engine/secrets.ts';
 import { createSettingsStore } from '../../main/engine/settings-store.ts';
+import { createReviewModule } from '../../main/engine/review/index.ts';
 import { createDocumentFieldsWriter } from '../../main/engine/store/document-fields.ts';
 import { createValidationModule, recomputeAll, recomputeCase } from '../../main/engine/validation/module.ts';
 import { buildPassportMrz, innCheckDigits, type MrzPerson } from '../../main/engine/validation/primitives.ts';
@@ -124,22 +125,31 @@ void test('planted errors give exactly the expected findings, counts and verdict
   ctx.db.close();
 });
 
-void test('applying a suggested fix and recomputing makes the finding disappear (no silent application)', () => {
+void test('applying a suggested fix and recomputing makes the finding disappear (no silent application)', async () => {
   const ctx = makeCtx('fix.db');
+  const validation = createValidationModule(ctx);
+  void validation.start?.();
   const c = insertCase(ctx.db, 'fix', personDocs({ innBody: '1234567890' }, { inn: { INN: '123456789041' } }));
   recomputeCase(ctx, c.caseId);
   const f = findingsOf(ctx.db, c.caseId).find((x) => x.code === 'inn.checksum')!;
   assert.equal(f.fix_value, '123456789047');
-  // Recompute again without applying: still there (the fix was only suggested).
+  const idOf = () => (ctx.db.prepare(`SELECT id FROM findings WHERE case_id = ? AND code = 'inn.checksum'`).get(c.caseId) as { id: number } | undefined)?.id;
+  const findingId = idOf()!;
+  // Recompute again without applying: still there (the fix was only suggested), and still the same row, so a fix
+  // the clerk has on screen stays applicable.
   recomputeCase(ctx, c.caseId);
+  recomputeAll(ctx);
   assert.equal((ctx.db.prepare(`SELECT value FROM fields WHERE document_id = ? AND name = 'INN'`).get(c.docIds[1]) as { value: string }).value, '123456789041');
   assert.deepEqual(blocking(ctx.db, c.caseId), ['error:inn.checksum@INN']);
-  // The clerk accepts it (the review module writes fields.value): recompute clears it.
-  ctx.db.prepare(`UPDATE fields SET value = ?, state = 'corrected' WHERE document_id = ? AND name = ?`).run(f.fix_value, f.document_id, f.field);
-  recomputeCase(ctx, c.caseId);
+  assert.equal(idOf(), findingId);
+  // The clerk accepts it through the real request: the review module writes the field, and validation recomputes
+  // from the stored values on its 'document:edited' signal.
+  await createReviewModule(ctx).handlers['documents:apply-fix']!({ findingId });
+  assert.equal((ctx.db.prepare(`SELECT value FROM fields WHERE document_id = ? AND name = 'INN'`).get(c.docIds[1]) as { value: string }).value, '123456789047');
   assert.deepEqual(blocking(ctx.db, c.caseId), []);
   assert.equal(verdictOf(ctx.db, c.caseId).verdict, 'ok');
   assert.equal((ctx.db.prepare('SELECT error_count FROM documents WHERE id = ?').get(c.docIds[1]) as { error_count: number }).error_count, 0);
+  void validation.stop?.();
   ctx.db.close();
 });
 
@@ -179,7 +189,7 @@ void test('API verifications and broken flags become findings with source api', 
   ctx.db.close();
 });
 
-void test('module wiring: case:finished (done) and document:edited recompute; a threshold change recomputes all', () => {
+void test('module wiring: case:finished (done) and document:edited recompute; a threshold change recomputes all', async () => {
   const ctx = makeCtx('wiring.db');
   const mod = createValidationModule(ctx);
   void mod.start?.();
@@ -188,7 +198,10 @@ void test('module wiring: case:finished (done) and document:edited recompute; a 
   assert.equal(findingsOf(ctx.db, c.caseId).length, 0, 'only done cases are validated');
   ctx.signals.emit('case:finished', { caseId: c.caseId, state: 'done' });
   assert.deepEqual(blocking(ctx.db, c.caseId), ['error:biometry.match@null']);
-  ctx.db.prepare(`UPDATE fields SET value = 'КУЗНЕЦОВ' WHERE document_id = ? AND name = 'LastName'`).run(c.docIds[1]);
+  // A clerk's edit through the real request (the review module emits 'document:edited').
+  await createReviewModule(ctx).handlers['documents:set-field']!({ id: c.docIds[1]!, field: 'LastName', value: 'КУЗНЕЦОВ' });
+  assert.deepEqual(blocking(ctx.db, c.caseId), ['error:biometry.match@null', 'error:cross.name@LastName']);
+  // The signal without a case id (the module looks the case up) recomputes the same result.
   ctx.signals.emit('document:edited', { documentId: c.docIds[1]!, caseId: null, field: 'LastName' });
   assert.deepEqual(blocking(ctx.db, c.caseId), ['error:biometry.match@null', 'error:cross.name@LastName']);
   ctx.settings.set({ matchThreshold: 0.9 });

@@ -112,17 +112,21 @@ void test('passport: a 29 February birthday turns 14 on 28 February in a non-lea
   assert.deepEqual(codes(validatePassport(passport({ ...base, issueDate: '27.02.2014' }), new Date(2016, 0, 1))), ['passport.issued-before-14@IssueDate']);
 });
 
-void test('passport: validity by age 20 and 45 with the 90-day grace', () => {
+void test('passport: validity by age 20 and 45 with the 90-day grace — a warning once expired, info during the grace (ru-doc-rules §3.2, §7)', () => {
+  // Every error/warning/info finding, with its severity: the validity flags must be the only ones.
+  const all = (f: FindingDraft[]) => f.map((x) => `${x.severity}:${x.code}@${x.field}`).sort();
   // Issued at 14, turned 20 on 10.01.2026: grace until 10.04.2026.
   const young = passport({ birthDate: '10.01.2006', issueDate: '15.02.2020', series: '4520' });
-  assert.deepEqual(codes(validatePassport(young, new Date(2026, 0, 10))), []);
-  assert.deepEqual(codes(validatePassport(young, new Date(2026, 0, 11))), ['passport.replace-due@IssueDate']);
-  assert.deepEqual(codes(validatePassport(young, new Date(2026, 3, 10))), ['passport.replace-due@IssueDate']);
-  assert.deepEqual(codes(validatePassport(young, new Date(2026, 3, 11))), ['passport.expired@IssueDate']);
+  assert.deepEqual(all(validatePassport(young, new Date(2026, 0, 10))), []);
+  assert.deepEqual(all(validatePassport(young, new Date(2026, 0, 11))), ['info:passport.replace-due@IssueDate']);
+  assert.deepEqual(all(validatePassport(young, new Date(2026, 3, 10))), ['info:passport.replace-due@IssueDate']);
+  assert.deepEqual(all(validatePassport(young, new Date(2026, 3, 11))), ['warning:passport.expired@IssueDate']);
+  assert.match(validatePassport(young, new Date(2026, 3, 11))[0]!.messageRu, /90 дней на замену истекли 10\.04\.2026/);
   // Issued at 24, turns 45 on 01.09.2026: grace until 30.11.2026.
   const mid = passport({ birthDate: '01.09.1981', issueDate: '05.10.2005', series: '4505' }, {}, { mrz: false }); // no MRZ before 2011
-  assert.deepEqual(codes(validatePassport(mid, TODAY)), ['passport.replace-due@IssueDate']);
-  assert.deepEqual(codes(validatePassport(mid, new Date(2026, 11, 1))), ['passport.expired@IssueDate']);
+  assert.deepEqual(all(validatePassport(mid, TODAY)), ['info:passport.replace-due@IssueDate']);
+  assert.deepEqual(all(validatePassport(mid, new Date(2026, 10, 30))), ['info:passport.replace-due@IssueDate']);
+  assert.deepEqual(all(validatePassport(mid, new Date(2026, 11, 1))), ['warning:passport.expired@IssueDate']);
   // Issued at 45 or later: no end date.
   assert.deepEqual(codes(validatePassport(passport({ birthDate: '01.01.1950', issueDate: '02.01.1998', series: '4598' }, { MRZ1: '', MRZ2: '' }), TODAY)), []);
 });
@@ -279,6 +283,16 @@ void test('case: API findings are labelled source api; broken → review', () =>
   assert.equal(validateCase(docs, T, TODAY).verdict, 'ok');
   docs[0] = { ...docs[0]!, apiVerifications: { status: 1, checks: 'nope' } };
   assert.doesNotThrow(() => validateCase(docs, T, TODAY));
+});
+
+void test('case: an expired passport is a warning (ru-doc-rules §7) and does not block the verdict on its own', () => {
+  // Born 15.03.1981, issued at 31 (20.04.2012): valid until the 45th birthday 15.03.2026 + 90 days = 13.06.2026.
+  const p = passport({ birthDate: '15.03.1981' });
+  const inn = { BirthDate: '15.03.1981' };
+  const r = validateCase(caseDocs({ passport: p, inn }), T, TODAY);
+  assert.deepEqual(r.findings.filter((x) => x.code.startsWith('passport.')).map((x) => `${x.severity}:${x.code}`), ['warning:passport.expired']);
+  assert.equal(r.verdict, 'ok');
+  assert.deepEqual(r.reasons, []);
 });
 
 void test('case: duplicates are warnings that still send the case to review', () => {

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { validateInn, validateKpp, validateOgrn, validateOgrnip, validateSnils } from '../../main/engine/validation/identifiers.ts';
 import { decodeMrzNames, failedMrzChecks, parsePassportMrz } from '../../main/engine/validation/mrz.ts';
 import { explainSeriesRegion, validatePassport } from '../../main/engine/validation/passport.ts';
-import { buildPassportMrz, mrzCheckDigit, MRZ_TRANSLIT } from '../../main/engine/validation/primitives.ts';
+import { buildPassportMrz, mrzCheckDigit, MRZ_TRANSLIT, transliterateToMrz } from '../../main/engine/validation/primitives.ts';
 import { formatRu } from '../../main/engine/validation/dates.ts';
 import type { FindingDraft } from '../../main/engine/validation/draft.ts';
 
@@ -107,6 +107,28 @@ for (const vec of V.ru_passport_mrz) {
     assert.match(explainSeriesRegion(d.series, d.department_code)!.ru, /: совпадает\.$/);
   });
 }
+
+void test('Ь and Ъ: the MRZ table keeps them apart (Ь → 9, Ъ → X), so a swapped printed letter is an MRZ name error with the MRZ spelling as fix', () => {
+  assert.equal(V.mrz_translit_table['Ь'], '9');
+  assert.equal(V.mrz_translit_table['Ъ'], 'X');
+  assert.equal(transliterateToMrz('ПОДЪЯЧЕВ'), 'PODX83EV');
+  assert.equal(transliterateToMrz('ПОДЬЯЧЕВ'), 'POD983EV');
+  // RU-PN-2: ПОДЪЯЧЕВ ИЛЬЯ ВЯЧЕСЛАВОВИЧ — a hard sign in the surname, a soft sign in the name.
+  const vec = V.ru_passport_mrz.find((v) => v.id === 'RU-PN-2')!;
+  const d = vec.decoded;
+  assert.deepEqual(decodeMrzNames(parsePassportMrz(vec.line1, vec.line2, TODAY).nameField!), { surname: 'ПОДЪЯЧЕВ', name: 'ИЛЬЯ', patronymic: 'ВЯЧЕСЛАВОВИЧ' });
+  const printed = (over: Record<string, string>) => validatePassport({
+    LastName: d.surname, FirstName: d.name, MiddleName: d.patronymic, Gender: 'МУЖ.', BirthDate: isoToRu(d.birth_date), Series: d.series, Number: d.number,
+    IssueDate: isoToRu(d.issue_date), IssueId: d.department_code.replace('-', ''), MRZ1: vec.line1, MRZ2: vec.line2, ...over,
+  }, TODAY).filter((x) => x.severity !== 'info');
+  for (const [field, misread, spelling] of [['LastName', 'ПОДЬЯЧЕВ', 'ПОДЪЯЧЕВ'], ['FirstName', 'ИЛЪЯ', 'ИЛЬЯ']] as const) {
+    const f = printed({ [field]: misread });
+    // An error, not the soft Е/Ё warning: Ь and Ъ are different letters in a name.
+    assert.deepEqual(f.map((x) => `${x.severity}:${x.code}@${x.field}`), [`error:mrz.name-mismatch@${field}`], misread);
+    assert.equal(f[0]!.fix?.value, spelling);
+    assert.match(f[0]!.messageRu, new RegExp(`в MRZ «${spelling}».*напечатано «${misread}»`));
+  }
+});
 
 void test('invalid MRZ vectors break exactly the listed checks', () => {
   for (const v of V.ru_passport_mrz_invalid) {

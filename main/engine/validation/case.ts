@@ -4,10 +4,11 @@
 // Verdict rule (stated in the report):
 //   rejected — selfie liveness below settings.livenessThreshold: the selfie is probably not a live person
 //              (photo of a photo or a screen); correcting fields cannot cure that.
-//   review   — any error, local or api (failed checksum, MRZ ≠ printed, issued before 14, expired, face match
-//              below settings.matchThreshold, API broken or a failed API check, passport ≠ INN), a duplicate
+//   review   — any error, local or api (failed checksum, MRZ ≠ printed, issued before 14, face match below
+//              settings.matchThreshold, API broken or a failed API check, passport ≠ INN), a duplicate
 //              person (same passport or INN on another case), or no recognised passport/INN at all.
-//   ok       — otherwise; warnings and info never block on their own.
+//   ok       — otherwise; warnings and info never block on their own (a passport past its age limit is a
+//              warning, as ru-doc-rules.md §7 grades it; the API's own expiration_date check is an error).
 import type { CaseVerdict, DocType } from '../../../shared/types.ts';
 import { DOC_TYPE_LABELS, FIELD_LABELS } from '../../../shared/fields.ts';
 import { apiFindings, type ApiDocInput } from './api-findings.ts';

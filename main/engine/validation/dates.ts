@@ -1,23 +1,30 @@
 // Calendar arithmetic on plain year/month/day triples (no time zones): DD.MM.YYYY in, comparisons out.
 export type Ymd = { y: number; m: number; d: number };
 
-const RU_DATE = /^(\d{2})\.(\d{2})\.(\d{4})$/;
-
 export const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-export const daysInMonth = (y: number, m: number): number => (m === 2 ? (isLeap(y) ? 29 : 28) : [4, 6, 9, 11].includes(m) ? 30 : 31);
+export const daysInMonth = (y: number, m: number): number => (m === 2 ? (isLeap(y) ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31);
 
 export function isCalendarDate(y: number, m: number, d: number): boolean {
   return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
 }
 
 export type ParsedDate = { ok: true; date: Ymd } | { ok: false; reason: 'format' | 'calendar' };
+const FORMAT_ERROR: ParsedDate = { ok: false, reason: 'format' };
+const CALENDAR_ERROR: ParsedDate = { ok: false, reason: 'calendar' };
+
+const RU_DATE = /^\d{2}\.\d{2}\.\d{4}$/;
+const digit = (s: string, i: number): number => s.charCodeAt(i) - 48;
 
 /** Strict DD.MM.YYYY (the API's format). Surrounding spaces are tolerated. */
 export function parseRuDate(raw: string): ParsedDate {
-  const m = RU_DATE.exec(raw.trim());
-  if (!m) return { ok: false, reason: 'format' };
-  const date = { y: Number(m[3]), m: Number(m[2]), d: Number(m[1]) };
-  return isCalendarDate(date.y, date.m, date.d) ? { ok: true, date } : { ok: false, reason: 'calendar' };
+  // A regex test and digit arithmetic instead of a capturing match: this runs several times per document in a full
+  // recompute, and exec() allocates a match array and three substrings each time.
+  const s = raw.length === 10 ? raw : raw.trim();
+  if (!RU_DATE.test(s)) return FORMAT_ERROR;
+  const d = digit(s, 0) * 10 + digit(s, 1);
+  const m = digit(s, 3) * 10 + digit(s, 4);
+  const y = digit(s, 6) * 1000 + digit(s, 7) * 100 + digit(s, 8) * 10 + digit(s, 9);
+  return isCalendarDate(y, m, d) ? { ok: true, date: { y, m, d } } : CALENDAR_ERROR;
 }
 
 const key = (a: Ymd) => a.y * 10000 + a.m * 100 + a.d;

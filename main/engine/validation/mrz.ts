@@ -4,7 +4,7 @@ import { compareYmd, formatRu, isCalendarDate, parseRuDate, ymdOf, type Ymd } fr
 import { draft, type Fix, type FindingDraft } from './draft.ts';
 import { cyrillicName, normaliseGender } from './names.ts';
 import { singleSubstitutionCandidates, stripSeparators } from './ocr-fixes.ts';
-import { MRZ_UNTRANSLIT, mrzCheckDigit, mrzNameField, transliterateToMrz } from './primitives.ts';
+import { MRZ_UNTRANSLIT, mrzCheckDigitOfRanges, mrzNameField, transliterateToMrz } from './primitives.ts';
 
 export type MrzCheckName = 'doc' | 'birth' | 'expiry' | 'optional' | 'composite';
 export type MrzProblem = { field: 'MRZ1' | 'MRZ2'; code: string; ru: string; en: string };
@@ -35,20 +35,27 @@ const CHECK_TEXT: Readonly<Record<MrzCheckName, { ru: string; en: string }>> = {
   composite: { ru: 'общая контрольная цифра (позиция 44)', en: 'composite check digit (position 44)' },
 };
 
+/** The name field's alphabet (§4.1): Latin letters, the digits the transliteration uses, and the filler. */
+const MRZ1_ALPHABET = /^[A-Z2346789<]*$/;
 const normaliseLine = (v: string | null | undefined): string => (v ?? '').replace(/\s+/g, '').toUpperCase();
 const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
 
 /** The check digits of line 2 (44 characters) that fail. Positions 10, 20, 43, 44 must be digits; 28 must be '<'. */
-function digitCheck(l2: string, data: string, pos: number): boolean {
-  return isDigit(l2[pos - 1]) && mrzCheckDigit(data) === Number(l2[pos - 1]);
+function digitCheck(l2: string, ranges: readonly (readonly [number, number])[], pos: number): boolean {
+  return isDigit(l2[pos - 1]) && mrzCheckDigitOfRanges(l2, ranges) === l2.charCodeAt(pos - 1) - 48;
 }
+// 0-based [from, to) ranges of line 2 each check digit covers (§4.1; composite = ICAO TD3 1–10, 14–20, 22–43).
+const DOC_RANGE = [[0, 9]] as const;
+const BIRTH_RANGE = [[13, 19]] as const;
+const OPTIONAL_RANGE = [[28, 42]] as const;
+const COMPOSITE_RANGES = [[0, 10], [13, 20], [21, 43]] as const;
 export function failedMrzChecks(l2: string): MrzCheckName[] {
   const failed: MrzCheckName[] = [];
-  if (!digitCheck(l2, l2.slice(0, 9), 10)) failed.push('doc');
-  if (!digitCheck(l2, l2.slice(13, 19), 20)) failed.push('birth');
+  if (!digitCheck(l2, DOC_RANGE, 10)) failed.push('doc');
+  if (!digitCheck(l2, BIRTH_RANGE, 20)) failed.push('birth');
   if (l2.slice(21, 28) !== '<<<<<<<') failed.push('expiry');
-  if (!digitCheck(l2, l2.slice(28, 42), 43)) failed.push('optional');
-  if (!digitCheck(l2, l2.slice(0, 10) + l2.slice(13, 20) + l2.slice(21, 43), 44)) failed.push('composite');
+  if (!digitCheck(l2, OPTIONAL_RANGE, 43)) failed.push('optional');
+  if (!digitCheck(l2, COMPOSITE_RANGES, 44)) failed.push('composite');
   return failed;
 }
 const allChecksPass = (l2: string): boolean => failedMrzChecks(l2).length === 0;
@@ -76,7 +83,8 @@ export function parsePassportMrz(line1: string | null | undefined, line2: string
     problems.push({ field: 'MRZ1', code: 'mrz.length', ru: `Строка 1 MRZ: ${l1.length} символов вместо 44.`, en: `MRZ line 1: ${l1.length} characters instead of 44.` });
   } else {
     if (!l1.startsWith('PNRUS')) problems.push({ field: 'MRZ1', code: 'mrz.format', ru: `Строка 1 MRZ начинается с «${l1.slice(0, 5)}», а у внутреннего паспорта — с «PNRUS».`, en: `MRZ line 1 starts with '${l1.slice(0, 5)}'; an internal passport's starts with 'PNRUS'.` });
-    const bad = [...l1.slice(5)].filter((c) => !/[A-Z2346789<]/.test(c));
+    // One test for the common clean line; the characters are listed only when something is wrong.
+    const bad = MRZ1_ALPHABET.test(l1.slice(5)) ? [] : [...l1.slice(5)].filter((c) => !/[A-Z2346789<]/.test(c));
     if (bad.length > 0) problems.push({ field: 'MRZ1', code: 'mrz.alphabet', ru: `В строке 1 MRZ недопустимые символы «${[...new Set(bad)].join('')}» (0, 1, 5 в имени — это обычно O, I, S).`, en: `MRZ line 1 has invalid characters '${[...new Set(bad)].join('')}' (0, 1, 5 in a name are usually O, I, S).` });
     out.nameField = l1.slice(5);
   }

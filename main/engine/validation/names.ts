@@ -22,7 +22,7 @@ export function cyrillicName(v: string): string {
 }
 
 /** Ё and Е are the same letter for identity purposes (Минобрнауки ИР-829/08). */
-export const foldYo = (v: string): string => v.replace(/Ё/g, 'Е');
+export const foldYo = (v: string): string => (v.includes('Ё') ? v.replace(/Ё/g, 'Е') : v);
 
 export type Gender = 'М' | 'Ж';
 

@@ -121,15 +121,17 @@ export function validatePassport(fields: DocFields, today: Date): FindingDraft[]
         `Issued ${formatRu(issue)} at age ${Math.max(0, ageAtIssue)} (born ${formatRu(birth)}); passports are issued from 14 — not before ${formatRu(at14)}.`));
     } else if (ageAtIssue < 45) {
       // Valid 14→20 and 20→45; after the birthday the old one stays valid up to 90 days (2021 amendment).
+      // Severities as ru-doc-rules.md §3.2 and §7 set them: past the grace period a warning ("passport expired" is
+      // listed under warnings), inside it the softer flag, info. Neither blocks the case on its own.
       const limit = ageAtIssue < 20 ? 20 : 45;
       const expiry = addYears(birth, limit);
-      const graceEnd = addDays(expiry, GRACE_DAYS);
-      if (compareYmd(t, graceEnd) > 0) {
-        out.push(draft('IssueDate', 'error', 'passport.expired',
+      const graceEnd = compareYmd(t, expiry) > 0 ? addDays(expiry, GRACE_DAYS) : null; // most passports are in date
+      if (graceEnd && compareYmd(t, graceEnd) > 0) {
+        out.push(draft('IssueDate', 'warning', 'passport.expired',
           `Паспорт недействителен: выдан в ${yearsRu(ageAtIssue)}, ${formatRu(expiry)} владельцу исполнилось ${limit}; 90 дней на замену истекли ${formatRu(graceEnd)}.`,
           `Passport no longer valid: issued at ${ageAtIssue}, the holder turned ${limit} on ${formatRu(expiry)}; the 90-day replacement period ended ${formatRu(graceEnd)}.`));
-      } else if (compareYmd(t, expiry) > 0) {
-        out.push(draft('IssueDate', 'warning', 'passport.replace-due',
+      } else if (graceEnd) {
+        out.push(draft('IssueDate', 'info', 'passport.replace-due',
           `Паспорт подлежит замене: владельцу исполнилось ${limit} (${formatRu(expiry)}); он действителен до ${formatRu(graceEnd)} (90 дней).`,
           `Passport due for replacement: the holder turned ${limit} (${formatRu(expiry)}); valid until ${formatRu(graceEnd)} (90 days).`));
       }

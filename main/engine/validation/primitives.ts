@@ -28,14 +28,32 @@ export function isValidInn(v: string): boolean {
   return false;
 }
 
-/** ICAO 9303 7-3-1 check digit: 0-9 → 0-9, A-Z → 10-35, '<' → 0. */
-export function mrzCheckDigit(s: string): number {
-  const w = [7, 3, 1];
+const MRZ_WEIGHTS = [7, 3, 1];
+
+/** Σ value·weight over s[from, to), the 7-3-1 weights starting at cycle position `k`. */
+function mrzWeightedSum(s: string, from: number, to: number, k: number): number {
   let sum = 0;
-  for (let i = 0; i < s.length; i++) {
+  for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i);
     const v = c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 90 ? c - 55 : 0;
-    sum += v * w[i % 3]!;
+    sum += v * MRZ_WEIGHTS[(k + i - from) % 3]!;
+  }
+  return sum;
+}
+
+/** ICAO 9303 7-3-1 check digit: 0-9 → 0-9, A-Z → 10-35, '<' → 0. */
+export function mrzCheckDigit(s: string): number {
+  return mrzWeightedSum(s, 0, s.length, 0) % 10;
+}
+
+/** The check digit of several [from, to) ranges of one line read as one string (the composite digit), without
+ * building that string: the parser checks every passport's line 2 in a full recompute. */
+export function mrzCheckDigitOfRanges(line: string, ranges: readonly (readonly [number, number])[]): number {
+  let sum = 0;
+  let k = 0;
+  for (const [from, to] of ranges) {
+    sum += mrzWeightedSum(line, from, to, k);
+    k += to - from;
   }
   return sum % 10;
 }

@@ -37,6 +37,11 @@ export const OKATO_TO_SUBJECTS: Readonly<Record<string, readonly string[]>> = {
   '92': ['16'], '93': ['17'], '94': ['18'], '95': ['19'], '96': ['20'], '97': ['21'], '98': ['14'], '99': ['79'],
 };
 
+/** OKATO code → the names of its subjects, joined once (read for every passport in a full recompute). */
+const SERIES_NAMES: ReadonlyMap<string, string> = new Map(
+  Object.entries(OKATO_TO_SUBJECTS).map(([okato, subjects]) => [okato, subjects.map((s) => SUBJECT_NAMES[s] ?? s).join(' / ')]),
+);
+
 export type RegionComparison =
   | { kind: 'unknown' } // a code outside the table (or a federal department 900/901): no opinion
   | { kind: 'match' | 'mismatch'; seriesRegion: string; seriesName: string; deptRegion: string; deptName: string };
@@ -47,6 +52,6 @@ export function compareSeriesRegion(series: string, departmentCode: string): Reg
   const subjects = OKATO_TO_SUBJECTS[okato];
   const deptName = SUBJECT_NAMES[subject];
   if (!subjects || !deptName || departmentCode.startsWith('90')) return { kind: 'unknown' };
-  const seriesName = subjects.map((s) => SUBJECT_NAMES[s] ?? s).join(' / ');
+  const seriesName = SERIES_NAMES.get(okato)!;
   return { kind: subjects.includes(subject) ? 'match' : 'mismatch', seriesRegion: okato, seriesName, deptRegion: subject, deptName };
 }
