@@ -3,19 +3,28 @@
 // Model asks for blocks of rows as the clerk scrolls, so sort/filter/search run in SQLite through
 // 'documents:list' and we never load everything (100,000 rows stay fast).
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { AllCommunityModule, ModuleRegistry, themeQuartz, type ColDef, type GridApi, type GridReadyEvent, type IDatasource, type ITooltipParams } from 'ag-grid-community';
+import {
+  CellStyleModule, ColumnApiModule, InfiniteRowModelModule, LocaleModule, ModuleRegistry, RowApiModule, RowSelectionModule,
+  ScrollApiModule, TooltipModule, ValidationModule, themeQuartz, type ColDef, type GridApi, type GridReadyEvent, type IDatasource, type ITooltipParams } from 'ag-grid-community';
 import { AgGridReact } from 'ag-grid-react';
 import type { DocumentFilter, DocumentRow } from '../../shared/api.ts';
 import { INN_FIELDS, PASSPORT_FIELDS } from '../../shared/fields.ts';
 import { call, errorText } from '../api.ts';
 import { useApp } from '../app-context.ts';
+import { gridRowsRequested } from '../grid-activity.ts';
 import { cellHoverText, cellTone, formatDateTime, maskValue, MASKED_FIELDS, percent } from '../format.ts';
 import { docTypeLabel, fieldLabel, reviewLabel, statusLabel, translate } from '../i18n.ts';
 import { currentSort, forgetColumnState, restoreColumnState, saveColumnState, toSortSpec, type SortSpec } from './grid-layout.ts';
 
 export type { SortSpec } from './grid-layout.ts';
 
-ModuleRegistry.registerModules([AllCommunityModule]);
+// Only the features the two grids use; sorting, moving, resizing, pinning and overlays are in the core. AllCommunityModule
+// is much more script to parse before the first row can paint. ValidationModule names a missing module in the
+// console; development builds only.
+ModuleRegistry.registerModules([
+  InfiniteRowModelModule, ColumnApiModule, CellStyleModule, TooltipModule, RowSelectionModule, RowApiModule,
+  ScrollApiModule, LocaleModule, ...(import.meta.env.DEV ? [ValidationModule] : []),
+]);
 
 export const gridTheme = themeQuartz.withParams({
   fontFamily: 'inherit',
@@ -127,7 +136,9 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
   const datasource = useMemo<IDatasource>(() => ({
     getRows(params) {
       const limit = Math.min(1000, params.endRow - params.startRow);
+      const done = gridRowsRequested();
       call('documents:list', { offset: params.startRow, limit, sort: toSortSpec(params.sortModel), filter })
+        .finally(done)
         .then((res) => {
           params.successCallback(res.rows, res.total);
           if (res.total === 0) apiRef.current?.showNoRowsOverlay();

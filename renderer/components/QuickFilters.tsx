@@ -2,6 +2,7 @@
 // date pickers and free-text search. Everything is a DocumentFilter the engine turns into SQL: the grid
 // never filters in the browser.
 import { useEffect, useState } from 'react';
+import { whenGridIdle } from '../grid-activity.ts';
 import { QUICK_FILTERS, type DocumentFilter, type FacetCounts, type QuickFilter } from '../../shared/api.ts';
 import type { Folder } from '../../shared/settings.ts';
 import { DOC_TYPES, type DocType } from '../../shared/types.ts';
@@ -24,9 +25,9 @@ function msToDateInput(ms: number | undefined): string {
 }
 
 /**
- * The engine answers one request at a time, and counting 100k rows per filter takes up to a few hundred ms: ask
- * for the counts a moment after the grid has asked for its rows, so the rows a clerk waits for come first (and
- * rapid filter clicks cost one count, not one per click).
+ * Counting 100k rows per filter takes up to a few hundred ms and the engine answers one request at a time: the
+ * counts wait until the grid has its rows (grid-activity.ts), and a short delay makes rapid filter clicks cost
+ * one count, not one per click.
  */
 const COUNTS_DELAY_MS = 300;
 
@@ -42,8 +43,9 @@ export function QuickFilters({ filter, onChange, refreshTick, folders }: Props) 
   useEffect(() => {
     let cancelled = false;
     const h = window.setTimeout(() => {
-      call('documents:counts', { filter: { ...(JSON.parse(restKey) as Omit<DocumentFilter, 'quick'>), quick: 'all' } })
-        .then((c) => { if (!cancelled) setCounts(c); })
+      whenGridIdle()
+        .then(() => (cancelled ? null : call('documents:counts', { filter: { ...(JSON.parse(restKey) as Omit<DocumentFilter, 'quick'>), quick: 'all' } })))
+        .then((c) => { if (c && !cancelled) setCounts(c); })
         .catch((err: unknown) => { if (!cancelled) toast('error', errorText(err, lang)); });
     }, COUNTS_DELAY_MS);
     return () => { cancelled = true; window.clearTimeout(h); };
@@ -54,8 +56,9 @@ export function QuickFilters({ filter, onChange, refreshTick, folders }: Props) 
   useEffect(() => {
     let cancelled = false;
     const h = window.setTimeout(() => {
-      call('documents:facets', { filter: JSON.parse(filterKey) as DocumentFilter })
-        .then((f) => { if (!cancelled) setFacets(f); })
+      whenGridIdle()
+        .then(() => (cancelled ? null : call('documents:facets', { filter: JSON.parse(filterKey) as DocumentFilter })))
+        .then((f) => { if (f && !cancelled) setFacets(f); })
         .catch((err: unknown) => { if (!cancelled) toast('error', errorText(err, lang)); });
     }, COUNTS_DELAY_MS);
     return () => { cancelled = true; window.clearTimeout(h); };

@@ -204,6 +204,8 @@ export const MIGRATIONS: readonly string[] = [
   INSERT INTO document_exports(document_id, exported_at) SELECT id, exported_at FROM documents WHERE exported_at IS NOT NULL;
   DROP INDEX documents_exported;
   ALTER TABLE documents DROP COLUMN exported_at;
+  -- The header's docs/min counts the last 5 minutes of completed cases (queue/repo.ts recentDone).
+  CREATE INDEX cases_completed ON cases(completed_at);
   `,
 ];
 
