@@ -14,7 +14,7 @@ import { buildAddDocumentBody, createBeorgClient, NO_RESPONSE_MESSAGE, type Beor
 import { parseResultBody, type ParsedResult } from '../beorg/parse.ts';
 import { createDocumentFieldsWriter } from '../store/document-fields.ts';
 import type { Credentials } from '../secrets.ts';
-import { createRateBudget } from './rate-budget.ts';
+import { createRateBudget, type Permit } from './rate-budget.ts';
 import { billedDocuments, rub } from './cost.ts';
 import { createQueueRepo, OVERDUE_REASON, UNCERTAIN_REASON, type SubmitDocRow } from './repo.ts';
 
@@ -280,24 +280,30 @@ export function createQueueModule(ctx: EngineContext, opts: QueueOptions = {}): 
     const creds = credentials();
     if (!creds) return;
     const body = buildAddDocumentBody(creds, images, processInfoFor(docs));
+    let permit: Permit;
     try {
-      await budget.take(signal);
+      permit = await budget.take(signal);
     } catch {
       return; // stopping: nothing committed yet
     }
-    if (stopping || uploadBlock()) return;
+    if (stopping || uploadBlock()) return permit.release();
     // Intent BEFORE the POST: a crash from here until the document_id commit makes the case 'uncertain'.
-    const t0 = now();
+    const t0 = permit.at; // api_requests.at = the start the budget counted
     const took = db.transaction(() => {
       const r = repo.intent.run({ id: caseId, now: t0 });
       if (r.changes === 0) return false;
       repo.docStatus.run({ caseId, status: 'sending', reason: null, code: null, now: t0, from: 'queued' });
       return true;
     })();
-    if (!took) return;
+    if (!took) return permit.release();
     pushProgress();
     // The POST is not aborted by stop(): a drain lets it finish so its document_id is committed.
-    const outcome = await getClient().addDocumentBody(body);
+    let outcome: BeorgOutcome<{ documentId: string }>;
+    try {
+      outcome = await getClient().addDocumentBody(body);
+    } finally {
+      permit.release(); // [Note: a request counts until its answer]
+    }
     const t = now();
     if (outcome.kind === 'ok') {
       db.transaction(() => {
@@ -377,18 +383,21 @@ export function createQueueModule(ctx: EngineContext, opts: QueueOptions = {}): 
     if (!c || c.state !== 'processing' || !c.beorg_document_id) return;
     const creds = credentials();
     if (!creds) return;
+    let permit: Permit;
     try {
-      await budget.take(signal);
+      permit = await budget.take(signal);
     } catch {
       return;
     }
-    if (stopping || pollBlock()) return;
-    const t0 = now();
+    if (stopping || pollBlock()) return permit.release();
+    const t0 = permit.at; // api_requests.at = the start the budget counted
     let outcome: BeorgOutcome<{ raw: string }>;
     try {
       outcome = await getClient().getResult(creds.token, c.beorg_document_id, signal);
     } catch {
       return; // aborted by stop(): re-polling is free, the next run polls again
+    } finally {
+      permit.release(); // [Note: a request counts until its answer]
     }
     const t = now();
     applyGlobal(outcome, creds);

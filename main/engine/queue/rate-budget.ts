@@ -1,15 +1,35 @@
 // One request budget shared by uploads AND polls (STYLE.md "Background work"). Two rules at once:
-// a token bucket (rps, burst) so we are never burstier than a server-side bucket with the same numbers, and a
-// sliding 1-second window of at most ceil(rps) starts so that no 1-second window exceeds the budget.
-// `rampUp` slows everything down temporarily after a 429 and then doubles the rate step by step back to the
-// configured one (pitfall 10: "ramp up after a pause", not one jump back to full speed). The window is measured with a safety margin
-// (WINDOW_MS > 1 s) because a request reaches the server a little later than we count it (event loop, sockets).
-const WINDOW_MS = 1040;
+// a token bucket (rps, burst) on start times, so we are never burstier than a server-side bucket with the same
+// numbers, and a per-second cap of ceil(rps) requests counted the way the SERVER sees them
+// ([Note: a request counts until its answer]). `rampUp` slows everything down temporarily after a 429 and then
+// doubles the rate step by step back to the configured one (pitfall 10: "ramp up after a pause", not one jump back
+// to full speed).
+//
+// [Note: a request counts until its answer]
+// The server logs a request at an arrival time we cannot observe: somewhere between our start and its answer
+// (our event loop, connection setup, the server's own loop — 100–300 ms after the start on a busy machine, measured
+// in the fault tests). So for the per-second cap a request counts from its start until 1 s after its answer (or
+// failure), and while it is in flight. Then no 1 s window of ARRIVALS can hold more than ceil(rps), whatever the
+// delays: if k is the last one started among the requests arriving in [x, x + 1 s), then x > start_k − 1 s, and
+// every other one was answered after its arrival ≥ x, or was still in flight — so it was counted when k started.
+// The old fixed margin (a 1040 ms window over start times) covered 40 ms of delay and no more. The cost: a request
+// in flight holds its place (a 30 s stall holds it 30 s), and one with a slow answer a little longer; with fast
+// answers the window is ~1 s and throughput is ~rps. The bucket's burst is kept on start times: the same guarantee
+// at sub-second scale would need at most `burst` requests in flight at all.
 import type { Clock } from '../clock.ts';
 
+const WINDOW_MS = 1000;
+/** How long `recentStarts` remembers. */
+const HISTORY_MS = 60_000;
+
+/** One request's place in the budget: `at` = when it was granted (its start, as counted); call `release()` once it is
+ *  answered or has failed, or was not sent after all (later calls are ignored). */
+export type Permit = { at: number; release(): void };
+
 export type RateBudget = {
-  /** Resolves when one request may start now; rejects if the signal aborts. */
-  take(signal?: AbortSignal): Promise<void>;
+  /** Resolves when one request may start now; rejects if the signal aborts. Release the permit when the request has
+   *  its answer (or failed, or was not sent after all): it counts until then, plus 1 s. */
+  take(signal?: AbortSignal): Promise<Permit>;
   setLimits(rps: number, burst: number): void;
   /**
    * From `from` (epoch ms, the end of a pause) run at `startFactor` × rps, doubling every `stepMs` until the full
@@ -22,6 +42,8 @@ export type RateBudget = {
   recentStarts(): number[];
 };
 
+type Counted = { end: number | null };
+
 export function createRateBudget(opts: { rps: number; burst: number; clock: Clock }): RateBudget {
   const { clock } = opts;
   let rps = opts.rps;
@@ -29,8 +51,10 @@ export function createRateBudget(opts: { rps: number; burst: number; clock: Cloc
   let tokens = Math.min(burst, Math.max(1, rps));
   let lastRefill = clock.now();
   let ramp: { from: number; startFactor: number; stepMs: number } | null = null;
-  const starts: number[] = []; // ascending start times within the last 60 s
+  const starts: number[] = []; // ascending start times within the last HISTORY_MS
+  const counted = new Set<Counted>(); // in flight, or answered less than WINDOW_MS ago
   let chain: Promise<void> = Promise.resolve();
+  let waking: AbortController | null = null;
 
   function factorAt(now: number): number {
     if (!ramp) return 1;
@@ -50,19 +74,43 @@ export function createRateBudget(opts: { rps: number; burst: number; clock: Cloc
     lastRefill = now;
   }
 
-  /** How long until a request may start (0 = now). */
+  /** How long until a request may start (0 = now; Infinity = when a request in flight is answered). */
   function waitMs(now: number): number {
     refill(now);
     const r = effectiveRps(now);
     const tokenWait = tokens >= 1 ? 0 : ((1 - tokens) / r) * 1000;
-    const windowCap = Math.max(1, Math.ceil(r));
-    let windowWait = 0;
-    const inWindow = starts.filter((t) => t > now - WINDOW_MS);
-    if (inWindow.length >= windowCap) windowWait = inWindow[inWindow.length - windowCap]! + WINDOW_MS - now + 1;
-    return Math.max(tokenWait, windowWait);
+    const cap = Math.max(1, Math.ceil(r));
+    const ends: number[] = [];
+    let inFlight = 0;
+    for (const c of counted) {
+      if (c.end === null) inFlight++;
+      else if (c.end + WINDOW_MS > now) ends.push(c.end);
+      else counted.delete(c);
+    }
+    const over = inFlight + ends.length - cap + 1; // how many must stop counting before one more may start
+    if (over <= 0) return tokenWait;
+    if (over > ends.length) return Infinity;
+    ends.sort((a, b) => a - b);
+    return Math.max(tokenWait, ends[over - 1]! + WINDOW_MS - now);
   }
 
-  async function takeOne(signal?: AbortSignal): Promise<void> {
+  /** Sleeps `ms` (capped), or until a request is released; rejects only when `signal` aborts. */
+  async function pause(ms: number, signal?: AbortSignal): Promise<void> {
+    const wake = new AbortController();
+    waking = wake;
+    const onAbort = () => wake.abort(signal?.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await clock.sleep(Math.ceil(Math.min(ms, HISTORY_MS)), wake.signal);
+    } catch {
+      signal?.throwIfAborted(); // otherwise: woken by a release, look again
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      if (waking === wake) waking = null;
+    }
+  }
+
+  async function takeOne(signal?: AbortSignal): Promise<Permit> {
     for (;;) {
       signal?.throwIfAborted();
       const now = clock.now();
@@ -70,10 +118,19 @@ export function createRateBudget(opts: { rps: number; burst: number; clock: Cloc
       if (w <= 0) {
         tokens -= 1;
         starts.push(now);
-        while (starts.length > 0 && starts[0]! < now - 60_000) starts.shift();
-        return;
+        while (starts.length > 0 && starts[0]! < now - HISTORY_MS) starts.shift();
+        const c: Counted = { end: null };
+        counted.add(c);
+        return {
+          at: now,
+          release: () => {
+            if (c.end !== null) return;
+            c.end = clock.now();
+            waking?.abort();
+          },
+        };
       }
-      await clock.sleep(Math.ceil(w), signal);
+      await pause(w, signal);
     }
   }
 
@@ -81,7 +138,10 @@ export function createRateBudget(opts: { rps: number; burst: number; clock: Cloc
     take(signal) {
       // Serialise takers so they are served in arrival order and never race on `tokens`.
       const p = chain.then(() => takeOne(signal));
-      chain = p.catch(() => {});
+      chain = p.then(
+        () => undefined,
+        () => undefined,
+      );
       return p;
     },
     setLimits(nextRps, nextBurst) {
