@@ -44,8 +44,15 @@ export function formatScore(s: number | null): string {
   return s === null ? '—' : s.toFixed(2);
 }
 
+// One formatter per language: toLocaleString with options builds a new Intl formatter on every call, and the grids
+// format a date in every scrolled-in row.
+const DATE_TIME = {
+  ru: new Intl.DateTimeFormat('ru-RU', { dateStyle: 'short', timeStyle: 'short' }),
+  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'short', timeStyle: 'short' }),
+};
+
 export function formatDateTime(ms: number, lang: Language): string {
-  return new Date(ms).toLocaleString(lang === 'ru' ? 'ru-RU' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' });
+  return DATE_TIME[lang].format(new Date(ms));
 }
 
 export function formatDuration(ms: number, lang: Language): string {

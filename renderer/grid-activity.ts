@@ -1,12 +1,19 @@
 // The engine answers one request at a time, so a slow secondary query (quick-filter counts, facets: a few hundred
 // ms over 100k rows) sent before the grid's rows would delay the rows a clerk is waiting for. The grids report
-// their row requests here; secondary queries wait until the grid has its rows (and has loaded at least once).
+// their row requests here; while a grid is mounted, secondary queries wait until it has its rows (and has loaded
+// at least once). With no grid on screen (the component harness) they go at once.
+import type { ArgsOf, ResultOf } from '../shared/api.ts';
+import { call } from './api.ts';
+
+let mounted = 0;
 let inFlight = 0;
 let loadedOnce = false;
 let waiters: (() => void)[] = [];
 
+const idle = () => mounted === 0 || (loadedOnce && inFlight === 0);
+
 function release(): void {
-  if (!loadedOnce || inFlight > 0) return;
+  if (!idle()) return;
   const ready = waiters;
   waiters = [];
   for (const resolve of ready) resolve();
@@ -25,8 +32,36 @@ export function gridRowsRequested(): () => void {
   };
 }
 
+/** A grid mounts (call the returned function when it unmounts): from now on secondary queries wait for its rows. */
+export function gridMounted(): () => void {
+  mounted++;
+  loadedOnce = false;
+  return () => {
+    mounted--;
+    release();
+  };
+}
+
 /** Resolves when no grid row request is pending and the first rows have arrived. */
 export function whenGridIdle(): Promise<void> {
-  if (loadedOnce && inFlight === 0) return Promise.resolve();
+  if (idle()) return Promise.resolve();
   return new Promise((resolve) => waiters.push(resolve));
+}
+
+// The first page of the document grid is asked for while the app itself is still loading (main.tsx), so the
+// engine's answer overlaps the first render instead of following it. The grid takes it only if its first
+// request is exactly that one (same sort, filter, block).
+let prefetched: { key: string; rows: Promise<ResultOf<'documents:list'>> } | null = null;
+
+export function prefetchDocumentRows(query: ArgsOf<'documents:list'>): void {
+  const rows = call('documents:list', query);
+  rows.catch(() => undefined); // a failure is reported by the grid's own request, if it is ever taken
+  prefetched = { key: JSON.stringify(query), rows };
+}
+
+/** The prefetched answer for this query (once), or null. */
+export function takePrefetchedRows(query: ArgsOf<'documents:list'>): Promise<ResultOf<'documents:list'>> | null {
+  const hit = prefetched !== null && prefetched.key === JSON.stringify(query) ? prefetched.rows : null;
+  prefetched = null;
+  return hit;
 }

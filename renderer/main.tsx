@@ -7,6 +7,8 @@ import { DEFAULT_SETTINGS } from '../shared/settings.ts';
 import { call, errorText } from './api.ts';
 import { App } from './App.tsx';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
+import { initialRowsQuery } from './components/DocumentGrid.tsx';
+import { prefetchDocumentRows } from './grid-activity.ts';
 import { translate } from './i18n.ts';
 import './styles.css';
 
@@ -14,6 +16,7 @@ const root = createRoot(document.getElementById('root')!);
 
 async function boot(): Promise<void> {
   root.render(<div className="boot">{translate('ru', 'app.loading')}</div>);
+  prefetchDocumentRows(initialRowsQuery());
   const [settingsRes, infoRes] = await Promise.allSettled([call('settings:get', {}), call('app:info', {})]);
   if (infoRes.status === 'rejected' && settingsRes.status === 'rejected') {
     // main is unreachable: say so clearly rather than showing a blank window.

@@ -3,8 +3,7 @@
 // only those columns are sortable; fields and scores live on the documents and are not. Layout and sort
 // are remembered like the document grid's.
 import { useEffect, useMemo, useRef } from 'react';
-import type { ColDef, GridApi, ICellRendererParams, IDatasource, ITooltipParams } from 'ag-grid-community';
-import { AgGridReact } from 'ag-grid-react';
+import type { ColDef, GridApi, GridOptions, ICellRendererParams, IDatasource, ITooltipParams } from 'ag-grid-community';
 import type { CaseRow, DocumentFilter } from '../../shared/api.ts';
 import { call, errorText } from '../api.ts';
 import { useApp } from '../app-context.ts';
@@ -12,6 +11,7 @@ import { gridRowsRequested } from '../grid-activity.ts';
 import { cellHoverText, cellTone, formatDateTime, formatScore, maskValue, MASKED_FIELDS } from '../format.ts';
 import { caseStateLabel, docTypeLabel, fieldLabel, translate } from '../i18n.ts';
 import { LOCALE_TEXT, gridTheme, rowIdOf } from './DocumentGrid.tsx';
+import { GridHost } from './GridHost.tsx';
 import { restoreColumnState, saveColumnState, toSortSpec } from './grid-layout.ts';
 
 const CASE_COLUMN_STATE_KEY = 'scandesk.cases.columns.v1';
@@ -62,11 +62,20 @@ export function CaseGrid({ filter, refreshTick, onOpen }: Props) {
       ...CASE_FIELDS.map(fieldCol),
       {
         colId: 'documents', headerName: translate(lang, 'grid.documents'), width: 220,
-        cellRenderer: (p: ICellRendererParams<CaseRow>) => (
-          <span className="case-docs">{p.data?.documents.map((d) => (
-            <button type="button" key={d.id} className={`chip review-${d.review}`} onClick={() => onOpen(d.id)}>{docTypeLabel(lang, d.type)}</button>
-          ))}</span>
-        ),
+        // DOM, not JSX: the grid renders its cells itself (GridHost.tsx). textContent only, never HTML.
+        cellRenderer: (p: ICellRendererParams<CaseRow>) => {
+          const span = document.createElement('span');
+          span.className = 'case-docs';
+          for (const d of p.data?.documents ?? []) {
+            const chip = document.createElement('button');
+            chip.type = 'button';
+            chip.className = `chip review-${d.review}`;
+            chip.textContent = docTypeLabel(lang, d.type);
+            chip.addEventListener('click', () => onOpen(d.id));
+            span.append(chip);
+          }
+          return span;
+        },
       },
       {
         colId: 'exportedAt', headerName: translate(lang, 'grid.exported'), width: 115,
@@ -86,35 +95,39 @@ export function CaseGrid({ filter, refreshTick, onOpen }: Props) {
         .catch((err: unknown) => { params.failCallback(); toast('error', errorText(err, lang)); });
     },
   }), [filter, lang, toast]);
-  useEffect(() => { apiRef.current?.setGridOption('datasource', datasource); }, [datasource]);
+  const datasourceRef = useRef(datasource);
+  datasourceRef.current = datasource;
+  useEffect(() => {
+    const gridApi = apiRef.current;
+    if (gridApi && gridApi.getGridOption('datasource') !== datasource) gridApi.setGridOption('datasource', datasource);
+  }, [datasource]);
   useEffect(() => { apiRef.current?.refreshInfiniteCache(); }, [refreshTick]);
 
   const save = () => { if (apiRef.current) saveColumnState(CASE_COLUMN_STATE_KEY, apiRef.current); };
+  const gridOptions: GridOptions<CaseRow> = {
+    theme: gridTheme,
+    columnDefs,
+    defaultColDef: CASE_DEFAULT_COL_DEF,
+    rowModelType: 'infinite',
+    animateRows: false,
+    cacheBlockSize: 100,
+    getRowId: rowIdOf,
+    tooltipShowDelay: 300,
+    localeText: LOCALE_TEXT[lang],
+    onSortChanged: save,
+    onColumnMoved: (e) => { if (e.finished) save(); },
+    onColumnResized: (e) => { if (e.finished) save(); },
+    onColumnVisible: save,
+    onRowDoubleClicked: (e) => { const first = e.data?.documents[0]; if (first) onOpen(first.id); },
+  };
   return (
     <div className="grid-wrap" data-testid="case-grid">
-      <div className="grid-host">
-        <AgGridReact<CaseRow>
-          theme={gridTheme}
-          columnDefs={columnDefs}
-          defaultColDef={CASE_DEFAULT_COL_DEF}
-          rowModelType="infinite"
-          animateRows={false}
-          cacheBlockSize={100}
-          getRowId={rowIdOf}
-          tooltipShowDelay={300}
-          localeText={LOCALE_TEXT[lang]}
-          onGridReady={(e) => {
-            apiRef.current = e.api;
-            restoreColumnState(CASE_COLUMN_STATE_KEY, e.api);
-            e.api.setGridOption('datasource', datasource);
-          }}
-          onSortChanged={save}
-          onColumnMoved={(e) => { if (e.finished) save(); }}
-          onColumnResized={(e) => { if (e.finished) save(); }}
-          onColumnVisible={save}
-          onRowDoubleClicked={(e) => { const first = e.data?.documents[0]; if (first) onOpen(first.id); }}
-        />
-      </div>
+      {/* localeText is initial-only: a language switch remounts the grid. */}
+      <GridHost<CaseRow> key={lang} options={gridOptions} onReady={(gridApi) => {
+        apiRef.current = gridApi;
+        restoreColumnState(CASE_COLUMN_STATE_KEY, gridApi);
+        gridApi.setGridOption('datasource', datasourceRef.current);
+      }} />
     </div>
   );
 }

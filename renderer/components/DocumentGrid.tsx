@@ -5,16 +5,16 @@
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   CellStyleModule, ColumnApiModule, InfiniteRowModelModule, LocaleModule, ModuleRegistry, RowApiModule, RowSelectionModule,
-  ScrollApiModule, TooltipModule, ValidationModule, themeQuartz, type ColDef, type GridApi, type GridReadyEvent, type IDatasource, type ITooltipParams } from 'ag-grid-community';
-import { AgGridReact } from 'ag-grid-react';
+  ScrollApiModule, TooltipModule, ValidationModule, themeQuartz, type ColDef, type GridApi, type GridOptions, type IDatasource, type ITooltipParams } from 'ag-grid-community';
 import type { DocumentFilter, DocumentRow } from '../../shared/api.ts';
 import { INN_FIELDS, PASSPORT_FIELDS } from '../../shared/fields.ts';
 import { call, errorText } from '../api.ts';
 import { useApp } from '../app-context.ts';
-import { gridRowsRequested } from '../grid-activity.ts';
+import { gridRowsRequested, takePrefetchedRows } from '../grid-activity.ts';
 import { cellHoverText, cellTone, formatDateTime, maskValue, MASKED_FIELDS, percent } from '../format.ts';
 import { docTypeLabel, fieldLabel, reviewLabel, statusLabel, translate } from '../i18n.ts';
-import { currentSort, forgetColumnState, restoreColumnState, saveColumnState, toSortSpec, type SortSpec } from './grid-layout.ts';
+import { GridHost } from './GridHost.tsx';
+import { currentSort, forgetColumnState, restoreColumnState, saveColumnState, savedSort, toSortSpec, type SortSpec } from './grid-layout.ts';
 
 export type { SortSpec } from './grid-layout.ts';
 
@@ -53,7 +53,11 @@ export const LOCALE_TEXT = {
 } as const;
 export const rowIdOf = (p: { data: { id: number } }) => String(p.data.id);
 
-const COLUMN_STATE_KEY = 'scandesk.grid.columns.v1';
+export const COLUMN_STATE_KEY = 'scandesk.grid.columns.v1';
+/** The grid's first request when the app opens (App starts on the review screen with every document). */
+export function initialRowsQuery() {
+  return { offset: 0, limit: 100, sort: savedSort(COLUMN_STATE_KEY), filter: { quick: 'all' as const } };
+}
 
 type GridProps = {
   filter: DocumentFilter;
@@ -137,7 +141,8 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
     getRows(params) {
       const limit = Math.min(1000, params.endRow - params.startRow);
       const done = gridRowsRequested();
-      call('documents:list', { offset: params.startRow, limit, sort: toSortSpec(params.sortModel), filter })
+      const query = { offset: params.startRow, limit, sort: toSortSpec(params.sortModel), filter };
+      (takePrefetchedRows(query) ?? call('documents:list', query))
         .finally(done)
         .then((res) => {
           params.successCallback(res.rows, res.total);
@@ -151,8 +156,11 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
     },
   }), [filter, lang, toast]);
 
+  const datasourceRef = useRef(datasource);
+  datasourceRef.current = datasource;
   useEffect(() => {
-    apiRef.current?.setGridOption('datasource', datasource);
+    const gridApi = apiRef.current;
+    if (gridApi && gridApi.getGridOption('datasource') !== datasource) gridApi.setGridOption('datasource', datasource);
   }, [datasource]);
 
   // Pushed changes: re-query the blocks in view without losing the scroll position.
@@ -180,13 +188,40 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
     if (apiRef.current) saveColumnState(COLUMN_STATE_KEY, apiRef.current);
   }, []);
 
-  const onGridReady = useCallback((e: GridReadyEvent<DocumentRow>) => {
-    apiRef.current = e.api;
-    restoreColumnState(COLUMN_STATE_KEY, e.api);
-    onSortChange(currentSort(e.api));
-    e.api.setGridOption('datasource', datasource);
+  const onGridReady = useCallback((gridApi: GridApi<DocumentRow>) => {
+    apiRef.current = gridApi;
+    restoreColumnState(COLUMN_STATE_KEY, gridApi);
+    onSortChange(currentSort(gridApi));
+    gridApi.setGridOption('datasource', datasourceRef.current);
     forceRender((n) => n + 1);
   }, []);
+
+  const gridOptions: GridOptions<DocumentRow> = {
+    theme: gridTheme,
+    columnDefs,
+    defaultColDef: DEFAULT_COL_DEF,
+    rowModelType: 'infinite',
+    animateRows: false,
+    cacheBlockSize: 100,
+    maxBlocksInCache: 40,
+    getRowId: rowIdOf,
+    rowSelection: ROW_SELECTION,
+    tooltipShowDelay: 300,
+    localeText: LOCALE_TEXT[lang],
+    onRowDoubleClicked: (e) => { if (e.data) onOpen(e.data.id); },
+    onCellKeyDown: (e) => {
+      const key = (e.event as KeyboardEvent | null | undefined)?.key;
+      if (key === 'Enter' && e.data) onOpen(e.data.id);
+    },
+    onSelectionChanged: (e) => onSelectionChange(e.api.getSelectedRows()),
+    onSortChanged: (e) => {
+      saveColumns();
+      onSortChange(currentSort(e.api));
+    },
+    onColumnMoved: (e) => { if (e.finished) saveColumns(); },
+    onColumnResized: (e) => { if (e.finished) saveColumns(); },
+    onColumnVisible: saveColumns,
+  };
 
   const api = apiRef.current;
   return (
@@ -205,35 +240,8 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
           </div>
         ) : null}
       </div>
-      <div className="grid-host">
-        <AgGridReact<DocumentRow>
-          theme={gridTheme}
-          columnDefs={columnDefs}
-          defaultColDef={DEFAULT_COL_DEF}
-          rowModelType="infinite"
-          animateRows={false}
-          cacheBlockSize={100}
-          maxBlocksInCache={40}
-          getRowId={rowIdOf}
-          rowSelection={ROW_SELECTION}
-          tooltipShowDelay={300}
-          localeText={LOCALE_TEXT[lang]}
-          onGridReady={onGridReady}
-          onRowDoubleClicked={(e) => { if (e.data) onOpen(e.data.id); }}
-          onCellKeyDown={(e) => {
-            const key = (e.event as KeyboardEvent | null | undefined)?.key;
-            if (key === 'Enter' && e.data) onOpen(e.data.id);
-          }}
-          onSelectionChanged={(e) => onSelectionChange(e.api.getSelectedRows())}
-          onSortChanged={(e) => {
-            saveColumns();
-            onSortChange(currentSort(e.api));
-          }}
-          onColumnMoved={(e) => { if (e.finished) saveColumns(); }}
-          onColumnResized={(e) => { if (e.finished) saveColumns(); }}
-          onColumnVisible={saveColumns}
-        />
-      </div>
+      {/* localeText is initial-only: a language switch remounts the grid (layout and sort are restored from storage). */}
+      <GridHost<DocumentRow> key={lang} options={gridOptions} onReady={onGridReady} />
     </div>
   );
 });

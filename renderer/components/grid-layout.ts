@@ -24,6 +24,12 @@ function loadColumnState(key: string): ColumnState[] | null {
   }
 }
 
+/** The sort a saved layout holds (what currentSort() gives once it is restored, if its columns still sort). */
+export function savedSort(key: string): SortSpec {
+  const sorted = (loadColumnState(key) ?? []).filter((c) => c.sort).sort((a, b) => (a.sortIndex ?? 0) - (b.sortIndex ?? 0));
+  return toSortSpec(sorted.map((c) => ({ colId: c.colId, sort: c.sort as 'asc' | 'desc' })));
+}
+
 export function saveColumnState(key: string, api: GridApi): void {
   try {
     localStorage.setItem(key, JSON.stringify(api.getColumnState()));
