@@ -33,8 +33,8 @@ const HELP = `ScanDesk — пакетное распознавание скан�
 
 Команды / commands:
   scandesk process <папка/folder> [--once] [--db FILE] [--api-url URL] [--concurrency N] [--rps R]
-                   [--settle-ms N] [--poll] [--daily-cap N] [--move-processed] [--type PASSPORT|INN|SELFIE]
-                   [--json] [--token T --machine-uid U --project-id P]
+                   [--settle-ms N] [--poll] [--daily-cap N] [--upload-timeout-ms N] [--move-processed]
+                   [--type PASSPORT|INN|SELFIE] [--json] [--token T --machine-uid U --project-id P]
       Обработать папку (с --once: всё, что есть сейчас, и выйти; иначе следить до Ctrl+C).
       Process a folder (--once: everything present now, then exit; otherwise watch until Ctrl+C).
       Учётные данные / credentials: BEORG_TOKEN, BEORG_MACHINE_UID, BEORG_PROJECT_ID (флаги важнее / flags win).
@@ -206,6 +206,7 @@ async function cmdProcess(argv: string[]): Promise<number> {
     {
       once: { type: 'boolean' }, db: { type: 'string' }, 'api-url': { type: 'string' }, concurrency: { type: 'string' }, rps: { type: 'string' },
       'settle-ms': { type: 'string' }, poll: { type: 'boolean' }, 'daily-cap': { type: 'string' }, 'move-processed': { type: 'boolean' },
+      'upload-timeout-ms': { type: 'string' },
       type: { type: 'string' }, json: { type: 'boolean' }, token: { type: 'string' }, 'machine-uid': { type: 'string' }, 'project-id': { type: 'string' },
     },
     true,
@@ -235,9 +236,11 @@ async function cmdProcess(argv: string[]): Promise<number> {
   const concurrency = num(values.concurrency, 'concurrency', 1, 64);
   const rps = num(values.rps, 'rps', 0.1, 100);
   const dailyCap = num(values['daily-cap'], 'daily-cap', 0, 1_000_000);
+  const uploadTimeoutMs = num(values['upload-timeout-ms'], 'upload-timeout-ms', 1000, 900_000);
   if (concurrency !== undefined) settings.concurrency = Math.round(concurrency);
   if (rps !== undefined) settings.rps = rps;
   if (dailyCap !== undefined) settings.dailyCap = Math.round(dailyCap);
+  if (uploadTimeoutMs !== undefined) settings.uploadTimeoutMs = Math.round(uploadTimeoutMs);
   return runProcess({
     folder, once: values.once === true, db: values.db, json: values.json === true, settings, creds, type: type as DocType,
     settleMs: num(values['settle-ms'], 'settle-ms', 200, 600_000), poll: values.poll === true, move: values['move-processed'] === true,

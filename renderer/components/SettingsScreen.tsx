@@ -118,6 +118,14 @@ export function SettingsScreen({ folders, onFoldersChanged }: { folders: Folder[
         onBlur={() => { if (draft[key] !== settings[key]) void save({ [key]: draft[key] }); }} />
     </label>
   );
+  // Stored in ms (like every duration setting), shown in seconds: a clerk thinks of an upload wait in seconds.
+  const seconds = (key: 'uploadTimeoutMs', label: string, min: number, max: number) => (
+    <label>{label}
+      <input type="number" step={1} min={min / 1000} max={max / 1000} value={draft[key] / 1000} data-setting={key}
+        onChange={(e) => setDraft({ ...draft, [key]: Math.round(Number(e.target.value) * 1000) })}
+        onBlur={() => { if (draft[key] !== settings[key]) void save({ [key]: draft[key] }); }} />
+    </label>
+  );
   const check = (key: keyof Settings, label: string) => (
     <label className="check"><input type="checkbox" checked={draft[key] as boolean} data-setting={key} onChange={(e) => { setDraft({ ...draft, [key]: e.target.checked }); void save({ [key]: e.target.checked }); }} />{label}</label>
   );
@@ -152,6 +160,8 @@ export function SettingsScreen({ folders, onFoldersChanged }: { folders: Folder[
           {num('concurrency', t('settings.concurrency'), 1, 1, 64)}
           {num('rps', t('settings.rps'), 0.5, 0.1, 100)}
           {num('dailyCap', t('settings.dailyCap'), 1, 0, 1_000_000)}
+          {seconds('uploadTimeoutMs', t('settings.uploadTimeout'), 1000, 900_000)}
+          <p className="full muted">{t('settings.uploadTimeoutNote')}</p>
         </div>
       </section>
       <section>

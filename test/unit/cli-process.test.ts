@@ -37,7 +37,7 @@ void test('process --once recognises a generated folder (exit 0), export --forma
   const folder = path.join(root, 'in');
   const { people, files } = await generateSamples({ dir: folder, count: 5, layout: 'mixed', seed: 9 });
   const db = path.join(root, 'db.sqlite');
-  const run = await cli(['process', folder, '--once', '--db', db, '--api-url', sim.url, '--settle-ms', '200', '--rps', '30', '--json']);
+  const run = await cli(['process', folder, '--once', '--db', db, '--api-url', sim.url, '--settle-ms', '200', '--rps', '30', '--upload-timeout-ms', '60000', '--json']);
   assert.equal(run.code, 0, run.stderr);
   const summary = JSON.parse(run.stdout.trim().split('\n').pop()!) as { documents: Record<string, number>; exitCode: number };
   assert.equal(summary.documents.recognised, files.length);
@@ -87,6 +87,9 @@ void test('exit 3 when a file is rejected; exit 2 on unknown flag, missing crede
   const missing = await cli(['process', path.join(root, 'nope'), '--once', '--db', db]);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /Папка не найдена/);
+  const badTimeout = await cli(['process', folder, '--once', '--db', db, '--upload-timeout-ms', '10']);
+  assert.equal(badTimeout.code, 2);
+  assert.match(badTimeout.stderr, /--upload-timeout-ms: ожидается число от 1000 до 900000/);
   const help = await cli(['--help']);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /Команды \/ commands/);

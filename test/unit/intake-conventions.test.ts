@@ -6,7 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { createEngine, type Engine } from '../../main/engine/app.ts';
-import { ignoreReason, isNetworkPath, placeFile, sanitiseFileName } from '../../main/engine/intake/rules.ts';
+import { driveLetterOf, ignoreReason, isNetworkPath, parseNetUse, placeFile, pollingFor, sanitiseFileName } from '../../main/engine/intake/rules.ts';
 
 type Row = { id: number; rel_path: string; doc_type: string; status: string; status_code: string | null; api_key: string | null; case_id: number | null };
 
@@ -29,6 +29,42 @@ void describe('intake naming rules (pure)', () => {
     assert.equal(placeFile('passportless.jpg', 'INN').type, 'INN', 'a token must be a whole word');
     assert.equal(placeFile('Иванов/СЕЛФИ.jpg', 'PASSPORT').type, 'SELFIE');
   });
+  void it('detects mapped Windows drive letters; the clerk’s polling choice overrides detection', () => {
+    assert.equal(driveLetterOf('z:\\Сканы\\вход'), 'Z');
+    assert.equal(driveLetterOf('Z:/scans'), 'Z');
+    assert.equal(driveLetterOf('\\\\?\\Y:\\long'), 'Y');
+    assert.equal(driveLetterOf('/home/u'), null);
+    assert.equal(driveLetterOf('\\\\nas\\share'), null);
+    // `net use` as printed by English and Russian Windows: empty status column, an offline share, a WebDAV line.
+    const en = [
+      'New connections will be remembered.',
+      '',
+      'Status       Local     Remote                    Network',
+      '-------------------------------------------------------------------------------',
+      'OK           Z:        \\\\nas\\scans               Microsoft Windows Network',
+      'Unavailable  Y:        \\\\old-server\\archive       Microsoft Windows Network',
+      '             X:        \\\\dav.example@SSL\\DavWWWRoot Web Client Network',
+      'OK                     \\\\nas\\IPC$                 Microsoft Windows Network',
+      'The command completed successfully.',
+    ].join('\r\n');
+    assert.deepEqual([...parseNetUse(en)].sort(), ['X', 'Y', 'Z']);
+    const ru = 'Состояние  Локальный Удаленный                 Сеть\r\n\uFFFD\uFFFD          S:        \\\\сервер\\Сканы             Microsoft Windows Network\r\n';
+    assert.deepEqual([...parseNetUse(ru)], ['S']);
+    assert.equal(parseNetUse('There are no entries in the list.').size, 0);
+    const remote = new Set(['Z']);
+    assert.ok(isNetworkPath('Z:\\inbox', null, (l) => remote.has(l)));
+    assert.ok(!isNetworkPath('C:\\inbox', null, (l) => remote.has(l)));
+    assert.ok(!isNetworkPath('Z:\\inbox', null), 'no probe (not Windows): a drive letter is local');
+    let asked = 0;
+    const detect = () => {
+      asked++;
+      return true;
+    };
+    assert.equal(pollingFor('auto', detect), true);
+    assert.equal(pollingFor('off', detect), false, 'chosen by the clerk: off even on a share');
+    assert.equal(pollingFor('on', () => false), true);
+    assert.equal(asked, 1, 'detection runs only for auto');
+  });
   void it('ignores temp and system names with a reason, accepts documents', () => {
     for (const n of ['~$doc.jpg', 'a.tmp', 'a.part', 'a.filepart', 'a.crdownload', 'Thumbs.db', 'desktop.ini', '._a.jpg', '.DS_Store', '@eaDir/a.jpg', 'Обработано/a.jpg', 'Ошибки/x/a.jpg']) {
       assert.ok(ignoreReason(n), n);
@@ -41,6 +77,8 @@ void describe('intake naming rules (pure)', () => {
     assert.ok(isNetworkPath('/mnt/nas/inbox', mounts));
     assert.ok(isNetworkPath('/mnt/smb', mounts));
     assert.ok(!isNetworkPath('/home/u/inbox', mounts));
+    assert.ok(isNetworkPath('\\\\?\\UNC\\server\\share\\in', null), 'long-form UNC');
+    assert.ok(!isNetworkPath('\\\\?\\C:\\scans', null), 'a long local path is not a share');
     assert.equal(sanitiseFileName('../../etc/passwd'), 'passwd');
     assert.equal(sanitiseFileName('a<b>:c.jpg'), 'a_b__c.jpg');
     assert.equal(sanitiseFileName('..'), 'файл');

@@ -102,9 +102,41 @@ export function sanitiseFileName(name: string): string {
   return clean.length > 0 ? clean : 'файл';
 }
 
-/** Network paths don't deliver OS events reliably (pitfall 4): poll them. */
-export function isNetworkPath(absPath: string, mountsText: string | null): boolean {
-  if (absPath.startsWith('\\\\') || absPath.startsWith('//')) return true;
+/** Drive letter of a Windows path ('Z' for `Z:\scans`, `z:/scans` or `\\?\Z:\scans`), else null. */
+export function driveLetterOf(absPath: string): string | null {
+  const m = /^(?:[\\/]{2}[?.][\\/])?([A-Za-z]):(?:[\\/]|$)/.exec(absPath);
+  return m ? m[1]!.toUpperCase() : null;
+}
+
+/** A UNC path (`\\server\share`, `//server/share`, `\\?\UNC\server\share`), but not a `\\?\C:\` long local path. */
+function isUncPath(absPath: string): boolean {
+  if (/^[\\/]{2}[?.][\\/]/.test(absPath)) return /^[\\/]{2}[?.][\\/]UNC[\\/]/i.test(absPath);
+  return /^[\\/]{2}[^\\/]/.test(absPath);
+}
+
+/**
+ * Drive letters that `net use` lists as mapped to a share. Its table is localised (Status/Local/Remote, or
+ * Состояние/Локальный/Удаленный…) and the status column may be empty, so only the shape is matched: a drive
+ * letter, then a UNC remote. Used when the drive root cannot be resolved (share offline at start).
+ */
+export function parseNetUse(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const line of text.split(/\r?\n/)) {
+    const m = /(?:^|\s)([A-Za-z]):\s+\\\\[^\s\\]+\\/.exec(line);
+    if (m) out.add(m[1]!.toUpperCase());
+  }
+  return out;
+}
+
+/**
+ * Network paths don't deliver OS events reliably (pitfall 4): poll them. Network = UNC; a Linux/macOS path on a
+ * network mount (`/proc/mounts` text); or a Windows drive letter that `isRemoteDrive` says is mapped to a share
+ * (the I/O — realpath of the drive root, `net use` — stays with the caller).
+ */
+export function isNetworkPath(absPath: string, mountsText: string | null, isRemoteDrive?: (letter: string) => boolean): boolean {
+  if (isUncPath(absPath)) return true;
+  const letter = driveLetterOf(absPath);
+  if (letter !== null) return isRemoteDrive?.(letter) ?? false;
   if (!mountsText) return false;
   let best = '';
   let bestType = '';
@@ -120,4 +152,9 @@ export function isNetworkPath(absPath: string, mountsText: string | null): boole
     }
   }
   return /^(cifs|smb3?|smbfs|nfs4?|fuse\.sshfs|9p|davfs)$/.test(bestType);
+}
+
+/** The folder's polling option wins over detection: 'on'/'off' as the clerk chose; only 'auto' asks `detect`. */
+export function pollingFor(option: 'auto' | 'on' | 'off', detect: () => boolean): boolean {
+  return option === 'auto' ? detect() : option === 'on';
 }
