@@ -1,7 +1,7 @@
 // What every screen needs: the UI language, the translate function, the settings, and a toast sink.
 import { createContext, useContext } from 'react';
 import type { Settings } from '../shared/settings.ts';
-import { DEFAULT_SETTINGS } from '../shared/settings.ts';
+import { DEFAULT_SETTINGS } from '../shared/settings-defaults.ts';
 import type { Language } from '../shared/types.ts';
 import { translate, type Translate } from './i18n.ts';
 

@@ -6,7 +6,8 @@
 import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { DocumentFilter, FieldDetail } from '../shared/api.ts';
-import { DEFAULT_SETTINGS, type Folder } from '../shared/settings.ts';
+import { DEFAULT_SETTINGS } from '../shared/settings-defaults.ts';
+import type { Folder } from '../shared/settings.ts';
 import type { Finding } from '../shared/types.ts';
 import { call } from './api.ts';
 import { AppContext, type AppContextValue } from './app-context.ts';

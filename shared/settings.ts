@@ -2,6 +2,7 @@
 // [Note: credentials never reach the renderer] — they live in the engine's secret store only.
 import { z } from 'zod';
 import { DOC_TYPES } from './types.ts';
+import { DEFAULT_SETTINGS as DEFAULTS } from './settings-defaults.ts';
 
 export const folderOptionsSchema = z.object({
   /** Settle window: size AND mtime must be unchanged this long before a file counts as written. */
@@ -28,40 +29,40 @@ export const folderSchema = z.object({
 export type Folder = z.infer<typeof folderSchema>;
 
 export const settingsSchema = z.object({
-  language: z.enum(['ru', 'en']).default('ru'),
-  apiUrl: z.string().url().default('https://api.beorg.ru'),
-  projectId: z.string().max(200).default(''),
-  demoMode: z.boolean().default(false),
-  concurrency: z.number().int().min(1).max(64).default(4),
+  language: z.enum(['ru', 'en']).default(DEFAULTS.language),
+  apiUrl: z.string().url().default(DEFAULTS.apiUrl),
+  projectId: z.string().max(200).default(DEFAULTS.projectId),
+  demoMode: z.boolean().default(DEFAULTS.demoMode),
+  concurrency: z.number().int().min(1).max(64).default(DEFAULTS.concurrency),
   /** Shared request budget for uploads AND polls. */
-  rps: z.number().min(0.1).max(100).default(5),
-  burst: z.number().int().min(1).max(100).default(5),
+  rps: z.number().min(0.1).max(100).default(DEFAULTS.rps),
+  burst: z.number().int().min(1).max(100).default(DEFAULTS.burst),
   /** Polls: a timed-out poll is simply repeated (re-polling is free). */
-  requestTimeoutMs: z.number().int().min(1000).max(600_000).default(60_000),
+  requestTimeoutMs: z.number().int().min(1000).max(600_000).default(DEFAULTS.requestTimeoutMs),
   /** add_document: a timeout here leaves the case 'uncertain' (maybe billed), so it is longer than server stalls. */
-  uploadTimeoutMs: z.number().int().min(1000).max(900_000).default(120_000),
-  maxAttempts: z.number().int().min(1).max(50).default(6),
-  pollFirstDelayMs: z.number().int().min(100).max(120_000).default(4000),
-  pollMaxIntervalMs: z.number().int().min(500).max(600_000).default(15_000),
-  pollDeadlineMs: z.number().int().min(5_000).max(86_400_000).default(180_000),
-  dailyCap: z.number().int().min(0).max(1_000_000).default(0), // 0 = no cap
-  pricePerDocumentRub: z.number().min(0).max(10_000).default(4),
+  uploadTimeoutMs: z.number().int().min(1000).max(900_000).default(DEFAULTS.uploadTimeoutMs),
+  maxAttempts: z.number().int().min(1).max(50).default(DEFAULTS.maxAttempts),
+  pollFirstDelayMs: z.number().int().min(100).max(120_000).default(DEFAULTS.pollFirstDelayMs),
+  pollMaxIntervalMs: z.number().int().min(500).max(600_000).default(DEFAULTS.pollMaxIntervalMs),
+  pollDeadlineMs: z.number().int().min(5_000).max(86_400_000).default(DEFAULTS.pollDeadlineMs),
+  dailyCap: z.number().int().min(0).max(1_000_000).default(DEFAULTS.dailyCap), // 0 = no cap
+  pricePerDocumentRub: z.number().min(0).max(10_000).default(DEFAULTS.pricePerDocumentRub),
   // Pre-flight
-  minShortSidePx: z.number().int().min(0).max(10_000).default(600),
-  maxUploadBytes: z.number().int().min(10_000).max(200_000_000).default(10_000_000),
-  recompressMaxSidePx: z.number().int().min(500).max(20_000).default(4000),
-  recompressMaxBytes: z.number().int().min(50_000).max(200_000_000).default(5_000_000),
+  minShortSidePx: z.number().int().min(0).max(10_000).default(DEFAULTS.minShortSidePx),
+  maxUploadBytes: z.number().int().min(10_000).max(200_000_000).default(DEFAULTS.maxUploadBytes),
+  recompressMaxSidePx: z.number().int().min(500).max(20_000).default(DEFAULTS.recompressMaxSidePx),
+  recompressMaxBytes: z.number().int().min(50_000).max(200_000_000).default(DEFAULTS.recompressMaxBytes),
   // Review
-  confidenceThreshold: z.number().min(0).max(1).default(0.9),
-  matchThreshold: z.number().min(0).max(1).default(0.95),
-  livenessThreshold: z.number().min(0).max(1).default(0.9),
-  onlyAttention: z.boolean().default(true),
-  maskPassportNumbers: z.boolean().default(false),
+  confidenceThreshold: z.number().min(0).max(1).default(DEFAULTS.confidenceThreshold),
+  matchThreshold: z.number().min(0).max(1).default(DEFAULTS.matchThreshold),
+  livenessThreshold: z.number().min(0).max(1).default(DEFAULTS.livenessThreshold),
+  onlyAttention: z.boolean().default(DEFAULTS.onlyAttention),
+  maskPassportNumbers: z.boolean().default(DEFAULTS.maskPassportNumbers),
   // Retention: purge images/raw results N days after export (0 = never)
-  retentionDays: z.number().int().min(0).max(3650).default(0),
+  retentionDays: z.number().int().min(0).max(3650).default(DEFAULTS.retentionDays),
 });
 export type Settings = z.infer<typeof settingsSchema>;
-export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});
+export const DEFAULT_SETTINGS: Settings = DEFAULTS;
 
 /** What the renderer may know about credentials: whether they are set, never their values. */
 export type CredentialsStatus = {

@@ -69,3 +69,9 @@ export type Language = 'ru' | 'en';
 export function assertNever(x: never, what = 'value'): never {
   throw new Error(`Unexpected ${what}: ${JSON.stringify(x)}`);
 }
+
+// API enums the renderer needs as values (the zod contract in api/ re-exports them; zod stays out of the UI bundle).
+export const QUICK_FILTERS = ['all', 'needs-review', 'low-confidence', 'has-errors', 'failed', 'duplicates', 'verified', 'postponed', 'clerk-rejected', 'exported'] as const;
+export type QuickFilter = (typeof QUICK_FILTERS)[number];
+export const EXPORT_FORMATS = ['xlsx', 'csv', 'json', 'ndjson'] as const;
+export const CSV_PRESETS = ['excel-ru', 'excel-utf16', 'rfc4180'] as const;

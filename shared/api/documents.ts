@@ -7,8 +7,9 @@ import {
   type CaseState, type CaseVerdict, type DocStatus, type DocType, type FieldState, type Finding, type FindingSource, type ReviewState, type Severity,
 } from '../types.ts';
 
-export const QUICK_FILTERS = ['all', 'needs-review', 'low-confidence', 'has-errors', 'failed', 'duplicates', 'verified', 'postponed', 'clerk-rejected', 'exported'] as const;
-export type QuickFilter = (typeof QUICK_FILTERS)[number];
+// The list itself lives in ../types.ts (no zod there: the renderer bundle imports it).
+import { QUICK_FILTERS, type QuickFilter } from '../types.ts';
+export { QUICK_FILTERS, type QuickFilter };
 
 export const documentFilterSchema = z.object({
   quick: z.enum(QUICK_FILTERS).default('all'),

@@ -4,8 +4,9 @@ import { req } from './define.ts';
 import { id } from './queue.ts';
 import { documentFilterSchema } from './documents.ts';
 
-export const EXPORT_FORMATS = ['xlsx', 'csv', 'json', 'ndjson'] as const;
-export const CSV_PRESETS = ['excel-ru', 'excel-utf16', 'rfc4180'] as const;
+// The lists live in ../types.ts (no zod there: the renderer bundle imports them).
+import { CSV_PRESETS, EXPORT_FORMATS } from '../types.ts';
+export { CSV_PRESETS, EXPORT_FORMATS };
 
 export const exportScopeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('all') }),

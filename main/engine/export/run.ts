@@ -16,7 +16,7 @@ import { createRecordReader, groupByCase, type DocRecord } from './records.ts';
 import { buildExportWhere, type Where } from './scope.ts';
 import { openSink, type Sink } from './sink.ts';
 import { createTemplateStore } from './templates.ts';
-import { createXlsxWriter } from './xlsx.ts';
+import type { createXlsxWriter } from './xlsx.ts';
 
 export type ExportResult = { exportId: number; rows: number; file: string };
 export type ProgressFn = (done: number, total: number) => void;
@@ -148,6 +148,8 @@ type XlsxJob = {
 
 async function writeXlsx(ctx: EngineContext, tmp: string, job: XlsxJob): Promise<number> {
   const { reader, where, columns, perCase, lang } = job;
+  // Loaded on first use: exceljs costs ~0.5 s and tens of MB at engine start-up, and most sessions never write XLSX.
+  const { createXlsxWriter } = await import('./xlsx.ts');
   const xlsx = createXlsxWriter(tmp, { threshold: job.threshold, lang });
   let rows = 0;
   const types = (ctx.db.prepare(`SELECT DISTINCT d.doc_type AS t FROM documents d WHERE ${where.sql}`).all(...where.params) as { t: DocType }[])
