@@ -95,12 +95,6 @@ export function CaseGrid({ filter, refreshTick, onOpen }: Props) {
         .catch((err: unknown) => { params.failCallback(); toast('error', errorText(err, lang)); });
     },
   }), [filter, lang, toast]);
-  const datasourceRef = useRef(datasource);
-  datasourceRef.current = datasource;
-  useEffect(() => {
-    const gridApi = apiRef.current;
-    if (gridApi && gridApi.getGridOption('datasource') !== datasource) gridApi.setGridOption('datasource', datasource);
-  }, [datasource]);
   useEffect(() => { apiRef.current?.refreshInfiniteCache(); }, [refreshTick]);
 
   const save = () => { if (apiRef.current) saveColumnState(CASE_COLUMN_STATE_KEY, apiRef.current); };
@@ -123,10 +117,9 @@ export function CaseGrid({ filter, refreshTick, onOpen }: Props) {
   return (
     <div className="grid-wrap" data-testid="case-grid">
       {/* localeText is initial-only: a language switch remounts the grid. */}
-      <GridHost<CaseRow> key={lang} options={gridOptions} onReady={(gridApi) => {
+      <GridHost<CaseRow> key={lang} options={gridOptions} datasource={datasource} onReady={(gridApi) => {
         apiRef.current = gridApi;
         restoreColumnState(CASE_COLUMN_STATE_KEY, gridApi);
-        gridApi.setGridOption('datasource', datasourceRef.current);
       }} />
     </div>
   );

@@ -156,13 +156,6 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
     },
   }), [filter, lang, toast]);
 
-  const datasourceRef = useRef(datasource);
-  datasourceRef.current = datasource;
-  useEffect(() => {
-    const gridApi = apiRef.current;
-    if (gridApi && gridApi.getGridOption('datasource') !== datasource) gridApi.setGridOption('datasource', datasource);
-  }, [datasource]);
-
   // Pushed changes: re-query the blocks in view without losing the scroll position.
   const firstTick = useRef(true);
   useEffect(() => {
@@ -192,7 +185,6 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
     apiRef.current = gridApi;
     restoreColumnState(COLUMN_STATE_KEY, gridApi);
     onSortChange(currentSort(gridApi));
-    gridApi.setGridOption('datasource', datasourceRef.current);
     forceRender((n) => n + 1);
   }, []);
 
@@ -244,7 +236,7 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
         ) : null}
       </div>
       {/* localeText is initial-only: a language switch remounts the grid (layout and sort are restored from storage). */}
-      <GridHost<DocumentRow> key={lang} options={gridOptions} onReady={onGridReady} />
+      <GridHost<DocumentRow> key={lang} options={gridOptions} datasource={datasource} onReady={onGridReady} />
     </div>
   );
 });

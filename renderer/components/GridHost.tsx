@@ -4,17 +4,19 @@
 // is created once per mount (remount with a React `key` for initial-only options such as localeText); later
 // option changes go through updateGridOptions, and event handlers always call the latest props.
 import { useEffect, useLayoutEffect, useRef } from 'react';
-import { createGrid, type GridApi, type GridOptions } from 'ag-grid-community';
+import { createGrid, type GridApi, type GridOptions, type IDatasource } from 'ag-grid-community';
 import { gridMounted } from '../grid-activity.ts';
 
 type Props<T> = {
   options: GridOptions<T>;
+  /** Infinite-row-model source: set after onReady (so a restored sort is in the first request), replaced when it changes. */
+  datasource: IDatasource;
   onReady: (api: GridApi<T>) => void;
 };
 
 const isHandler = (key: string) => /^on[A-Z]/.test(key);
 
-export function GridHost<T>({ options, onReady }: Props<T>) {
+export function GridHost<T>({ options, datasource, onReady }: Props<T>) {
   const host = useRef<HTMLDivElement>(null);
   const api = useRef<GridApi<T> | null>(null);
   const latest = useRef(options);
@@ -32,6 +34,7 @@ export function GridHost<T>({ options, onReady }: Props<T>) {
     api.current = created;
     applied.current = options;
     onReady(created);
+    created.setGridOption('datasource', datasource);
     return () => {
       api.current = null;
       created.destroy();
@@ -39,6 +42,11 @@ export function GridHost<T>({ options, onReady }: Props<T>) {
     };
     // Created once per mount by design (see the header comment).
   }, []);
+
+  useEffect(() => {
+    const gridApi = api.current;
+    if (gridApi && gridApi.getGridOption('datasource') !== datasource) gridApi.setGridOption('datasource', datasource);
+  }, [datasource]);
 
   useEffect(() => {
     const changed: Record<string, unknown> = {};
