@@ -20,7 +20,7 @@ export type Column = {
   /** Identifiers and dates: written as text (XLSX numFmt '@'), never re-typed. */
   text: boolean;
   width: number;
-  /** Document properties value() and review() read, so the page query selects only those. */
+  /** Document properties value() reads, so the page query selects only those (review() reads findings and confidences). */
   reads: readonly (DocColumn | 'findings')[];
   value(unit: Unit): CellData;
   /** Why this cell needs a human look (low confidence, error/warning finding), or null. */
@@ -100,7 +100,7 @@ const joinText = (values: (string | null | undefined)[]) => {
 
 function fieldColumn(key: string, header: string, pick: (unit: Unit, name: string) => DocRecord | undefined, name: string): Column {
   return {
-    key, header, text: TEXT_LIKE_FIELDS.has(name), width: TEXT_LIKE_FIELDS.has(name) ? 16 : 24, reads: ['findings'],
+    key, header, text: TEXT_LIKE_FIELDS.has(name), width: TEXT_LIKE_FIELDS.has(name) ? 16 : 24, reads: [],
     value: (u) => valueOf(pick(u, name), name),
     review: (u, t, lang) => fieldReview(pick(u, name), name, t, lang),
   };
@@ -152,7 +152,7 @@ export function resolveColumn(key: string, lang: Language, headerOverride?: stri
     case 'liveness': return simple(['livenessScore'], (u) => first(u, (d) => d.livenessScore), false, 12);
     case 'findings': return simple(['findings'], (u) => joinText(u.flatMap((d) => d.findings.filter((f) => f.severity !== 'info').map((f) => (lang === 'ru' ? f.messageRu : f.messageEn)))), false, 40);
     case 'fio': return {
-      key, header, text: false, width: 36, reads: ['findings'],
+      key, header, text: false, width: 36, reads: [],
       value: (u) => {
         const doc = docOfType(u, 'PASSPORT') ?? docOfType(u, 'INN');
         return joinSpace(['LastName', 'FirstName', 'MiddleName'].map((n) => valueOf(doc, n)));
@@ -164,12 +164,12 @@ export function resolveColumn(key: string, lang: Language, headerOverride?: stri
       },
     };
     case 'passport:series-number': return {
-      key, header, text: true, width: 20, reads: ['findings'],
+      key, header, text: true, width: 20, reads: [],
       value: (u) => joinSpace(['Series', 'Number'].map((n) => valueOf(docOfType(u, 'PASSPORT'), n))),
       review: (u, t, lg) => fieldReview(docOfType(u, 'PASSPORT'), 'Series', t, lg) ?? fieldReview(docOfType(u, 'PASSPORT'), 'Number', t, lg),
     };
     case 'passport:dept-code': return {
-      key, header, text: true, width: 16, reads: ['findings'],
+      key, header, text: true, width: 16, reads: [],
       value: (u) => formatDeptCode(valueOf(docOfType(u, 'PASSPORT'), 'IssueId')),
       review: (u, t, lg) => fieldReview(docOfType(u, 'PASSPORT'), 'IssueId', t, lg),
     };
@@ -187,13 +187,12 @@ export function resolveColumns(template: ExportTemplate, lang: Language): Column
 }
 
 /**
- * What a page query must read for these columns. Findings feed the 'findings' column and every review mark;
- * `withReview` (XLSX highlighting) needs them for any field column, CSV only for the 'findings' column itself.
+ * What a page query must read for these columns: what their values read, plus findings for the review marks when
+ * the format highlights (XLSX) and a column can be marked.
  */
 export function readsOf(columns: readonly Column[], withReview: boolean): { columns: DocColumn[]; findings: boolean } {
   const reads = new Set(columns.flatMap((c) => c.reads));
-  const findings = withReview ? reads.has('findings') : columns.some((c) => c.key === 'findings');
-  reads.delete('findings');
+  const findings = reads.delete('findings') || (withReview && columns.some((c) => c.review !== noReview));
   return { columns: [...reads] as DocColumn[], findings };
 }
 
