@@ -1,7 +1,8 @@
 // The engine answers one request at a time, so a slow secondary query (quick-filter counts, facets: a few hundred
-// ms over 100k rows) sent before the grid's rows would delay the rows a clerk is waiting for. The grids report
-// their row requests here; while a grid is mounted, secondary queries wait until it has its rows (and has loaded
+// ms over 100k rows) sent before the grid's rows would delay the rows a clerk is waiting for. GridHost reports the
+// grids' row requests here; while a grid is mounted, secondary queries wait until it has its rows (and has loaded
 // at least once). With no grid on screen (the component harness) they go at once.
+import type { IDatasource } from 'ag-grid-community';
 import type { ArgsOf, ResultOf } from '../shared/api.ts';
 import { call } from './api.ts';
 
@@ -20,7 +21,7 @@ function release(): void {
 }
 
 /** Call when a grid asks for rows; call the returned function once the answer (or failure) is in. */
-export function gridRowsRequested(): () => void {
+function gridRowsRequested(): () => void {
   inFlight++;
   let settled = false;
   return () => {
@@ -29,6 +30,21 @@ export function gridRowsRequested(): () => void {
     inFlight--;
     loadedOnce = true;
     release();
+  };
+}
+
+/** The datasource a grid is given (GridHost.tsx): every block request is counted until its answer is in. */
+export function trackedDatasource(source: IDatasource): IDatasource {
+  return {
+    ...source,
+    getRows(params) {
+      const done = gridRowsRequested();
+      source.getRows({
+        ...params,
+        successCallback: (rows, lastRow) => { done(); params.successCallback(rows, lastRow); },
+        failCallback: () => { done(); params.failCallback(); },
+      });
+    },
   };
 }
 

@@ -7,7 +7,6 @@ import type { ColDef, GridApi, GridOptions, ICellRendererParams, IDatasource, IT
 import type { CaseRow, DocumentFilter } from '../../shared/api.ts';
 import { call, errorText } from '../api.ts';
 import { useApp } from '../app-context.ts';
-import { gridRowsRequested } from '../grid-activity.ts';
 import { cellHoverText, cellTone, formatDateTime, formatScore, maskValue, MASKED_FIELDS } from '../format.ts';
 import { caseStateLabel, docTypeLabel, fieldLabel, translate } from '../i18n.ts';
 import { LOCALE_TEXT, gridTheme, rowIdOf } from './DocumentGrid.tsx';
@@ -88,9 +87,7 @@ export function CaseGrid({ filter, refreshTick, onOpen }: Props) {
 
   const datasource = useMemo<IDatasource>(() => ({
     getRows(params) {
-      const done = gridRowsRequested();
       call('cases:list', { offset: params.startRow, limit: Math.min(1000, params.endRow - params.startRow), sort: toSortSpec(params.sortModel), filter })
-        .finally(done)
         .then((res) => params.successCallback(res.rows, res.total))
         .catch((err: unknown) => { params.failCallback(); toast('error', errorText(err, lang)); });
     },

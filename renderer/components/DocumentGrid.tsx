@@ -10,7 +10,7 @@ import type { DocumentFilter, DocumentRow } from '../../shared/api.ts';
 import { INN_FIELDS, PASSPORT_FIELDS } from '../../shared/fields.ts';
 import { call, errorText } from '../api.ts';
 import { useApp } from '../app-context.ts';
-import { gridRowsRequested, takePrefetchedRows } from '../grid-activity.ts';
+import { takePrefetchedRows } from '../grid-activity.ts';
 import { cellHoverText, cellTone, formatDateTime, maskValue, MASKED_FIELDS, percent } from '../format.ts';
 import { docTypeLabel, fieldLabel, reviewLabel, statusLabel, translate } from '../i18n.ts';
 import { GridHost } from './GridHost.tsx';
@@ -140,10 +140,8 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
   const datasource = useMemo<IDatasource>(() => ({
     getRows(params) {
       const limit = Math.min(1000, params.endRow - params.startRow);
-      const done = gridRowsRequested();
       const query = { offset: params.startRow, limit, sort: toSortSpec(params.sortModel), filter };
       (takePrefetchedRows(query) ?? call('documents:list', query))
-        .finally(done)
         .then((res) => {
           params.successCallback(res.rows, res.total);
           if (res.total === 0) apiRef.current?.showNoRowsOverlay();

@@ -3,9 +3,9 @@
 // between the first block of rows arriving and the first row on screen (and of each scrolled-in row). The grid
 // is created once per mount (remount with a React `key` for initial-only options such as localeText); later
 // option changes go through updateGridOptions, and event handlers always call the latest props.
-import { useEffect, useLayoutEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef } from 'react';
 import { createGrid, type GridApi, type GridOptions, type IDatasource } from 'ag-grid-community';
-import { gridMounted } from '../grid-activity.ts';
+import { gridMounted, trackedDatasource } from '../grid-activity.ts';
 
 type Props<T> = {
   options: GridOptions<T>;
@@ -22,6 +22,7 @@ export function GridHost<T>({ options, datasource, onReady }: Props<T>) {
   const latest = useRef(options);
   latest.current = options;
   const applied = useRef<GridOptions<T>>(options);
+  const tracked = useMemo(() => trackedDatasource(datasource), [datasource]);
 
   useLayoutEffect(() => {
     const initial: Record<string, unknown> = {};
@@ -34,7 +35,7 @@ export function GridHost<T>({ options, datasource, onReady }: Props<T>) {
     api.current = created;
     applied.current = options;
     onReady(created);
-    created.setGridOption('datasource', datasource);
+    created.setGridOption('datasource', tracked);
     return () => {
       api.current = null;
       created.destroy();
@@ -45,8 +46,8 @@ export function GridHost<T>({ options, datasource, onReady }: Props<T>) {
 
   useEffect(() => {
     const gridApi = api.current;
-    if (gridApi && gridApi.getGridOption('datasource') !== datasource) gridApi.setGridOption('datasource', datasource);
-  }, [datasource]);
+    if (gridApi && gridApi.getGridOption('datasource') !== tracked) gridApi.setGridOption('datasource', tracked);
+  }, [tracked]);
 
   useEffect(() => {
     const changed: Record<string, unknown> = {};
