@@ -1,44 +1,20 @@
-// Entry point: load settings + app info, then render the app inside an error boundary. A failure to
-// reach main shows a clear message instead of a blank window.
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import type { AppInfo } from '../shared/api.ts';
-import { DEFAULT_SETTINGS } from '../shared/settings-defaults.ts';
-import { call, errorText } from './api.ts';
-import { App } from './App.tsx';
-import { ErrorBoundary } from './components/ErrorBoundary.tsx';
-import { initialRowsQuery } from './components/DocumentGrid.tsx';
+// Entry point, kept tiny on purpose: the first page of grid rows, the settings and the app info are asked for
+// before the ~900 KB of React and AG Grid (boot.tsx) is fetched and evaluated, so the engine's answers overlap
+// that work instead of following it. The "loading" text is in index.html, shown before any script runs.
+import { call } from './api.ts';
 import { prefetchDocumentRows } from './grid-activity.ts';
-import { translate } from './i18n.ts';
+import { initialRowsQuery } from './components/grid-layout.ts';
 import './styles.css';
 
-const root = createRoot(document.getElementById('root')!);
+prefetchDocumentRows(initialRowsQuery());
+const answers = Promise.allSettled([call('settings:get', {}), call('app:info', {})] as const);
 
-async function boot(): Promise<void> {
-  root.render(<div className="boot">{translate('ru', 'app.loading')}</div>);
-  prefetchDocumentRows(initialRowsQuery());
-  const [settingsRes, infoRes] = await Promise.allSettled([call('settings:get', {}), call('app:info', {})]);
-  if (infoRes.status === 'rejected' && settingsRes.status === 'rejected') {
-    // main is unreachable: say so clearly rather than showing a blank window.
-    root.render(
-      <div className="crash" role="alert">
-        <h2>{errorText(infoRes.reason, DEFAULT_SETTINGS.language)}</h2>
-        <button type="button" className="btn btn-primary" onClick={() => window.location.reload()}>{translate('ru', 'app.reload')}</button>
-      </div>,
-    );
-    return;
-  }
-  // One of them failed: work with defaults and show why (the clerk can still review).
-  const settings = settingsRes.status === 'fulfilled' ? settingsRes.value : DEFAULT_SETTINGS;
-  const info: AppInfo = infoRes.status === 'fulfilled' ? infoRes.value : { version: '', mode: 'web', firstRun: false, demo: false, dataDir: '', exportDir: '', user: '', keyStorage: 'none', keyWarning: null };
-  const bootError = [settingsRes, infoRes].find((r) => r.status === 'rejected');
-  root.render(
-    <StrictMode>
-      <ErrorBoundary lang={settings.language}>
-        <App initialSettings={settings} initialInfo={info} bootError={bootError ? errorText(bootError.reason, settings.language) : null} />
-      </ErrorBoundary>
-    </StrictMode>,
-  );
-}
-
-void boot();
+import('./boot.tsx')
+  .then((m) => m.boot(answers))
+  .catch((err: unknown) => {
+    // The app's own script failed to load (a broken install or build): say so instead of a blank window.
+    const root = document.getElementById('root')!;
+    root.className = 'crash';
+    root.setAttribute('role', 'alert');
+    root.textContent = `Не удалось загрузить интерфейс ScanDesk / Could not load the ScanDesk interface: ${String(err)}`;
+  });

@@ -32,6 +32,15 @@ export function fieldsOf(type: DocType): readonly string[] {
   }
 }
 
+/** Field columns the document grid hides until the clerk shows them (column chooser). The others are on screen
+ *  from the start, so each of them has a sort index (review/query.ts INDEXED_FIELD_SORTS). */
+export function hiddenInGridByDefault(name: string): boolean {
+  return name.startsWith('Has') || name.startsWith('MRZ') || ['Address', 'BirthPlace', 'OGRN', 'KPP', 'RegDate', 'RegPlace', 'OrgName'].includes(name);
+}
+
+/** Dates as the documents print them (ДД.ММ.ГГГГ). */
+export const DATE_FIELDS: ReadonlySet<string> = new Set(['BirthDate', 'IssueDate', 'RegDate']);
+
 /** Identifiers and dates: always text in spreadsheets (leading zeros, no re-typing). */
 export const TEXT_LIKE_FIELDS = new Set([
   'Series', 'Number', 'IssueId', 'IssueDate', 'BirthDate', 'INN', 'OGRN', 'KPP', 'RegDate', 'MRZ1', 'MRZ2',

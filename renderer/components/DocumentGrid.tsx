@@ -7,14 +7,14 @@ import {
   CellStyleModule, ColumnApiModule, InfiniteRowModelModule, LocaleModule, ModuleRegistry, RowApiModule, RowSelectionModule,
   ScrollApiModule, TooltipModule, ValidationModule, themeQuartz, type ColDef, type GridApi, type GridOptions, type IDatasource, type ITooltipParams } from 'ag-grid-community';
 import type { DocumentFilter, DocumentRow } from '../../shared/api.ts';
-import { INN_FIELDS, PASSPORT_FIELDS } from '../../shared/fields.ts';
+import { hiddenInGridByDefault, INN_FIELDS, PASSPORT_FIELDS } from '../../shared/fields.ts';
 import { call, errorText } from '../api.ts';
 import { useApp } from '../app-context.ts';
 import { takePrefetchedRows } from '../grid-activity.ts';
 import { cellHoverText, cellTone, formatDateTime, maskValue, MASKED_FIELDS, percent } from '../format.ts';
 import { docTypeLabel, fieldLabel, reviewLabel, statusLabel, translate } from '../i18n.ts';
 import { GridHost } from './GridHost.tsx';
-import { currentSort, forgetColumnState, restoreColumnState, saveColumnState, savedSort, toSortSpec, type SortSpec } from './grid-layout.ts';
+import { COLUMN_STATE_KEY, currentSort, forgetColumnState, restoreColumnState, saveColumnState, toSortSpec, type SortSpec } from './grid-layout.ts';
 
 export type { SortSpec } from './grid-layout.ts';
 
@@ -53,11 +53,6 @@ export const LOCALE_TEXT = {
 } as const;
 export const rowIdOf = (p: { data: { id: number } }) => String(p.data.id);
 
-export const COLUMN_STATE_KEY = 'scandesk.grid.columns.v1';
-/** The grid's first request when the app opens (App starts on the review screen with every document). */
-export function initialRowsQuery() {
-  return { offset: 0, limit: 100, sort: savedSort(COLUMN_STATE_KEY), filter: { quick: 'all' as const } };
-}
 
 type GridProps = {
   filter: DocumentFilter;
@@ -119,7 +114,7 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
       colId: `field:${name}`,
       headerName: fieldLabel(lang, name),
       width: name.startsWith('MRZ') ? 260 : name.startsWith('Has') ? 80 : 120,
-      hide: name.startsWith('Has') || name === 'Address' || name === 'BirthPlace' || name.startsWith('MRZ') || ['OGRN', 'KPP', 'RegDate', 'RegPlace', 'OrgName'].includes(name),
+      hide: hiddenInGridByDefault(name),
       valueGetter: (p) => {
         const v = p.data?.fields[name]?.v ?? '';
         return mask && MASKED_FIELDS.has(name) && v ? maskValue(v) : v;

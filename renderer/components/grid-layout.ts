@@ -5,6 +5,13 @@ import type { ListQuery } from '../../shared/api.ts';
 
 export type SortSpec = ListQuery['sort'];
 
+export const COLUMN_STATE_KEY = 'scandesk.grid.columns.v1';
+/** The document grid's first request when the app opens (the review screen with every document). Here, not in
+ *  DocumentGrid.tsx, so the entry point (main.tsx) can send it without loading AG Grid first. */
+export function initialRowsQuery() {
+  return { offset: 0, limit: 100, sort: savedSort(COLUMN_STATE_KEY), filter: { quick: 'all' as const } };
+}
+
 export function toSortSpec(model: SortModelItem[]): SortSpec {
   return model.slice(0, 3).map((m) => ({ key: m.colId, dir: m.sort }));
 }
