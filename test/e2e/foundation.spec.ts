@@ -46,3 +46,29 @@ test('dropped scans appear, get recognised with fields, and the scan shows', asy
   await expect(detail.input('LastName')).toHaveValue(surname);
   await page.screenshot({ path: path.join(ARTIFACTS_DIR, 'foundation-detail.png') });
 });
+
+test('start-up: the first page is asked for once, before the app script runs; a failed app script says so', async ({ page }) => {
+  // The entry script sends the grid's first request itself (renderer/main.tsx); the grid must take that answer
+  // rather than ask again, and the request must leave before the ~930 KB app chunk has even arrived.
+  const events: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/assets/boot-')) events.push('boot-chunk');
+    const body = r.postData();
+    if (body?.includes('"documents:list"')) events.push('documents:list');
+  });
+  page.on('requestfinished', (r) => { if (r.url().includes('/assets/boot-')) events.push('boot-chunk-done'); });
+  await page.goto(app.url);
+  const grid = new GridPage(page);
+  await expect(grid.root).toBeVisible();
+  await expect(grid.root.locator('.ag-overlay-no-rows-center, .ag-row').first()).toBeVisible();
+  expect(events.filter((e) => e === 'documents:list')).toEqual(['documents:list']);
+  expect(events.indexOf('documents:list')).toBeLessThan(events.indexOf('boot-chunk-done'));
+
+  // A broken install (the app chunk cannot load): a clear two-language message, not a blank window.
+  const broken = await page.context().newPage();
+  await broken.route('**/assets/boot-*.js', (route) => route.abort());
+  await broken.goto(app.url);
+  await expect(broken.getByRole('alert')).toContainText('Не удалось загрузить интерфейс ScanDesk');
+  await expect(broken.getByRole('alert')).toContainText('Could not load the ScanDesk interface');
+  await broken.close();
+});
