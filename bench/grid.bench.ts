@@ -4,8 +4,9 @@
 //
 // Protocol (why each step):
 // - Chromium's own start-up (its WebUI renderers: omnibox popup and friends, ~1.5 s of CPU on 2 cores) runs
-//   right after launch and would compete with the page; Electron has none of it. We wait until Chromium's
-//   processes are idle before each load, so the number is ScanDesk's, not the browser's.
+//   right after launch and would compete with the page; Electron has none of it. The seed's (and an earlier
+//   benchmark's) disk writeback does the same. Before each load we flush (sync) and wait until the machine is
+//   idle, so the number is ScanDesk's, not the browser's or the disk's.
 // - First render: 3 cold loads, each in a fresh browser context (empty HTTP cache, new renderer process),
 //   navigation start → first data row in the DOM. Median reported, all three listed.
 // - Interactions start from an idle app (no request in flight for 500 ms), as a clerk's clicks do. Sort and
@@ -14,7 +15,8 @@
 // - Scroll, two ways: wheel (real mouse-wheel input through Chromium's scroll path, 100 px notches as fast as
 //   they can be sent) is the target figure; jump (scrollTop += 120 px every frame, 7,200 px/s, like dragging
 //   the scrollbar flat out) is a stress figure, reported but not held to the target.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -50,33 +52,36 @@ export type GridBenchResult = {
 
 const median = (xs: number[]) => percentile(xs, 50);
 
-/** CPU time (ms) used so far by all Chromium processes, from /proc; null where there is no /proc. */
-async function chromiumCpuMs(): Promise<number | null> {
-  let pids: string[];
-  try {
-    pids = (await readdir('/proc')).filter((p) => /^\d+$/.test(p));
-  } catch {
-    return null;
-  }
-  let ticks = 0;
-  for (const pid of pids) {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-    const m = /^\d+ \((.*)\) (.*)$/s.exec(stat.trim());
-    if (!m || !m[1]!.startsWith('chrom')) continue;
-    const f = m[2]!.split(' ');
-    ticks += Number(f[11]) + Number(f[12]); // utime + stime
-  }
-  return ticks * 10; // USER_HZ is 100 on Linux
+/** Busy and total CPU ticks of the whole machine from /proc/stat (iowait counts as busy); null without /proc. */
+async function machineTicks(): Promise<{ busy: number; total: number } | null> {
+  const line = (await readFile('/proc/stat', 'utf8').catch(() => '')).split('\n')[0] ?? '';
+  if (!line.startsWith('cpu ')) return null;
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = line.trim().split(/\s+/).slice(1).map(Number);
+  return { busy: user + nice + system + iowait + irq + softirq + steal, total: user + nice + system + idle + iowait + irq + softirq + steal };
 }
 
-/** Waits until Chromium uses < 10 % of a core over 250 ms (at most 10 s; a fixed 2 s where /proc is missing). */
-async function chromiumIdle(): Promise<void> {
-  let prev = await chromiumCpuMs();
+/** Writes dirty pages out now (Linux/macOS `sync`), instead of letting writeback land in the middle of a load. */
+function flushDisk(): void {
+  try {
+    execFileSync('sync', { stdio: 'ignore', timeout: 60_000 });
+  } catch {
+    /* no sync(1) here: machineIdle still waits for the writeback */
+  }
+}
+
+/**
+ * Waits until the machine is quiet: < 10 % of its CPU busy (or waiting on I/O) over 250 ms, at most 15 s. This
+ * covers Chromium's own start-up and the disk writeback a previous benchmark (or the seed) leaves behind. A fixed
+ * 2 s where there is no /proc.
+ */
+async function machineIdle(): Promise<void> {
+  let prev = await machineTicks();
   if (prev === null) return new Promise((r) => setTimeout(r, 2000));
-  for (const start = performance.now(); performance.now() - start < 10_000;) {
+  for (const start = performance.now(); performance.now() - start < 15_000;) {
     await new Promise((r) => setTimeout(r, 250));
-    const now = (await chromiumCpuMs())!;
-    if (now - prev < 25) return;
+    const now = (await machineTicks())!;
+    const total = now.total - prev.total;
+    if (total > 0 && (now.busy - prev.busy) / total < 0.1) return;
     prev = now;
   }
 }
@@ -99,7 +104,7 @@ export async function runGridBench(opts: { docs?: number } = {}): Promise<GridBe
   try {
     const rowSel = '[data-testid="document-grid"] .ag-center-cols-container .ag-row';
     const pageErrors: string[] = [];
-    await chromiumIdle();
+    await machineIdle();
 
     // First render: navigation start → first data row, in a fresh context (cold cache) each time.
     const firstRuns: number[] = [];
@@ -110,7 +115,8 @@ export async function runGridBench(opts: { docs?: number } = {}): Promise<GridBe
       const page = await context.newPage();
       page.on('pageerror', (e) => pageErrors.push(String(e)));
       page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()); });
-      await chromiumIdle();
+      flushDisk();
+      await machineIdle();
       const nav = performance.now();
       await page.goto(web.url);
       await page.locator(`${rowSel}[row-index="0"][row-id]`).waitFor({ timeout: 15_000 }).catch(async (err: unknown) => {

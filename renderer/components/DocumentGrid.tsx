@@ -53,7 +53,6 @@ export const LOCALE_TEXT = {
 } as const;
 export const rowIdOf = (p: { data: { id: number } }) => String(p.data.id);
 
-
 type GridProps = {
   filter: DocumentFilter;
   refreshTick: number;
