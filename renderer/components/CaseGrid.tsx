@@ -2,8 +2,8 @@
 // Sorting runs in SQLite over the cases table (review/read.ts CASE_SORT: label, state, verdict, updated), so
 // only those columns are sortable; fields and scores live on the documents and are not. Layout and sort
 // are remembered like the document grid's.
-import { useEffect, useMemo, useRef } from 'react';
-import type { ColDef, GridApi, GridOptions, ICellRendererParams, IDatasource, ITooltipParams } from 'ag-grid-community';
+import { useMemo } from 'react';
+import type { ColDef, GridOptions, ICellRendererParams, IDatasource, ITooltipParams } from 'ag-grid-community';
 import type { CaseRow, DocumentFilter } from '../../shared/api.ts';
 import { call, errorText } from '../api.ts';
 import { useApp } from '../app-context.ts';
@@ -11,7 +11,7 @@ import { cellHoverText, cellTone, formatDateTime, formatScore, maskValue, MASKED
 import { caseStateLabel, docTypeLabel, fieldLabel, translate } from '../i18n.ts';
 import { LOCALE_TEXT, gridTheme, rowIdOf } from './DocumentGrid.tsx';
 import { GridHost } from './GridHost.tsx';
-import { restoreColumnState, saveColumnState, toSortSpec } from './grid-layout.ts';
+import { toSortSpec } from './grid-layout.ts';
 
 const CASE_COLUMN_STATE_KEY = 'scandesk.cases.columns.v1';
 // Not sortable unless a column says so (the server can sort only the case's own columns).
@@ -22,7 +22,6 @@ type Props = { filter: DocumentFilter; refreshTick: number; onOpen: (documentId:
 
 export function CaseGrid({ filter, refreshTick, onOpen }: Props) {
   const { lang, settings, toast } = useApp();
-  const apiRef = useRef<GridApi<CaseRow> | null>(null);
   const threshold = settings.confidenceThreshold;
   const mask = settings.maskPassportNumbers;
 
@@ -92,9 +91,6 @@ export function CaseGrid({ filter, refreshTick, onOpen }: Props) {
         .catch((err: unknown) => { params.failCallback(); toast('error', errorText(err, lang)); });
     },
   }), [filter, lang, toast]);
-  useEffect(() => { apiRef.current?.refreshInfiniteCache(); }, [refreshTick]);
-
-  const save = () => { if (apiRef.current) saveColumnState(CASE_COLUMN_STATE_KEY, apiRef.current); };
   const gridOptions: GridOptions<CaseRow> = {
     theme: gridTheme,
     columnDefs,
@@ -105,19 +101,12 @@ export function CaseGrid({ filter, refreshTick, onOpen }: Props) {
     getRowId: rowIdOf,
     tooltipShowDelay: 300,
     localeText: LOCALE_TEXT[lang],
-    onSortChanged: save,
-    onColumnMoved: (e) => { if (e.finished) save(); },
-    onColumnResized: (e) => { if (e.finished) save(); },
-    onColumnVisible: save,
     onRowDoubleClicked: (e) => { const first = e.data?.documents[0]; if (first) onOpen(first.id); },
   };
   return (
     <div className="grid-wrap" data-testid="case-grid">
       {/* localeText is initial-only: a language switch remounts the grid. */}
-      <GridHost<CaseRow> key={lang} options={gridOptions} datasource={datasource} onReady={(gridApi) => {
-        apiRef.current = gridApi;
-        restoreColumnState(CASE_COLUMN_STATE_KEY, gridApi);
-      }} />
+      <GridHost<CaseRow> key={lang} options={gridOptions} datasource={datasource} layoutKey={CASE_COLUMN_STATE_KEY} refreshTick={refreshTick} />
     </div>
   );
 }

@@ -14,7 +14,7 @@ import { takePrefetchedRows } from '../grid-activity.ts';
 import { cellHoverText, cellTone, formatDateTime, maskValue, MASKED_FIELDS, percent } from '../format.ts';
 import { docTypeLabel, fieldLabel, reviewLabel, statusLabel, translate } from '../i18n.ts';
 import { GridHost } from './GridHost.tsx';
-import { COLUMN_STATE_KEY, currentSort, forgetColumnState, restoreColumnState, saveColumnState, toSortSpec, type SortSpec } from './grid-layout.ts';
+import { COLUMN_STATE_KEY, currentSort, forgetColumnState, toSortSpec, type SortSpec } from './grid-layout.ts';
 
 export type { SortSpec } from './grid-layout.ts';
 
@@ -148,16 +148,6 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
     },
   }), [filter, lang, toast]);
 
-  // Pushed changes: re-query the blocks in view without losing the scroll position.
-  const firstTick = useRef(true);
-  useEffect(() => {
-    if (firstTick.current) {
-      firstTick.current = false;
-      return;
-    }
-    apiRef.current?.refreshInfiniteCache();
-  }, [refreshTick]);
-
   // Coming back from the detail panel: keep the opened row in view and focused.
   useEffect(() => {
     const api = apiRef.current;
@@ -169,13 +159,8 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
     }
   }, [focusId]);
 
-  const saveColumns = useCallback(() => {
-    if (apiRef.current) saveColumnState(COLUMN_STATE_KEY, apiRef.current);
-  }, []);
-
   const onGridReady = useCallback((gridApi: GridApi<DocumentRow>) => {
     apiRef.current = gridApi;
-    restoreColumnState(COLUMN_STATE_KEY, gridApi);
     onSortChange(currentSort(gridApi));
     forceRender((n) => n + 1);
   }, []);
@@ -201,13 +186,7 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
       if (key === 'Enter' && e.data) onOpen(e.data.id);
     },
     onSelectionChanged: (e) => onSelectionChange(e.api.getSelectedRows()),
-    onSortChanged: (e) => {
-      saveColumns();
-      onSortChange(currentSort(e.api));
-    },
-    onColumnMoved: (e) => { if (e.finished) saveColumns(); },
-    onColumnResized: (e) => { if (e.finished) saveColumns(); },
-    onColumnVisible: saveColumns,
+    onSortChanged: (e) => onSortChange(currentSort(e.api)),
   };
 
   const api = apiRef.current;
@@ -228,7 +207,7 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
         ) : null}
       </div>
       {/* localeText is initial-only: a language switch remounts the grid (layout and sort are restored from storage). */}
-      <GridHost<DocumentRow> key={lang} options={gridOptions} datasource={datasource} onReady={onGridReady} />
+      <GridHost<DocumentRow> key={lang} options={gridOptions} datasource={datasource} layoutKey={COLUMN_STATE_KEY} refreshTick={refreshTick} onReady={onGridReady} />
     </div>
   );
 });
