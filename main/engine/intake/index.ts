@@ -552,17 +552,17 @@ export function createIntakeModule(ctx: EngineContext, opts: IntakeOptions = {})
       pump();
     };
     const folder = getFolder(p.folderId);
+    if (!folder) {
+      // Its folder was removed while it waited.
+      pending.delete(p.abs);
+      freeSlot();
+      return;
+    }
     try {
-      if (!folder) {
-        pending.delete(p.abs);
-        return;
-      }
       const { committed } = await processFile(folder, p);
       freeSlot(); // the next file decodes while this decision waits for its batch's commit
       await committed;
     } catch (err) {
-      freeSlot();
-      if (!folder) throw err;
       // Unexpected (disk full, I/O error): retry later instead of deciding for good (pitfall 9), but never forever.
       p.attempts++;
       log.warn('intake: processing failed', { attempt: p.attempts, err: String(err) });
