@@ -111,18 +111,12 @@ export function SettingsScreen({ folders, onFoldersChanged }: { folders: Folder[
       toast('error', errorText(err, lang));
     }
   };
-  const num = (key: keyof Settings, label: string, step: number, min: number, max: number) => (
+  // `unit`: how many stored units one shown unit is. Durations are stored in ms and shown in seconds (unit 1000):
+  // a clerk thinks of an upload wait in seconds. step/min/max are in shown units.
+  const num = (key: keyof Settings, label: string, step: number, min: number, max: number, unit = 1) => (
     <label>{label}
-      <input type="number" step={step} min={min} max={max} value={draft[key] as number} data-setting={key}
-        onChange={(e) => setDraft({ ...draft, [key]: Number(e.target.value) })}
-        onBlur={() => { if (draft[key] !== settings[key]) void save({ [key]: draft[key] }); }} />
-    </label>
-  );
-  // Stored in ms (like every duration setting), shown in seconds: a clerk thinks of an upload wait in seconds.
-  const seconds = (key: 'uploadTimeoutMs', label: string, min: number, max: number) => (
-    <label>{label}
-      <input type="number" step={1} min={min / 1000} max={max / 1000} value={draft[key] / 1000} data-setting={key}
-        onChange={(e) => setDraft({ ...draft, [key]: Math.round(Number(e.target.value) * 1000) })}
+      <input type="number" step={step} min={min} max={max} value={(draft[key] as number) / unit} data-setting={key}
+        onChange={(e) => setDraft({ ...draft, [key]: unit === 1 ? Number(e.target.value) : Math.round(Number(e.target.value) * unit) })}
         onBlur={() => { if (draft[key] !== settings[key]) void save({ [key]: draft[key] }); }} />
     </label>
   );
@@ -160,7 +154,7 @@ export function SettingsScreen({ folders, onFoldersChanged }: { folders: Folder[
           {num('concurrency', t('settings.concurrency'), 1, 1, 64)}
           {num('rps', t('settings.rps'), 0.5, 0.1, 100)}
           {num('dailyCap', t('settings.dailyCap'), 1, 0, 1_000_000)}
-          {seconds('uploadTimeoutMs', t('settings.uploadTimeout'), 1000, 900_000)}
+          {num('uploadTimeoutMs', t('settings.uploadTimeout'), 1, 1, 900, 1000)}
           <p className="full muted">{t('settings.uploadTimeoutNote')}</p>
         </div>
       </section>
