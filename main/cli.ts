@@ -14,6 +14,7 @@ import type { QueueState } from '../shared/api/queue.ts';
 import { CSV_PRESETS, EXPORT_FORMATS, type ExportOptions, type ExportScope } from '../shared/api/export.ts';
 import { QUICK_FILTERS, type QuickFilter } from '../shared/api/documents.ts';
 import { DOC_TYPES, type DocType } from '../shared/types.ts';
+import { CASE_STATE_LABELS, labelOf } from '../shared/labels.ts';
 import { UserError } from './engine/dispatch.ts';
 
 const EXIT_OK = 0;
@@ -41,10 +42,12 @@ const HELP = `ScanDesk — пакетное распознавание скан�
       Коды выхода / exit codes: 0 всё распознано / all recognised; 3 есть ошибки / some failed, rejected or
       uncertain; 2 ошибка запуска / usage or configuration error.
   scandesk export --format xlsx|csv|json|ndjson --out FILE [--db FILE] [--preset excel-ru|excel-utf16|rfc4180]
-                  [--filter БЫСТРЫЙ_ФИЛЬТР | --ids 1,2,3 | --case ID] [--only-verified]
+                  [--filter БЫСТРЫЙ_ФИЛЬТР | --ids 1,2,3 | --case ID] [--only-verified] [--include-unrecognised]
                   [--template default|1c-persons|ID] [--lang ru|en]
       Выгрузить результаты, те же параметры, что в окне «Экспорт» / export results with the export dialog's options.
       --filter: ${QUICK_FILTERS.join(', ')}. Без --filter/--ids/--case — все документы / all documents.
+      Выгружаются документы с данными (распознанные); --include-unrecognised добавляет отклонённые, пропущенные,
+      дубликаты и сбои / only recognised documents unless --include-unrecognised (rejected, skipped, duplicate, failed).
       --lang: язык заголовков / header language (ru по умолчанию / default ru).
   scandesk sim [--port N] [--time-scale X] [--rps-limit R]
       Запустить симулятор Beorg API / run the local Beorg API simulator.
@@ -107,13 +110,18 @@ function summarise(engine: Engine): Summary {
   return { cases, documents, billable: bill.n, billedDocuments: bill.docs, failed, exitCode: failed.length === 0 && bad === 0 ? EXIT_OK : EXIT_SOME_FAILED };
 }
 
-function printSummary(s: Summary, json: boolean): void {
+/** The summary a clerk reads: counts, then each unfinished case with its state in words (the --json line keeps the codes). */
+export function formatSummary(s: Pick<Summary, 'documents' | 'billable' | 'billedDocuments' | 'failed'>): string {
   const d = s.documents;
-  process.stderr.write(
+  let text =
     `\nИтог / summary: документов ${Object.values(d).reduce((a, b) => a + b, 0)}: распознано ${d.recognised ?? 0}, ошибки ${d.failed ?? 0}, ` +
-      `отклонено ${d.rejected ?? 0}, дубликаты ${d.duplicate ?? 0}, неизвестно ${d.uncertain ?? 0}; платных запросов ${s.billable}, оплачено документов ${s.billedDocuments}\n`,
-  );
-  for (const f of s.failed.slice(0, 20)) process.stderr.write(`  дело ${f.caseId} «${f.label}»: ${f.state}${f.reason ? ` — ${f.reason}` : ''}\n`);
+    `отклонено ${d.rejected ?? 0}, дубликаты ${d.duplicate ?? 0}, неизвестно ${d.uncertain ?? 0}; платных запросов ${s.billable}, оплачено документов ${s.billedDocuments}\n`;
+  for (const f of s.failed.slice(0, 20)) text += `  дело ${f.caseId} «${f.label}»: ${labelOf(CASE_STATE_LABELS, f.state, 'ru')}${f.reason ? ` — ${f.reason}` : ''}\n`;
+  return text;
+}
+
+function printSummary(s: Summary, json: boolean): void {
+  process.stderr.write(formatSummary(s));
   if (json) process.stdout.write(`${JSON.stringify(s)}\n`);
 }
 
@@ -259,7 +267,7 @@ const ID_LIST = /^\d+(,\d+)*$/;
 export function parseExportArgs(argv: string[]): { options: ExportOptions; out: string; db: string | undefined } {
   const { values } = parse(argv, {
     db: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, preset: { type: 'string' },
-    'only-verified': { type: 'boolean' }, template: { type: 'string' }, lang: { type: 'string' },
+    'only-verified': { type: 'boolean' }, 'include-unrecognised': { type: 'boolean' }, template: { type: 'string' }, lang: { type: 'string' },
     filter: { type: 'string' }, ids: { type: 'string' }, case: { type: 'string' },
   });
   const format = oneOf(EXPORT_FORMATS, values.format, 'format');
@@ -286,6 +294,7 @@ export function parseExportArgs(argv: string[]): { options: ExportOptions; out: 
     csvPreset: oneOf(CSV_PRESETS, values.preset, 'preset') ?? 'excel-ru',
     scope,
     onlyVerified: values['only-verified'] === true,
+    includeUnrecognised: values['include-unrecognised'] === true,
     headerLanguage: oneOf(['ru', 'en'] as const, values.lang, 'lang') ?? 'ru',
     ...(values.template !== undefined ? { templateId: values.template } : {}),
   };
