@@ -67,9 +67,14 @@ void describe('scandesk export (child process)', () => {
     assert.deepEqual(rows.slice(1).map((r) => r[0]), ['инн.jpg', 'паспорт.pdf']);
   });
 
-  void test('CSV: --ids selects documents, --case selects a case, --only-verified narrows either', async () => {
-    const byIds = csv(await exportOk(['--format', 'csv', '--ids', `${ids.passport2},${ids.failed}`]));
+  void test('CSV: --ids selects documents, --case selects a case, --only-verified narrows either, --include-unrecognised adds rows without data', async () => {
+    const byIds = csv(await exportOk(['--format', 'csv', '--ids', `${ids.passport2},${ids.failed}`, '--include-unrecognised']));
     assert.deepEqual(byIds.slice(1).map((r) => r[0]), ['паспорт.pdf', 'мусор.jpg']);
+    // Without the flag a file with no data (failed, rejected, skipped, duplicate) stays out, even when named.
+    const withData = csv(await exportOk(['--format', 'csv', '--ids', `${ids.passport2},${ids.failed},${ids.ignored}`]));
+    assert.deepEqual(withData.slice(1).map((r) => [r[0], r[3]]), [['паспорт.pdf', 'Распознан']]);
+    const all = csv(await exportOk(['--format', 'csv', '--include-unrecognised']));
+    assert.deepEqual(all.slice(1).map((r) => r[3]), ['Распознан', 'Распознан', 'Распознан', 'Распознан', 'Сбой', 'Отклонён', 'Пропущен', 'Дубликат']);
     const byCase = csv(await exportOk(['--format', 'csv', '--case', String(ids.c1)]));
     assert.deepEqual(byCase.slice(1).map((r) => r[0]), ['паспорт.jpg', 'инн.jpg', 'селфи.jpg']);
     const verified = csv(await exportOk(['--format', 'csv', '--case', String(ids.c1), '--only-verified']));
