@@ -1,6 +1,7 @@
 // Display helpers shared by the grid, the detail panel and column mode. Pure (no DOM).
 import type { CellValue } from '../shared/api.ts';
-import type { Language } from '../shared/types.ts';
+import type { DocType, Language } from '../shared/types.ts';
+import { displayFieldValue } from '../shared/field-display.ts';
 import { translate } from './i18n.ts';
 
 /** Series/Number shown masked until a row is opened (settings.maskPassportNumbers): keep the last 2 characters. */
@@ -76,4 +77,16 @@ export function dateInputToMs(value: string, end: boolean): number | undefined {
   const d = new Date(`${value}T00:00:00`);
   if (Number.isNaN(d.getTime())) return undefined;
   return end ? d.getTime() + 86_400_000 - 1 : d.getTime();
+}
+
+/**
+ * A field value as a grid shows it: one written form whatever the document type sent ([Note: display forms of field
+ * values]: Пол М/Ж, Да/Нет, a passport's department code NNN-NNN), masked when the setting says so. `name` may carry
+ * the case grid's 'INN.' prefix (the case's INN certificate).
+ */
+export function shownFieldValue(name: string, value: string, type: DocType, lang: Language, mask: boolean): string {
+  const inn = name.startsWith('INN.');
+  const bare = inn ? name.slice(4) : name;
+  const shown = displayFieldValue(bare, value, inn ? 'INN' : type, lang);
+  return mask && MASKED_FIELDS.has(bare) && shown ? maskValue(shown) : shown;
 }

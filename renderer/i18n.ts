@@ -291,6 +291,14 @@ export const ru = {
   'toast.batchDone': 'Пакет обработан',
   'lang.ru': 'Русский',
   'lang.en': 'English',
+  // exports: scope, preview, leading zeros, built-in template names
+  'export.includeUnrecognised': 'Включить отклонённые и пропущенные файлы',
+  'export.previewCount': 'Войдёт документов: {n}',
+  'export.withoutData': 'Без данных и не войдут: {n} (сбои, отклонённые, пропущенные, дубликаты, ещё не распознанные)',
+  'export.leadingZeros': 'В выбранных строках есть номера с ведущим нулём ({field} {value}). Excel и LibreOffice, открывая CSV двойным щелчком, отбрасывают эти нули ({value} → {stripped}); в XLSX номера сохраняются как есть.',
+  'export.switchToXlsx': 'Выгрузить в XLSX',
+  'export.builtIn.default': 'Все столбцы',
+  'export.builtIn.1c-persons': '1С: физические лица',
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -580,6 +588,14 @@ export const en: Record<MessageKey, string> = {
   'toast.batchDone': 'Batch finished',
   'lang.ru': 'Русский',
   'lang.en': 'English',
+  // exports: scope, preview, leading zeros, built-in template names
+  'export.includeUnrecognised': 'Include rejected and skipped files',
+  'export.previewCount': 'Documents to export: {n}',
+  'export.withoutData': 'Without data, left out: {n} (failed, rejected, skipped, duplicates, not recognised yet)',
+  'export.leadingZeros': 'The chosen rows hold numbers with a leading zero ({field} {value}). Excel and LibreOffice drop those zeros when a CSV is opened by double-click ({value} → {stripped}); XLSX keeps the numbers as they are.',
+  'export.switchToXlsx': 'Export as XLSX',
+  'export.builtIn.default': 'All columns',
+  'export.builtIn.1c-persons': '1C: persons',
 };
 
 export const dictionaries: Record<Language, Record<MessageKey, string>> = { ru, en };

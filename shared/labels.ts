@@ -50,9 +50,9 @@ export const SEVERITY_LABELS: Record<Severity, Label> = {
   info: { ru: 'Замечание', en: 'Note' },
 };
 
-/** Who reported a finding: the recognition service, or ScanDesk's own checks. */
+/** Who reported a finding: the recognition service (its API), or ScanDesk's own checks. */
 export const FINDING_SOURCE_LABELS: Record<FindingSource, Label> = {
-  api: { ru: 'Beorg', en: 'Beorg' },
+  api: { ru: 'API', en: 'API' },
   local: { ru: 'ScanDesk', en: 'ScanDesk' },
 };
 

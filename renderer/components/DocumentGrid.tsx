@@ -11,7 +11,7 @@ import { hiddenInGridByDefault, INN_FIELDS, PASSPORT_FIELDS } from '../../shared
 import { call, errorText } from '../api.ts';
 import { useApp } from '../app-context.ts';
 import { takePrefetchedRows } from '../grid-activity.ts';
-import { cellHoverText, cellTone, formatDateTime, maskValue, MASKED_FIELDS, percent } from '../format.ts';
+import { cellHoverText, cellTone, formatDateTime, percent, shownFieldValue } from '../format.ts';
 import { docTypeLabel, fieldLabel, reviewLabel, statusLabel, translate } from '../i18n.ts';
 import { GridHost } from './GridHost.tsx';
 import { COLUMN_STATE_KEY, currentSort, forgetColumnState, toSortSpec, type SortSpec } from './grid-layout.ts';
@@ -116,7 +116,7 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
       hide: hiddenInGridByDefault(name),
       valueGetter: (p) => {
         const v = p.data?.fields[name]?.v ?? '';
-        return mask && MASKED_FIELDS.has(name) && v ? maskValue(v) : v;
+        return p.data ? shownFieldValue(name, v, p.data.type, lang, mask) : v;
       },
       // One function per cell (not one rule per class): this runs for every cell scrolled into view.
       cellClass: (p) => {

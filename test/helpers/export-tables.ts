@@ -59,7 +59,7 @@ export const REVIEW_WORDS: Record<string, { ru: string; en: string }> = {
   pending: { ru: 'Не проверен', en: 'Not reviewed' }, verified: { ru: 'Проверен', en: 'Verified' },
 };
 const SEVERITY_WORDS: Record<string, string> = { error: 'Ошибка', warning: 'Предупреждение', info: 'Замечание' };
-const SOURCE_WORDS: Record<string, string> = { api: 'Beorg', local: 'ScanDesk' };
+const SOURCE_WORDS: Record<string, string> = { api: 'API', local: 'ScanDesk' };
 /** Every code the engine writes for a state, severity or source: none may appear as a cell of a Russian spreadsheet. */
 export const RAW_CODES = new Set([
   'seen', 'waiting', 'queued', 'sending', 'processing', 'recognised', 'failed', 'rejected', 'ignored', 'duplicate', 'uncertain', 'cancelled',

@@ -17,7 +17,7 @@ const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-export-labels-')
 after(() => fs.rmSync(tmpRoot, { recursive: true, force: true }));
 
 /** Cells a Russian spreadsheet may hold in Latin letters: names of things, not codes (the findings sheet's Код column is skipped). */
-const LATIN_OK = /^(Thumbs\.db|Beorg|ScanDesk|MRZ.*|PNRUS.*|\d{4}\d+RUS.*)$/;
+const LATIN_OK = /^(Thumbs\.db|API|ScanDesk|MRZ.*|PNRUS.*|\d{4}\d+RUS.*)$/;
 function assertNoCodes(rows: unknown[][], what: string, skipColumn = -1) {
   rows.forEach((row, r) => row.forEach((v, c) => {
     if (c === skipColumn || typeof v !== 'string' || v === '') return;
@@ -48,7 +48,7 @@ void describe('spreadsheets in Russian hold words, not codes', () => {
     const sheets = await dumpXlsx(r.file);
     for (const s of sheets) assertNoCodes(s.cells.slice(1).map((row) => row.map((c) => c.v)), s.name, s.name === 'Замечания' ? 5 : -1);
     const findings = sheets.find((s) => s.name === 'Замечания')!;
-    assert.deepEqual(findings.cells.slice(1).map((row) => [row[3]!.v, row[4]!.v, row[7]!.v]), [['Номер', 'Ошибка', 'ScanDesk'], [null, 'Предупреждение', 'Beorg']]);
+    assert.deepEqual(findings.cells.slice(1).map((row) => [row[3]!.v, row[4]!.v, row[7]!.v]), [['Номер', 'Ошибка', 'ScanDesk'], [null, 'Предупреждение', 'API']]);
     const innSheet = sheets.find((s) => s.name === 'ИНН')!;
     const h = innSheet.cells[0]!.map((c) => c.v);
     assert.deepEqual([innSheet.cells[1]![h.indexOf('Пол')]!.v, innSheet.cells[1]![h.indexOf('Статус')]!.v], ['Ж', 'Распознан']);
@@ -70,7 +70,7 @@ void describe('spreadsheets in Russian hold words, not codes', () => {
     assert.deepEqual([inn[col('Gender')], inn[col('Seal (INN)')], inn[col('Signature')]], ['F', 'Yes', 'Yes']);
     const x = await runExport(tmpRoot, 'en.xlsx', { format: 'xlsx', headerLanguage: 'en' });
     const findings = (await dumpXlsx(x.file)).find((s) => s.name === 'Findings')!;
-    assert.deepEqual(findings.cells.slice(1).map((row) => [row[3]!.v, row[4]!.v, row[7]!.v]), [['Number', 'Error', 'ScanDesk'], [null, 'Warning', 'Beorg']]);
+    assert.deepEqual(findings.cells.slice(1).map((row) => [row[3]!.v, row[4]!.v, row[7]!.v]), [['Number', 'Error', 'ScanDesk'], [null, 'Warning', 'API']]);
   });
 });
 

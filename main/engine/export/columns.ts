@@ -32,7 +32,7 @@ export type Column = {
 export const BUILT_IN_TEMPLATES: readonly ExportTemplate[] = [
   {
     id: 'default',
-    name: 'Все столбцы / All columns',
+    name: 'Все столбцы',
     builtIn: true,
     columns: [
       { key: 'file' }, { key: 'case' }, { key: 'type' }, { key: 'status' }, { key: 'review' },
@@ -42,7 +42,7 @@ export const BUILT_IN_TEMPLATES: readonly ExportTemplate[] = [
   },
   {
     id: '1c-persons',
-    name: '1С: физические лица / 1C: persons',
+    name: '1С: физические лица',
     builtIn: true,
     columns: [
       { key: 'fio', header: 'ФИО' },
