@@ -294,7 +294,7 @@ export const ru = {
   // exports: scope, preview, leading zeros, built-in template names
   'export.includeUnrecognised': 'Включить отклонённые и пропущенные файлы',
   'export.previewCount': 'Войдёт документов: {n}',
-  'export.withoutData': 'Без данных и не войдут: {n} (сбои, отклонённые, пропущенные, дубликаты, ещё не распознанные)',
+  'export.withoutData': 'Не войдут файлы без данных: {n} (сбои, отклонённые, пропущенные, дубликаты, ещё не распознанные)',
   'export.leadingZeros': 'В выбранных строках есть номера с ведущим нулём ({field} {value}). Excel и LibreOffice, открывая CSV двойным щелчком, отбрасывают эти нули ({value} → {stripped}); в XLSX номера сохраняются как есть.',
   'export.switchToXlsx': 'Выгрузить в XLSX',
   'export.builtIn.default': 'Все столбцы',
@@ -591,7 +591,7 @@ export const en: Record<MessageKey, string> = {
   // exports: scope, preview, leading zeros, built-in template names
   'export.includeUnrecognised': 'Include rejected and skipped files',
   'export.previewCount': 'Documents to export: {n}',
-  'export.withoutData': 'Without data, left out: {n} (failed, rejected, skipped, duplicates, not recognised yet)',
+  'export.withoutData': 'Files without data left out: {n} (failed, rejected, skipped, duplicates, not recognised yet)',
   'export.leadingZeros': 'The chosen rows hold numbers with a leading zero ({field} {value}). Excel and LibreOffice drop those zeros when a CSV is opened by double-click ({value} → {stripped}); XLSX keeps the numbers as they are.',
   'export.switchToXlsx': 'Export as XLSX',
   'export.builtIn.default': 'All columns',
