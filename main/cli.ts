@@ -15,6 +15,7 @@ import { CSV_PRESETS, EXPORT_FORMATS, type ExportOptions, type ExportScope } fro
 import { QUICK_FILTERS, type QuickFilter } from '../shared/api/documents.ts';
 import { DOC_TYPES, type DocType } from '../shared/types.ts';
 import { CASE_STATE_LABELS, labelOf } from '../shared/labels.ts';
+import { FIELD_LABELS } from '../shared/fields.ts';
 import { UserError } from './engine/dispatch.ts';
 
 const EXIT_OK = 0;
@@ -301,6 +302,26 @@ export function parseExportArgs(argv: string[]): { options: ExportOptions; out: 
   return { options, out: path.resolve(values.out), db: values.db };
 }
 
+/** What the export dialog would have said: files left out for having no data, identifiers a CSV loses zeros from. */
+async function exportNotes(engine: Engine, options: ExportOptions): Promise<string> {
+  const { createTemplateStore, previewExport } = await import('./engine/export/index.ts');
+  const template = createTemplateStore(engine.ctx.db).get(options.templateId ?? 'default');
+  const p = previewExport(engine.ctx.db, options, template, engine.ctx.settings.get().confidenceThreshold);
+  let text = '';
+  if (p.withoutData > 0) {
+    text += `Не выгружено файлов без данных (сбои, отклонённые, пропущенные, дубликаты): ${p.withoutData}; добавить их: --include-unrecognised\n` +
+      `Files without data left out: ${p.withoutData}; add them with --include-unrecognised\n`;
+  }
+  if (options.format === 'csv' && p.leadingZero) {
+    const { field, value } = p.leadingZero;
+    const label = FIELD_LABELS[field] ?? { ru: field, en: field };
+    const stripped = value.replace(/^0+(?=\d)/, '');
+    text += `Внимание: номера с ведущим нулём (${label.ru} ${value}) Excel и LibreOffice при открытии CSV двойным щелчком превращают в ${stripped}; XLSX их сохраняет (--format xlsx)\n` +
+      `Note: spreadsheets opening this CSV by double-click turn ${value} (${label.en}) into ${stripped}; XLSX keeps it (--format xlsx)\n`;
+  }
+  return text;
+}
+
 async function cmdExport(argv: string[]): Promise<number> {
   const { options, out, db } = parseExportArgs(argv);
   if (db && !fs.existsSync(db)) throw new UsageError(`База не найдена: ${db}`, `Database not found: ${db}`);
@@ -317,6 +338,7 @@ async function cmdExport(argv: string[]): Promise<number> {
     }
     const res = await exportToFile(engine.ctx, options, out);
     process.stderr.write(`Выгружено строк / rows exported: ${res.rows} → ${res.file}\n`);
+    process.stderr.write(await exportNotes(engine, options));
     return EXIT_OK;
   } finally {
     await engine.stop();

@@ -61,6 +61,16 @@ void describe('scandesk export (child process)', () => {
     assert.deepEqual(fs.readFileSync(file), fs.readFileSync(path.join(import.meta.dirname, '../fixtures/golden/export/default-excel-ru.csv')));
   });
 
+  void test('says what the export dialog says: files without data left out, leading zeros a CSV loses', async () => {
+    const r = await cli(['--db', db, '--out', out('notes.csv'), '--format', 'csv']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /Не выгружено файлов без данных .*: 4; добавить их: --include-unrecognised\n.*left out: 4/);
+    assert.match(r.stderr, /ведущим нулём \(Серия 0312\).* в 312; XLSX их сохраняет/);
+    const x = await cli(['--db', db, '--out', out('notes.xlsx'), '--format', 'xlsx', '--include-unrecognised']);
+    assert.equal(x.code, 0, x.stderr);
+    assert.doesNotMatch(x.stderr, /без данных|ведущим нулём/, 'nothing left out, and XLSX keeps the zeros');
+  });
+
   void test('CSV: --filter verified --lang en --preset rfc4180 → only the verified rows, English headers, commas', async () => {
     const rows = csv(await exportOk(['--format', 'csv', '--filter', 'verified', '--lang', 'en', '--preset', 'rfc4180']), ',');
     assert.deepEqual(rows[0]!.slice(0, 6), ['File', 'Case', 'Document type', 'Status', 'Review', 'Surname']);

@@ -16,6 +16,7 @@ export { createTemplateStore } from './templates.ts';
 export { buildExportWhere } from './scope.ts';
 export { BUILT_IN_TEMPLATES, neutraliseFormula } from './columns.ts';
 export { jsonRecordSchema } from './json.ts';
+export { previewExport } from './preview.ts';
 
 const EXTENSIONS: Record<ExportOptions['format'], string> = { xlsx: 'xlsx', csv: 'csv', json: 'json', ndjson: 'ndjson' };
 

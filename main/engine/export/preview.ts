@@ -16,32 +16,29 @@ export function leadingZeroFieldsOf(template: ExportTemplate): string[] {
 }
 
 /**
- * The first document of the scope with such a value, or null. values_json is one JSON object per document, so
- * `LIKE '%":"0%'` (some value starts with 0) skips almost every row before json_extract runs; LIMIT 1 stops at the
- * first hit. Measured on the 100k-document bench set with no hit at all (the worst case): well under a second.
+ * The first document of the scope with such a value, or null. The fields table's (name, value) index turns "starts
+ * with 0" into a range scan per field, so only values that do start with 0 are looked at, and LIMIT 1 stops at the first
+ * one in scope: on the 100k-document bench set without a single hit (the worst case) this answers in milliseconds.
  */
 export function findLeadingZero(db: Db, where: Where, fields: readonly string[]): ExportPreview['leadingZero'] {
   if (fields.length === 0) return null;
-  const extract = (f: string) => `json_extract(d.values_json, '$.${f}')`;
-  const isZeroId = (f: string) => `(${extract(f)} GLOB '0[0-9]*' AND NOT ${extract(f)} GLOB '*[^0-9]*')`;
   const row = db
-    .prepare(`SELECT ${fields.map((f) => `${extract(f)} AS ${f}`).join(', ')} FROM documents d
-      WHERE (${where.sql}) AND d.values_json LIKE '%":"0%' AND (${fields.map(isZeroId).join(' OR ')}) LIMIT 1`)
-    .get(...where.params) as Record<string, unknown> | undefined;
-  if (!row) return null;
-  for (const f of fields) {
-    const v = row[f];
-    if (typeof v === 'string' && /^0\d+$/.test(v)) return { field: f, value: v };
-  }
-  return null;
+    .prepare(`SELECT f.name AS field, f.value FROM fields f JOIN documents d ON d.id = f.document_id
+      WHERE f.name IN (SELECT value FROM json_each(?)) AND f.value >= '0' AND f.value < '1' AND NOT f.value GLOB '*[^0-9]*'
+        AND (${where.sql}) LIMIT 1`)
+    .get(JSON.stringify(fields), ...where.params) as { field: string; value: string } | undefined;
+  return row ?? null;
 }
 
-const countOf = (db: Db, where: Where) =>
-  (db.prepare(`SELECT COUNT(*) AS n FROM documents d WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
-
+/** One pass over the scope: every document of it, and those with data. */
 export function previewExport(db: Db, options: ExportWhereOptions, template: ExportTemplate, threshold: number): ExportPreview {
-  const where = buildExportWhere(options, threshold);
-  const documents = countOf(db, where);
-  const withoutData = options.includeUnrecognised ? 0 : countOf(db, buildExportWhere({ ...options, includeUnrecognised: true }, threshold)) - documents;
-  return { documents, withoutData, leadingZero: findLeadingZero(db, where, leadingZeroFieldsOf(template)) };
+  const scope = buildExportWhere({ ...options, includeUnrecognised: true }, threshold);
+  const counts = db.prepare(`SELECT COUNT(*) AS total, COALESCE(SUM(d.status = 'recognised'), 0) AS withData FROM documents d WHERE ${scope.sql}`)
+    .get(...scope.params) as { total: number; withData: number };
+  const documents = options.includeUnrecognised ? counts.total : counts.withData;
+  return {
+    documents,
+    withoutData: counts.total - documents,
+    leadingZero: findLeadingZero(db, buildExportWhere(options, threshold), leadingZeroFieldsOf(template)),
+  };
 }
