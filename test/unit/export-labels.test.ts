@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createEngine } from '../../main/engine/app.ts';
 import { silentLogger } from '../../main/engine/log.ts';
+import { openDatabase } from '../../main/engine/db/open.ts';
+import { buildExportWhere } from '../../main/engine/export/scope.ts';
 import { formatSummary } from '../../main/cli.ts';
 import { insertExportDataset, INN_1, PERSON_2 } from '../fixtures/golden/export/dataset.ts';
 import { decodeCsv, dumpXlsx, PRESETS, RAW_CODES, REVIEW_WORDS, runExport, STATUS_WORDS, type Preset } from '../helpers/export-tables.ts';
@@ -84,6 +86,27 @@ void describe('default scope: documents with data', () => {
     }
     const sel = await runExport(tmpRoot, 'sel.csv', { format: 'csv', scope: { kind: 'selection', ids: [4, 5, 7] } });
     assert.deepEqual(decodeCsv(sel.buf, 'excel-ru').slice(1).map((x) => x[0]), ['паспорт.pdf'], 'a selection is narrowed the same way');
+  });
+});
+
+void describe('default scope keeps the export on its keyset index', () => {
+  // The record reader pages by (case_id, id) through documents_case, or by id: the narrowing to documents with data
+  // (or to verified ones) must not make SQLite pick the status index and sort the whole scope for every page.
+  void test('no page query sorts in a temporary B-tree', () => {
+    const db = openDatabase(path.join(fs.mkdtempSync(path.join(tmpRoot, 'plan-')), 'scandesk.db'), { key: null });
+    try {
+      seedDocuments(db, { count: 300, seed: 2 });
+      for (const options of [{}, { onlyVerified: true }, { includeUnrecognised: true }]) {
+        const where = buildExportWhere({ scope: { kind: 'all' }, onlyVerified: false, ...options }, 0.9);
+        for (const [keyset, order, keys] of [['d.case_id IS NOT NULL AND (d.case_id, d.id) > (?, ?)', 'd.case_id, d.id', [1, 1]], ['d.id > ?', 'd.id', [1]]] as const) {
+          const plan = (db.prepare(`EXPLAIN QUERY PLAN SELECT d.id FROM documents d WHERE (${where.sql}) AND ${keyset} ORDER BY ${order} LIMIT 500`)
+            .all(...where.params, ...keys) as { detail: string }[]).map((r) => r.detail).join('; ');
+          assert.doesNotMatch(plan, /TEMP B-TREE/, `${JSON.stringify(options)} ${order}: ${plan}`);
+        }
+      }
+    } finally {
+      db.close();
+    }
   });
 });
 

@@ -30,9 +30,12 @@ export type ExportWhereOptions = Pick<ExportOptions, 'scope' | 'onlyVerified'> &
  */
 export function buildExportWhere(options: ExportWhereOptions, threshold: number): Where {
   const scope = buildScopeWhere(options.scope, threshold);
+  // The unary + keeps these columns' indexes out of the planner's choice: the export pages by keyset (the primary
+  // key, or documents_case for one row per person), and an index on status or review state there means a full sort of
+  // the scope for every page (measured on a busy machine: the 1C CSV of 100k documents took 105 s instead of ~1 s).
   const narrow: string[] = [];
-  if (!options.includeUnrecognised) narrow.push(`d.status = 'recognised'`);
-  if (options.onlyVerified) narrow.push(`d.review_state = 'verified'`);
+  if (!options.includeUnrecognised) narrow.push(`+d.status = 'recognised'`);
+  if (options.onlyVerified) narrow.push(`+d.review_state = 'verified'`);
   if (narrow.length === 0) return scope;
   return { sql: `(${scope.sql}) AND ${narrow.join(' AND ')}`, params: scope.params };
 }
