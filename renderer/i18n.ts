@@ -317,6 +317,14 @@ export const ru = {
   'toast.batchDone': 'Пакет обработан',
   'lang.ru': 'Русский',
   'lang.en': 'English',
+  // Review flow: the second question before confirming despite findings, going back, a duplicate's earlier document.
+  'review.despiteTitle': 'Подтвердить несмотря на замечания?',
+  'review.despiteHint': 'Ctrl+Enter — подтвердить всё равно (будет записано в историю с этим списком) · Enter или Esc — вернуться к полям',
+  'review.despiteBack': 'Вернуться к полям',
+  'review.despiteOk': 'Подтвердить несмотря на замечания (Ctrl+Enter)',
+  'review.noPrevious': 'В этом просмотре нет предыдущего документа',
+  'review.openEarlier': 'Открыть исходный документ №{id}',
+  'history.action.confirm-despite-findings': 'Подтверждён несмотря на замечания',
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -633,6 +641,14 @@ export const en: Record<MessageKey, string> = {
   'toast.batchDone': 'Batch finished',
   'lang.ru': 'Русский',
   'lang.en': 'English',
+  // Review flow: the second question before confirming despite findings, going back, a duplicate's earlier document.
+  'review.despiteTitle': 'Confirm despite the findings?',
+  'review.despiteHint': 'Ctrl+Enter — confirm anyway (recorded in the history with this list) · Enter or Esc — back to the fields',
+  'review.despiteBack': 'Back to the fields',
+  'review.despiteOk': 'Confirm despite the findings (Ctrl+Enter)',
+  'review.noPrevious': 'No previous document in this review',
+  'review.openEarlier': 'Open the earlier document #{id}',
+  'history.action.confirm-despite-findings': 'Confirmed despite findings',
 };
 
 export const dictionaries: Record<Language, Record<MessageKey, string>> = { ru, en };

@@ -29,7 +29,7 @@ void describe('grid cell hover text', () => {
 
 void describe('history action labels', () => {
   void it('translates every action code the engine writes and shows unknown ones as they are', () => {
-    const codes = ['set-field', 'accept-field', 'rule-fix', 'undo', 'undo-document', 'confirm', 'postpone', 'reject', 'reprocess', 'resolve-uncertain:resubmit', 'resolve-uncertain:mark-failed', 'export'];
+    const codes = ['set-field', 'accept-field', 'rule-fix', 'undo', 'undo-document', 'confirm', 'confirm-despite-findings', 'postpone', 'reject', 'reprocess', 'resolve-uncertain:resubmit', 'resolve-uncertain:mark-failed', 'export'];
     for (const code of codes) {
       for (const lang of ['ru', 'en'] as const) assert.notEqual(historyActionLabel(lang, code), code, `${lang}:${code}`);
     }
