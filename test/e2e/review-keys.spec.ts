@@ -1,0 +1,104 @@
+// Keys that must never write where the clerk did not mean to, in Chromium against a seeded engine: F8 takes the
+// focus into the reason box (Esc gives it back, Tab stays inside); an edited value is checked before moving on (the
+// error keeps the clerk on the field, F4 offers the fix); Shift+Enter / PgUp go back; Ctrl+Z after moving on takes
+// back the session's last edit and brings its document into view; confirming despite an error asks once more.
+import { test, expect } from '@playwright/test';
+import type { DocumentDetail } from '../../shared/api.ts';
+import { startScanDesk, type ScanDeskApp } from './helpers/scandesk.ts';
+import { DetailPage, GridPage } from './helpers/pages.ts';
+
+test.use({ viewport: { width: 1440, height: 900 } });
+
+// 30 documents = 10 people (passport 3k-2, INN 3k-1, selfie 3k); the grid shows newest first.
+const INN_DOC = 29;
+const LOOK_ALIKE: Record<string, string> = { 0: 'О', 3: 'З', 8: 'В', 1: 'I', 5: 'S', 6: 'Б', 4: 'Ч' };
+
+let app: ScanDeskApp;
+test.beforeEach(async () => {
+  app = await startScanDesk({ seed: 30, seedOptions: { seed: 3, lowConfidenceShare: 0 } });
+  app.engine.ctx.db.prepare(`UPDATE documents SET match_score = CASE WHEN match_score IS NULL THEN NULL ELSE 0.99 END, liveness_score = CASE WHEN liveness_score IS NULL THEN NULL ELSE 0.99 END`).run();
+});
+test.afterEach(async () => { await app?.close(); });
+
+const reviewOf = async (id: number) => (await app.request<DocumentDetail>('documents:get', { id })).row.review;
+
+test('F8 focus, edit checked before moving on, back keys, Ctrl+Z across documents, confirm despite an error', async ({ page }) => {
+  const inn = (await app.request<DocumentDetail>('documents:get', { id: INN_DOC })).fields.find((f) => f.name === 'INN')!.recognised!;
+  const at = [...inn].findIndex((c) => c in LOOK_ALIKE);
+  expect(at).toBeGreaterThanOrEqual(0);
+  const misread = inn.slice(0, at) + LOOK_ALIKE[inn[at]!]! + inn.slice(at + 1);
+
+  await page.goto(app.url);
+  const grid = new GridPage(page);
+  const detail = new DetailPage(page);
+  await grid.waitForRows(10);
+  await grid.open(INN_DOC);
+  const innInput = detail.input('INN');
+
+  // F8: the reason box has the focus, typing goes there (not into the field), Tab stays in the dialog, Esc gives it back.
+  await innInput.focus();
+  await page.keyboard.press('F8');
+  await expect(page.getByTestId('reject-reason')).toBeFocused();
+  await page.keyboard.type('Нечитаемый');
+  await expect(page.getByTestId('reject-reason')).toHaveValue('Нечитаемый');
+  await expect(innInput).toHaveValue(inn);
+  for (let i = 0; i < 4; i++) await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => Boolean((globalThis as unknown as { document: { activeElement: { closest(s: string): unknown } | null } }).document.activeElement?.closest('[data-testid="reject-dialog"]')))).toBe(true);
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('reject-dialog')).toHaveCount(0);
+  await expect(innInput).toBeFocused();
+  expect(await reviewOf(INN_DOC)).toBe('pending');
+
+  // Edit, then Enter: the checksum error keeps the clerk on the field with the finding; F4 offers the fix.
+  await page.keyboard.type(misread);
+  await page.keyboard.press('Enter');
+  await expect(detail.field('INN').locator('.finding-error')).toBeVisible();
+  await expect(innInput).toBeFocused();
+  await expect(detail.root).toHaveAttribute('data-document-id', String(INN_DOC));
+  expect(await reviewOf(INN_DOC)).toBe('pending');
+  await page.keyboard.press('F4');
+  await expect(innInput).toHaveValue(inn);
+  await expect(detail.field('INN').locator('.finding-error')).toHaveCount(0);
+  await page.keyboard.press('Enter'); // the field is done
+  await page.keyboard.press('Enter'); // the document is confirmed, the next one opens
+  await expect(detail.root).not.toHaveAttribute('data-document-id', String(INN_DOC));
+  const nextId = await detail.documentId();
+  expect(await reviewOf(INN_DOC)).toBe('verified');
+
+  // Shift+Enter goes back; Enter on a checked document just moves on again.
+  await page.keyboard.press('Shift+Enter');
+  await detail.waitForDocument(INN_DOC);
+  await page.keyboard.press('Enter');
+  await detail.waitForDocument(nextId);
+
+  // Ctrl+Z after moving on: the last edit (the F4 fix) is taken back, in its own document, brought into view.
+  await page.keyboard.press('Control+z');
+  await detail.waitForDocument(INN_DOC);
+  await expect(innInput).toHaveValue(misread);
+  await expect(innInput).toBeFocused();
+  expect(await reviewOf(INN_DOC)).toBe('pending');
+
+  // Confirming with the error still there asks once more: a reflex Enter goes back, Ctrl+Enter confirms, audited.
+  await page.keyboard.press('Control+Enter');
+  const ask = page.getByTestId('confirm-findings-dialog');
+  await expect(ask).toBeVisible();
+  await expect(ask.getByTestId('confirm-findings-reasons')).toContainText(misread);
+  await expect(ask.getByRole('button', { name: 'Вернуться к полям' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(ask).toHaveCount(0);
+  expect(await reviewOf(INN_DOC)).toBe('pending');
+  await page.keyboard.press('Control+Enter');
+  await expect(ask).toBeVisible();
+  await page.keyboard.press('Control+Enter');
+  await expect(detail.root).not.toHaveAttribute('data-document-id', String(INN_DOC));
+  expect(await reviewOf(INN_DOC)).toBe('verified');
+  const audit = app.engine.ctx.db.prepare(`SELECT action, details FROM audit_events WHERE document_id = ? AND action LIKE 'confirm%' ORDER BY id DESC LIMIT 1`).get(INN_DOC) as { action: string; details: string };
+  expect(audit.action).toBe('confirm-despite-findings');
+  expect((JSON.parse(audit.details) as { reasons: string[] }).reasons.join(' ')).toContain(misread);
+
+  // PgUp goes back too.
+  const here = await detail.documentId();
+  await page.keyboard.press('PageUp');
+  await detail.waitForDocument(INN_DOC);
+  expect(here).not.toBe(INN_DOC);
+});
