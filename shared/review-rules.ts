@@ -29,7 +29,7 @@ export function notReviewableReason(status: DocStatus): { ru: string; en: string
 }
 
 export type ConfirmBlockerInput = {
-  findings: readonly Pick<Finding, 'severity' | 'messageRu' | 'messageEn' | 'field'>[];
+  findings: readonly Pick<Finding, 'severity' | 'messageRu' | 'messageEn' | 'code'>[];
   matchScore: number | null;
   livenessScore: number | null;
   matchThreshold: number;
@@ -38,13 +38,16 @@ export type ConfirmBlockerInput = {
 
 /** Reasons a confirmation must be asked twice: error-level findings and biometry below the thresholds. */
 export function confirmBlockers(x: ConfirmBlockerInput): { ru: string; en: string }[] {
-  const out = x.findings.filter((f) => f.severity === 'error').map((f) => ({ ru: f.messageRu, en: f.messageEn }));
-  const pct = (v: number) => `${Math.round(v * 100)}%`;
-  if (x.matchScore !== null && x.matchScore < x.matchThreshold) {
-    out.push({ ru: `Сходство лиц ${pct(x.matchScore)} ниже порога ${pct(x.matchThreshold)}`, en: `Face match ${pct(x.matchScore)} is below the threshold ${pct(x.matchThreshold)}` });
+  const errors = x.findings.filter((f) => f.severity === 'error');
+  const out = errors.map((f) => ({ ru: f.messageRu, en: f.messageEn }));
+  // Whole percent, rounded towards the verdict: 0.9499 against 0.95 must not read "95% below 95%".
+  const pct = (v: number, down: boolean) => `${down ? Math.floor(v * 100 + 1e-9) : Math.ceil(v * 100 - 1e-9)}%`;
+  const said = (code: string) => errors.some((f) => f.code === code); // validation's own finding says it already
+  if (x.matchScore !== null && x.matchScore < x.matchThreshold && !said('biometry.match')) {
+    out.push({ ru: `Сходство лиц ${pct(x.matchScore, true)} ниже порога ${pct(x.matchThreshold, false)}`, en: `Face match ${pct(x.matchScore, true)} is below the threshold ${pct(x.matchThreshold, false)}` });
   }
-  if (x.livenessScore !== null && x.livenessScore < x.livenessThreshold) {
-    out.push({ ru: `Живость ${pct(x.livenessScore)} ниже порога ${pct(x.livenessThreshold)}`, en: `Liveness ${pct(x.livenessScore)} is below the threshold ${pct(x.livenessThreshold)}` });
+  if (x.livenessScore !== null && x.livenessScore < x.livenessThreshold && !said('biometry.liveness')) {
+    out.push({ ru: `Живость ${pct(x.livenessScore, true)} ниже порога ${pct(x.livenessThreshold, false)}`, en: `Liveness ${pct(x.livenessScore, true)} is below the threshold ${pct(x.livenessThreshold, false)}` });
   }
   return out;
 }

@@ -21,8 +21,8 @@ export function createReviewModule(ctx: EngineContext): EngineModule {
   const docReview = db.prepare<[number], { status: DocStatus; review_state: string; match_score: number | null; liveness_score: number | null }>(
     'SELECT status, review_state, match_score, liveness_score FROM documents WHERE id = ?',
   );
-  const errorFindings = db.prepare<[number, number], { severity: 'error'; field: string | null; message_ru: string; message_en: string }>(
-    `SELECT severity, field, message_ru, message_en FROM findings
+  const errorFindings = db.prepare<[number, number], { severity: 'error'; code: string; message_ru: string; message_en: string }>(
+    `SELECT severity, code, message_ru, message_en FROM findings
      WHERE severity = 'error' AND (document_id = ? OR (document_id IS NULL AND case_id = ?)) ORDER BY id`,
   );
   const getField = db.prepare<[number, string], FieldRecord>('SELECT recognised, value, state FROM fields WHERE document_id = ? AND name = ?');
@@ -51,7 +51,7 @@ export function createReviewModule(ctx: EngineContext): EngineModule {
   /** Reasons this document's confirmation must be asked twice (error findings, biometry below the thresholds). */
   function blockersOf(id: number, caseId: number | null, d: { match_score: number | null; liveness_score: number | null }) {
     const s = ctx.settings.get();
-    const findings = errorFindings.all(id, caseId ?? -1).map((f) => ({ severity: f.severity, field: f.field, messageRu: f.message_ru, messageEn: f.message_en }));
+    const findings = errorFindings.all(id, caseId ?? -1).map((f) => ({ severity: f.severity, code: f.code, messageRu: f.message_ru, messageEn: f.message_en }));
     return confirmBlockers({ findings, matchScore: d.match_score, livenessScore: d.liveness_score, matchThreshold: s.matchThreshold, livenessThreshold: s.livenessThreshold });
   }
   function requireField(id: number, name: string): FieldRecord {
