@@ -2,7 +2,7 @@
 // focus into the reason box (Esc gives it back, Tab stays inside); an edited value is checked before moving on (the
 // error keeps the clerk on the field, F4 offers the fix); Shift+Enter / PgUp go back; Ctrl+Z after moving on takes
 // back the session's last edit and brings its document into view; confirming despite an error asks once more.
-import { test, expect } from '@playwright/test';
+import { test, expect, type Page } from '@playwright/test';
 import type { DocumentDetail } from '../../shared/api.ts';
 import { startScanDesk, type ScanDeskApp } from './helpers/scandesk.ts';
 import { DetailPage, GridPage } from './helpers/pages.ts';
@@ -22,21 +22,23 @@ test.afterEach(async () => { await app?.close(); });
 
 const reviewOf = async (id: number) => (await app.request<DocumentDetail>('documents:get', { id })).row.review;
 
-test('F8 focus, edit checked before moving on, back keys, Ctrl+Z across documents, confirm despite an error', async ({ page }) => {
+async function openInnDoc(page: Page): Promise<{ detail: DetailPage; inn: string; misread: string }> {
   const inn = (await app.request<DocumentDetail>('documents:get', { id: INN_DOC })).fields.find((f) => f.name === 'INN')!.recognised!;
   const at = [...inn].findIndex((c) => c in LOOK_ALIKE);
   expect(at).toBeGreaterThanOrEqual(0);
   const misread = inn.slice(0, at) + LOOK_ALIKE[inn[at]!]! + inn.slice(at + 1);
-
   await page.goto(app.url);
   const grid = new GridPage(page);
-  const detail = new DetailPage(page);
   await grid.waitForRows(10);
   await grid.open(INN_DOC);
-  const innInput = detail.input('INN');
+  const detail = new DetailPage(page);
+  await detail.input('INN').focus();
+  return { detail, inn, misread };
+}
 
-  // F8: the reason box has the focus, typing goes there (not into the field), Tab stays in the dialog, Esc gives it back.
-  await innInput.focus();
+test('F8 takes the focus into the reason box: typing goes there, Tab stays inside, Esc gives the focus back', async ({ page }) => {
+  const { detail, inn } = await openInnDoc(page);
+  const innInput = detail.input('INN');
   await page.keyboard.press('F8');
   await expect(page.getByTestId('reject-reason')).toBeFocused();
   await page.keyboard.type('Нечитаемый');
@@ -48,8 +50,19 @@ test('F8 focus, edit checked before moving on, back keys, Ctrl+Z across document
   await expect(page.getByTestId('reject-dialog')).toHaveCount(0);
   await expect(innInput).toBeFocused();
   expect(await reviewOf(INN_DOC)).toBe('pending');
+  // Enter submits the reason.
+  await page.keyboard.press('F8');
+  await page.keyboard.type('Нечитаемый скан');
+  await page.keyboard.press('Enter');
+  await expect(detail.root).not.toHaveAttribute('data-document-id', String(INN_DOC));
+  expect(await reviewOf(INN_DOC)).toBe('rejected');
+  // The focus is back in the panel (the next document's field or the panel itself), not lost on the page.
+  await expect.poll(() => page.evaluate(() => Boolean((globalThis as unknown as { document: { activeElement: { closest(s: string): unknown } | null } }).document.activeElement?.closest('[data-testid="detail-panel"]')))).toBe(true);
+});
 
-  // Edit, then Enter: the checksum error keeps the clerk on the field with the finding; F4 offers the fix.
+test('edit, then Enter: the checksum error keeps the clerk on the field with its finding, F4 offers the fix', async ({ page }) => {
+  const { detail, inn, misread } = await openInnDoc(page);
+  const innInput = detail.input('INN');
   await page.keyboard.type(misread);
   await page.keyboard.press('Enter');
   await expect(detail.field('INN').locator('.finding-error')).toBeVisible();
@@ -62,23 +75,14 @@ test('F8 focus, edit checked before moving on, back keys, Ctrl+Z across document
   await page.keyboard.press('Enter'); // the field is done
   await page.keyboard.press('Enter'); // the document is confirmed, the next one opens
   await expect(detail.root).not.toHaveAttribute('data-document-id', String(INN_DOC));
-  const nextId = await detail.documentId();
   expect(await reviewOf(INN_DOC)).toBe('verified');
+});
 
-  // Shift+Enter goes back; Enter on a checked document just moves on again.
-  await page.keyboard.press('Shift+Enter');
-  await detail.waitForDocument(INN_DOC);
-  await page.keyboard.press('Enter');
-  await detail.waitForDocument(nextId);
-
-  // Ctrl+Z after moving on: the last edit (the F4 fix) is taken back, in its own document, brought into view.
-  await page.keyboard.press('Control+z');
-  await detail.waitForDocument(INN_DOC);
-  await expect(innInput).toHaveValue(misread);
-  await expect(innInput).toBeFocused();
-  expect(await reviewOf(INN_DOC)).toBe('pending');
-
-  // Confirming with the error still there asks once more: a reflex Enter goes back, Ctrl+Enter confirms, audited.
+test('confirm despite an error asks once more and is audited; Shift+Enter / PgUp go back; Ctrl+Z after moving on undoes the last edit', async ({ page }) => {
+  const { detail, inn, misread } = await openInnDoc(page);
+  const innInput = detail.input('INN');
+  await page.keyboard.type(misread);
+  // Ctrl+Enter with the error: the reasons are listed, a reflex Enter goes back, Ctrl+Enter confirms, audited.
   await page.keyboard.press('Control+Enter');
   const ask = page.getByTestId('confirm-findings-dialog');
   await expect(ask).toBeVisible();
@@ -91,14 +95,26 @@ test('F8 focus, edit checked before moving on, back keys, Ctrl+Z across document
   await expect(ask).toBeVisible();
   await page.keyboard.press('Control+Enter');
   await expect(detail.root).not.toHaveAttribute('data-document-id', String(INN_DOC));
+  const nextId = await detail.documentId();
   expect(await reviewOf(INN_DOC)).toBe('verified');
   const audit = app.engine.ctx.db.prepare(`SELECT action, details FROM audit_events WHERE document_id = ? AND action LIKE 'confirm%' ORDER BY id DESC LIMIT 1`).get(INN_DOC) as { action: string; details: string };
   expect(audit.action).toBe('confirm-despite-findings');
   expect((JSON.parse(audit.details) as { reasons: string[] }).reasons.join(' ')).toContain(misread);
 
-  // PgUp goes back too.
-  const here = await detail.documentId();
+  // Shift+Enter goes back; Enter on a checked document just moves on again; PgUp goes back too.
+  await page.keyboard.press('Shift+Enter');
+  await detail.waitForDocument(INN_DOC);
+  await page.keyboard.press('Enter');
+  await detail.waitForDocument(nextId);
   await page.keyboard.press('PageUp');
   await detail.waitForDocument(INN_DOC);
-  expect(here).not.toBe(INN_DOC);
+  await page.keyboard.press('Enter');
+  await detail.waitForDocument(nextId);
+
+  // Ctrl+Z after moving on: the last edit is taken back in its own document, brought into view, no longer verified.
+  await page.keyboard.press('Control+z');
+  await detail.waitForDocument(INN_DOC);
+  await expect(innInput).toHaveValue(inn);
+  await expect(innInput).toBeFocused();
+  expect(await reviewOf(INN_DOC)).toBe('pending');
 });
