@@ -14,6 +14,31 @@ import { fixFor, nextAttentionIndex } from './review-logic.ts';
 import { findNextDocument } from './review-navigation.ts';
 import { normalise, type ReviewSession, type SessionProps } from './useReviewSession.ts';
 
+/** Why confirming this document needs a second decision (the same rule the engine enforces). */
+function confirmReasons(d: DocumentDetail, settings: AppContextValue['settings']) {
+  return confirmBlockers({
+    findings: d.findings, matchScore: d.row.matchScore, livenessScore: d.row.livenessScore,
+    matchThreshold: settings.matchThreshold, livenessThreshold: settings.livenessThreshold,
+  });
+}
+
+/** Ctrl+Z: the session's last edit, in whichever document it was made (brought back into view); with none, the
+ *  current field. */
+async function undoLastEdit(s: ReviewSession, props: SessionProps): Promise<void> {
+  const { detail: d, current: idx } = s.state.current;
+  if (!d) return;
+  const last = s.edits.current.pop();
+  const target = last ?? (d.fields[idx] ? { docId: d.row.id, field: d.fields[idx].name } : null);
+  if (!target) return;
+  const undone = await call('documents:undo-field', { id: target.docId, field: target.field });
+  if (target.docId === d.row.id) s.adopt(undone, { field: target.field });
+  else {
+    s.focusOnLoad.current = target.field;
+    s.visited.current.push(d.row.id);
+    props.onNavigate(target.docId);
+  }
+}
+
 export function createReviewActions(s: ReviewSession, props: SessionProps, app: Pick<AppContextValue, 'lang' | 't' | 'settings' | 'toast'>) {
   const { lang, t, settings, toast } = app;
   const { state, adopt, enqueue, opts } = s;
@@ -60,10 +85,7 @@ export function createReviewActions(s: ReviewSession, props: SessionProps, app: 
 
   /** Confirms and moves on; with error findings or low biometry, asks once more first (unless `despite`). */
   const confirmAndMove = async (d: DocumentDetail, despite: boolean) => {
-    const reasons = confirmBlockers({
-      findings: d.findings, matchScore: d.row.matchScore, livenessScore: d.row.livenessScore,
-      matchThreshold: settings.matchThreshold, livenessThreshold: settings.livenessThreshold,
-    });
+    const reasons = confirmReasons(d, settings);
     if (reasons.length > 0 && !despite) {
       s.setDialog({ kind: 'findings', reasons: reasons.map((r) => r[lang]) });
       return;
@@ -128,21 +150,7 @@ export function createReviewActions(s: ReviewSession, props: SessionProps, app: 
     });
   };
 
-  /** Ctrl+Z: the session's last edit, in whichever document it was made; with none, the current field. */
-  const onUndo = () => enqueue(async () => {
-    const { detail: d, current: idx } = state.current;
-    if (!d) return;
-    const last = s.edits.current.pop();
-    const target = last ?? (d.fields[idx] ? { docId: d.row.id, field: d.fields[idx].name } : null);
-    if (!target) return;
-    const undone = await call('documents:undo-field', { id: target.docId, field: target.field });
-    if (target.docId === d.row.id) adopt(undone, { field: target.field });
-    else {
-      s.focusOnLoad.current = target.field;
-      s.visited.current.push(d.row.id);
-      props.onNavigate(target.docId);
-    }
-  });
+  const onUndo = () => enqueue(() => undoLastEdit(s, props));
 
   const onUndoDocument = () => enqueue(async () => {
     const d = state.current.detail;
@@ -190,4 +198,22 @@ export function handleReviewKey(e: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'meta
   else if (key === 'ArrowUp') s.setCurrent((c) => Math.max(0, c - 1));
   else return false;
   return true;
+}
+
+/**
+ * Ctrl+Enter on a grid row: a clean recognised document (nothing needing attention, nothing to confirm despite) is
+ * confirmed in that one keystroke; one needing a look opens instead; one without recognised data says why.
+ */
+export async function confirmFromGrid(id: number, app: Pick<AppContextValue, 'lang' | 'settings' | 'toast'>): Promise<'confirmed' | 'open' | 'refused'> {
+  const { lang, settings, toast } = app;
+  const d = normalise(await call('documents:get', { id }));
+  if (!isReviewable(d.row.status)) {
+    toast('warning', notReviewableReason(d.row.status)[lang]);
+    return 'refused';
+  }
+  const opts = { threshold: settings.confidenceThreshold, onlyAttention: settings.onlyAttention };
+  const blockers = confirmReasons(d, settings);
+  if (nextAttentionIndex(d.fields, d.findings, opts, -1) >= 0 || blockers.length > 0) return 'open';
+  await call('documents:confirm', { id });
+  return 'confirmed';
 }

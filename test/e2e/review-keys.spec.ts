@@ -118,3 +118,21 @@ test('confirm despite an error asks once more and is audited; Shift+Enter / PgUp
   await expect(innInput).toBeFocused();
   expect(await reviewOf(INN_DOC)).toBe('pending');
 });
+
+test('from the grid, Ctrl+Enter confirms a clean document in one keystroke and moves down; one needing a look opens', async ({ page }) => {
+  app.engine.ctx.db.prepare(`UPDATE fields SET confidence = 0.5 WHERE document_id = 28 AND name = 'IssuedBy'`).run();
+  await page.goto(app.url);
+  const grid = new GridPage(page);
+  await grid.waitForRows(10);
+  await grid.cell(INN_DOC, 'fileName').click();
+  await page.keyboard.press('Control+Enter');
+  await expect.poll(() => reviewOf(INN_DOC)).toBe('verified');
+  await expect(page.getByTestId('detail-panel')).toHaveCount(0);
+  await expect(grid.root.locator('.ag-cell-focus')).not.toHaveCount(0);
+  await expect(grid.root.locator(`.ag-row[row-id="${INN_DOC}"] .ag-cell-focus`)).toHaveCount(0);
+
+  await grid.cell(28, 'fileName').click();
+  await page.keyboard.press('Control+Enter');
+  await new DetailPage(page).waitForDocument(28);
+  expect(await reviewOf(28)).toBe('pending');
+});
