@@ -50,12 +50,12 @@ void describe('review integrity', () => {
       ] as const) {
         const err = await errorOf(channel, args);
         assert.equal(err?.code, 'not-reviewable', `${channel} on ${id}`);
-        assert.match(err!.messageRu, /[а-яё]/i);
+        assert.match(err!.messageRu ?? '', /[а-яё]/i);
       }
       assert.equal(reviewOf(id), 'pending', `document ${id} untouched`);
     }
     const dup = await errorOf('documents:confirm', { id: 19 });
-    assert.match(dup!.messageRu, /дубликат/i);
+    assert.match(dup!.messageRu ?? '', /дубликат/i);
     const audit = engine.ctx.db.prepare('SELECT count(*) AS n FROM audit_events WHERE document_id BETWEEN 16 AND 22').get() as { n: number };
     assert.equal(audit.n, 0, 'nothing audited for a refused action');
   });
@@ -84,8 +84,8 @@ void describe('review integrity', () => {
     sql('UPDATE documents SET match_score = 0.27 WHERE id = 1');
     const err = await errorOf('documents:confirm', { id: 1 });
     assert.equal(err?.code, 'confirm-needs-ack');
-    assert.match(err!.messageRu, /Контрольная сумма не сходится/);
-    assert.match(err!.messageRu, /Сходство лиц 27% ниже порога 95%/);
+    assert.match(err!.messageRu ?? '', /Контрольная сумма не сходится/);
+    assert.match(err!.messageRu ?? '', /Сходство лиц 27% ниже порога 95%/);
     assert.equal(reviewOf(1), 'pending');
 
     const d = (await engine.request('documents:confirm', { id: 1, despiteFindings: true })) as DocumentDetail;
