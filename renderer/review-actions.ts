@@ -214,6 +214,6 @@ export async function confirmFromGrid(id: number, app: Pick<AppContextValue, 'la
   const opts = { threshold: settings.confidenceThreshold, onlyAttention: settings.onlyAttention };
   const blockers = confirmReasons(d, settings);
   if (nextAttentionIndex(d.fields, d.findings, opts, -1) >= 0 || blockers.length > 0) return 'open';
-  await call('documents:confirm', { id });
+  if (d.row.review !== 'verified') await call('documents:confirm', { id }); // checked already: just move on
   return 'confirmed';
 }
