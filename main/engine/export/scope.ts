@@ -26,7 +26,8 @@ export type ExportWhereOptions = Pick<ExportOptions, 'scope' | 'onlyVerified'> &
 
 /**
  * Rows an export covers: the scope, narrowed to documents with data (recognised) unless the clerk asks for the rest
- * (failed, rejected, skipped temp/system files, duplicates, files still in the queue), optionally only verified ones.
+ * (failed, rejected, skipped temp/system files, duplicates, files still in the queue), optionally only verified ones —
+ * and those recognised ones only, whatever their review state says ([Note: only recognised data is verified]).
  */
 export function buildExportWhere(options: ExportWhereOptions, threshold: number): Where {
   const scope = buildScopeWhere(options.scope, threshold);
@@ -34,7 +35,7 @@ export function buildExportWhere(options: ExportWhereOptions, threshold: number)
   // key, or documents_case for one row per person), and an index on status or review state there means a full sort of
   // the scope for every page (measured on a busy machine: the 1C CSV of 100k documents took 105 s instead of ~1 s).
   const narrow: string[] = [];
-  if (!options.includeUnrecognised) narrow.push(`+d.status = 'recognised'`);
+  if (!options.includeUnrecognised || options.onlyVerified) narrow.push(`+d.status = 'recognised'`);
   if (options.onlyVerified) narrow.push(`+d.review_state = 'verified'`);
   if (narrow.length === 0) return scope;
   return { sql: `(${scope.sql}) AND ${narrow.join(' AND ')}`, params: scope.params };
