@@ -5,6 +5,12 @@ import { test, expect, type Locator, type Page } from '@playwright/test';
 import path from 'node:path';
 import { ARTIFACTS_DIR, startScanDesk, type ScanDeskApp } from './helpers/scandesk.ts';
 
+// Browser globals used inside page.evaluate (this project type-checks without the DOM lib; kept file-local).
+type DomBox = { left: number; right: number; top: number; width: number; height: number };
+type DomEl = { getBoundingClientRect(): DomBox; parentElement: DomEl | null; contains(n: unknown): boolean; closest(s: string): DomEl | null; getAttribute(a: string): string | null };
+declare const document: { elementFromPoint(x: number, y: number): DomEl | null };
+declare const getComputedStyle: (el: DomEl) => { overflowX: string; overflowY: string };
+
 const SIZES = [
   { width: 1280, height: 720 },
   { width: 1366, height: 768 },

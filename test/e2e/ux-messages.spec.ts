@@ -5,6 +5,10 @@ import { test, expect } from '@playwright/test';
 import os from 'node:os';
 import { startScanDesk, type ScanDeskApp } from './helpers/scandesk.ts';
 
+// Browser globals used inside page.addInitScript (this project type-checks without the DOM lib; kept file-local).
+declare const window: Record<string, unknown>;
+declare const Document: { prototype: { hasFocus: () => boolean } };
+
 test.use({ viewport: { width: 1440, height: 900 } });
 
 let app: ScanDeskApp;
@@ -111,7 +115,7 @@ test('browser mode: a desktop notification when a batch finishes while the clerk
   // Headless Chromium shows no OS notifications: record what the page asks for, and make the page look unfocused.
   await page.addInitScript(() => {
     const shown: string[] = [];
-    (window as unknown as { shownNotifications: string[] }).shownNotifications = shown;
+    window.shownNotifications = shown;
     class Recorder { static permission = 'granted'; static requestPermission = () => Promise.resolve('granted'); constructor(_title: string, o?: { body?: string }) { shown.push(o?.body ?? ''); } }
     Object.defineProperty(window, 'Notification', { value: Recorder });
     Document.prototype.hasFocus = () => false;
@@ -119,7 +123,7 @@ test('browser mode: a desktop notification when a batch finishes while the clerk
   await page.goto(app.url);
   await expect(page.getByTestId('document-grid')).toBeVisible();
   app.engine.ctx.events.emit('notify', { level: 'info', messageRu: 'Пакет обработан: дел 3', messageEn: 'Batch finished: 3 cases' });
-  await expect.poll(() => page.evaluate(() => (window as unknown as { shownNotifications: string[] }).shownNotifications)).toContain('Пакет обработан: дел 3');
+  await expect.poll(() => page.evaluate(() => window.shownNotifications as string[])).toContain('Пакет обработан: дел 3');
 });
 
 test('folder picker: browse from the home folder and take its path', async ({ page }) => {

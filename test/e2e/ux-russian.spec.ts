@@ -5,6 +5,13 @@
 import { test, expect, type Page } from '@playwright/test';
 import { startScanDesk, type ScanDeskApp } from './helpers/scandesk.ts';
 
+// Browser globals used inside page.evaluate (this project type-checks without the DOM lib; kept file-local).
+type DomBox = { left: number; right: number; top: number; width: number; height: number };
+type DomEl = { getBoundingClientRect(): DomBox; parentElement: DomEl | null; contains(n: unknown): boolean; closest(s: string): DomEl | null; getAttribute(a: string): string | null };
+declare const document: { body: unknown; createTreeWalker(root: unknown, what: number): { nextNode(): { textContent: string | null; parentElement: DomEl | null } | null }; querySelectorAll(s: string): ArrayLike<DomEl> };
+declare const getComputedStyle: (el: DomEl) => { display: string; visibility: string };
+declare const NodeFilter: { SHOW_TEXT: number };
+
 test.use({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
 
 const ALLOWED = new Set([
