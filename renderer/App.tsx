@@ -23,6 +23,7 @@ import { HelpOverlay } from './components/HelpOverlay.tsx';
 import { RetryFailed } from './components/RetryFailed.tsx';
 import { askNotificationPermissionOnFirstClick, desktopNotify, usePauseNotification } from './notifications.ts';
 import { useToasts } from './useToasts.ts';
+import { ToolbarActions, useF1 } from './components/ToolbarActions.tsx';
 
 const REFRESH_DEBOUNCE_MS = 400;
 // The charts (uPlot) load when Статистика is first opened, not with the grid.
@@ -56,16 +57,7 @@ export function App({ initialSettings, initialInfo, bootError }: { initialSettin
   const pauseText = useCallback((q: QueueState) => (q.pausedReason ? translate(lang, `header.paused.${q.pausedReason}`) : ''), [lang]);
   usePauseNotification(queue, pauseText);
   useEffect(() => askNotificationPermissionOnFirstClick(), []);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'F1') {
-        e.preventDefault();
-        setHelp(true);
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  useF1(useCallback(() => setHelp(true), []));
 
   const loadFolders = useCallback(() => {
     call('folders:list', {}).then(setFolders).catch((err: unknown) => toast('error', errorText(err, lang)));
@@ -159,12 +151,7 @@ export function App({ initialSettings, initialInfo, bootError }: { initialSettin
               <div className={openId !== null || columnMode ? 'hidden' : 'review-grid'}>
                 <div className="toolbar">
                   <QuickFilters filter={filter} onChange={onFilterChange} refreshTick={refreshTick} folders={folders}>
-                    <div className="toolbar-actions">
-                      <button type="button" className="btn btn-small btn-primary" onClick={startReview} data-testid="start-review">{t('grid.startReview')}</button>
-                      <button type="button" className="btn btn-small" disabled={selection.length === 0} onClick={openLocation}>{t('grid.openLocation')}</button>
-                      <button type="button" className="btn btn-small" onClick={() => setColumnMode(true)} data-testid="column-mode-toggle">{t('detail.columnMode')}</button>
-                      <label className="check small" title={t('detail.onlyAttention')}><input type="checkbox" checked={settings.onlyAttention} onChange={(e) => { call('settings:set', { onlyAttention: e.target.checked }).then(setSettings).catch((err: unknown) => toast('error', errorText(err, lang))); }} />{t('toolbar.onlyAttention')}</label>
-                    </div>
+                    <ToolbarActions onStartReview={startReview} canLocate={selection.length > 0} onLocate={openLocation} onColumnMode={() => setColumnMode(true)} />
                   </QuickFilters>
                 </div>
                 {screen === 'review' ? (

@@ -243,7 +243,7 @@ export const ru = {
   'settings.mask': 'Маскировать серию и номер паспорта в таблице',
   'settings.language': 'Язык интерфейса',
   'settings.privacy': 'Конфиденциальность',
-  'settings.retentionDays': 'Удалять сканы и ответы API через N дней после выгрузки (0 — хранить)',
+  'settings.retentionDays': 'Удалять сканы и ответы API через столько дней после выгрузки (0 — хранить)',
   'settings.retentionNote': 'Удаляются только копии ScanDesk: подготовленные файлы, превью и исходный ответ API. Оригиналы в ваших папках не трогаются.',
   'settings.purgeNow': 'Очистить сейчас',
   'settings.purgeDone': 'Очищено документов: {n}',
@@ -405,7 +405,8 @@ export const ru = {
   'stats.fieldsWrong': 'Поля, которые исправляют чаще всего',
   'stats.sec': '{n} с',
   'stats.min': '{n} мин',
-  'toast.folderGone': 'Папка снова доступна',
+  'template.default': 'Все столбцы',
+  'template.1c-persons': '1С: физические лица',
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -810,7 +811,8 @@ export const en: Record<MessageKey, string> = {
   'stats.fieldsWrong': 'Fields corrected most often',
   'stats.sec': '{n} s',
   'stats.min': '{n} min',
-  'toast.folderGone': 'The folder is available again',
+  'template.default': 'All columns',
+  'template.1c-persons': '1C: persons',
 };
 
 export const dictionaries: Record<Language, Record<MessageKey, string>> = { ru, en };
@@ -854,4 +856,10 @@ export function caseStateLabel(lang: Language, state: CaseState): string {
 export function historyActionLabel(lang: Language, action: string): string {
   const key = `history.action.${action}`;
   return key in ru ? translate(lang, key as MessageKey) : action;
+}
+
+/** A column template's name in the UI language: built-ins are translated, the clerk's own keep their name. */
+export function templateLabel(lang: Language, tpl: { id: string; name: string; builtIn?: boolean }): string {
+  const key = `template.${tpl.id}`;
+  return tpl.builtIn && key in ru ? translate(lang, key as MessageKey) : tpl.name;
 }

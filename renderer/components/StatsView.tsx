@@ -55,7 +55,7 @@ function specs(t: Translate, lang: string): { hour: ChartSpec; day: ChartSpec; a
     },
     day: {
       withTime: false,
-      scales: { x: { time: true, range: (_u, min, max) => [min - 43_200, max + 43_200] } },
+      scales: { x: { time: true, range: (_u, min, max) => [min - 43_200, max + 43_200] }, y: { range: (_u, _min, max) => [0, Math.max(1, max) * 1.1] } },
       axes: [{ values: timeTicks }, { values: num, label: '₽' }],
       series: [
         line(t('stats.costRub'), '#d97706', { fill: 'rgba(217,119,6,.45)', paths: uPlot.paths.bars?.({ size: [0.6, 48] }), points: { show: false } }),
