@@ -8,7 +8,7 @@ const GROUPS: { title: MessageKey; keys: [string, MessageKey][] }[] = [
   {
     title: 'help.review',
     keys: [
-      ['Enter', 'help.k.enter'], ['A–Я, 0–9', 'help.k.type'], ['Ctrl+Enter', 'help.k.ctrlEnter'], ['F4', 'help.k.f4'], ['F7', 'help.k.f7'],
+      ['Enter', 'help.k.enter'], ['А–Я, 0–9', 'help.k.type'], ['Ctrl+Enter', 'help.k.ctrlEnter'], ['F4', 'help.k.f4'], ['F7', 'help.k.f7'],
       ['F8', 'help.k.f8'], ['Ctrl+Z', 'help.k.ctrlZ'], ['Ctrl+Shift+Z', 'help.k.ctrlShiftZ'], ['+ − 0 R', 'help.k.viewer'], ['Esc', 'help.k.esc'],
     ],
   },
@@ -29,7 +29,7 @@ export function HelpOverlay({ onClose }: { onClose: () => void }) {
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
   }, [onClose]);
-  const keyName = (k: string) => (lang === 'en' ? k.replace('двойной щелчок', 'double-click').replace('A–Я', 'A–Z') : k);
+  const keyName = (k: string) => (lang === 'en' ? k.replace('двойной щелчок', 'double-click').replace('А–Я', 'A–Z') : k);
   return (
     <div className="modal-backdrop" onMouseDown={(e) => { if (e.target === e.currentTarget) onClose(); }}>
       <div className="modal modal-wide" role="dialog" aria-modal="true" aria-label={t('help.title')} data-testid="help-overlay">

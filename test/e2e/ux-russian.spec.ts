@@ -56,6 +56,7 @@ let app: ScanDeskApp;
 test.afterEach(async () => { await app?.close(); });
 
 test('every screen in Russian: grid, detail, cases, statistics, settings, export, menu, help, folder picker', async ({ page }) => {
+  test.setTimeout(300_000);
   app = await startScanDesk({ seed: 30 });
   app.engine.ctx.db.prepare(`UPDATE documents SET status = 'failed', status_reason = 'Сервер Beorg ответил ошибкой 500' WHERE id IN (2, 3)`).run();
   await page.goto(app.url);
@@ -91,7 +92,8 @@ test('every screen in Russian: grid, detail, cases, statistics, settings, export
   await page.getByTestId('open-export').click();
   await expectRussian(page, 'Экспорт');
   await page.keyboard.press('Escape');
-  await page.getByRole('button', { name: 'Отмена' }).click().catch(() => undefined);
+  const cancel = page.getByRole('button', { name: 'Отмена', exact: true });
+  if (await cancel.count()) await cancel.first().click();
 
   await page.getByTestId('header-more').click();
   await expectRussian(page, 'Ещё…');
