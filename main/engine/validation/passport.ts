@@ -2,9 +2,9 @@
 // (ru-doc-rules.md §3, §4, §6). Pure: FINAL field values in, finding drafts out.
 import { addDays, addYears, ageOn, compareYmd, formatRu, parseRuDate, yearsRu, ymdOf, type Ymd } from './dates.ts';
 import { draft, type Fix, type FindingDraft } from './draft.ts';
-import { validateMrz } from './mrz.ts';
+import { validateMrz } from './mrz-findings.ts';
 import { normaliseGender, validateNames } from './names.ts';
-import { mapLookAlikes, stripSeparators } from './ocr-fixes.ts';
+import { describeLookAlikes, mapLookAlikes, normaliseOcr, stripSeparators } from './ocr-fixes.ts';
 import { compareSeriesRegion } from './regions.ts';
 
 export type DocFields = Record<string, string | null | undefined>;
@@ -79,8 +79,30 @@ export function explainSeriesRegion(series: string, departmentCode: string): { r
   };
 }
 
-export function validatePassport(fields: DocFields, today: Date): FindingDraft[] {
-  const out: FindingDraft[] = [];
+const NORMALISED_FIELDS = ['Series', 'Number', 'IssueId', 'BirthDate', 'IssueDate'] as const;
+
+/** Typographic look-alikes in the printed digit fields are read as ASCII; each one is noted with the recognised
+ * value and the plain form as a fix ([Note: OCR look-alike normalisation]). */
+function normalisePrinted(fields: DocFields): { fields: DocFields; notes: FindingDraft[] } {
+  const notes: FindingDraft[] = [];
+  let out = fields;
+  for (const f of NORMALISED_FIELDS) {
+    const raw = fields[f];
+    if (raw == null) continue;
+    const n = normaliseOcr(raw);
+    if (n.kinds.length === 0) continue;
+    out = { ...out, [f]: n.value };
+    const d = describeLookAlikes(n.kinds);
+    const l = LABELS[f]!;
+    notes.push(draft(f, 'info', 'passport.normalised', `${l.ru}: распознано «${raw}» — ${d.ru} прочитаны как обычные символы: ${n.value}.`, `${l.en}: recognised as '${raw}' — ${d.en} read as plain characters: ${n.value}.`,
+      { value: n.value, noteRu: `Те же символы без типографских знаков: ${n.value}`, noteEn: `The same characters without typographic look-alikes: ${n.value}` }));
+  }
+  return { fields: out, notes };
+}
+
+export function validatePassport(recognised: DocFields, today: Date): FindingDraft[] {
+  const { fields, notes } = normalisePrinted(recognised);
+  const out: FindingDraft[] = [...notes];
   const t = ymdOf(today);
   for (const f of REQUIRED) {
     if (blank(fields[f])) {
