@@ -211,3 +211,29 @@ void test('module wiring: case:finished (done) and document:edited recompute; a 
   assert.deepEqual(blocking(ctx.db, c.caseId), ['error:cross.name@LastName'], 'no recompute after stop');
   ctx.db.close();
 });
+
+void test('F4 on a finding without a provable fix writes nothing: the stored finding has no fix value and apply-fix refuses', async () => {
+  const ctx = makeCtx('nofix.db');
+  const validation = createValidationModule(ctx);
+  void validation.start?.();
+  const base = personDocs({ number: '127456', innBody: '7701000055' });
+  const printed = base[0]!.fields!;
+  const mrz2 = printed.MRZ2!;
+  // The MRZ's sex flipped (no check digit covers it), and its number digits 2 and 7 swapped (every check digit still passes).
+  const misread = mrz2.slice(0, 4) + mrz2[5] + mrz2[4] + mrz2.slice(6, 20) + (mrz2[20] === 'F' ? 'M' : 'F') + mrz2.slice(21);
+  base[0] = { ...base[0]!, fields: { ...printed, MRZ2: misread } };
+  const c = insertCase(ctx.db, 'nofix', base);
+  recomputeCase(ctx, c.caseId);
+  const rows = findingsOf(ctx.db, c.caseId).filter((f) => f.code === 'mrz.mismatch');
+  assert.deepEqual(rows.map((f) => [f.field, f.severity, f.fix_value]).sort(), [['Gender', 'warning', null], ['Number', 'error', null]]);
+  const review = createReviewModule(ctx);
+  for (const f of rows) {
+    const id = (ctx.db.prepare(`SELECT id FROM findings WHERE case_id = ? AND code = 'mrz.mismatch' AND field = ?`).get(c.caseId, f.field) as { id: number }).id;
+    await assert.rejects(async () => review.handlers['documents:apply-fix']!({ findingId: id }), (e: Error & { code?: string }) => e.code === 'no-fix');
+  }
+  const values = ctx.db.prepare(`SELECT name, value, state FROM fields WHERE document_id = ? AND name IN ('Number', 'Gender') ORDER BY name`).all(c.docIds[0]);
+  assert.deepEqual(values, [{ name: 'Gender', value: 'Ж', state: 'pending' }, { name: 'Number', value: '127456', state: 'pending' }]);
+  assert.equal((ctx.db.prepare(`SELECT COUNT(*) AS n FROM audit_events`).get() as { n: number }).n, 0, 'no rule-fix in the audit trail');
+  void validation.stop?.();
+  ctx.db.close();
+});

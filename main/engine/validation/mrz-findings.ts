@@ -3,7 +3,7 @@
 import { formatRu, parseRuDate, type Ymd } from './dates.ts';
 import { draft, type Fix, type FindingDraft } from './draft.ts';
 import { compareMrzNames, parsePassportMrz, type MrzCheckName, type ParsedMrz } from './mrz.ts';
-import { contradictsPrinted, factsOfLine2, isSoundLine2, soundNeighbours, type PrintedFacts } from './mrz-repair.ts';
+import { contradictsPrinted, factsOfLine2, soundNeighbours, type PrintedFacts } from './mrz-repair.ts';
 import { normaliseGender } from './names.ts';
 import { normaliseOcr, stripSeparators } from './ocr-fixes.ts';
 
@@ -153,7 +153,8 @@ export function validateMrz(fields: Fields, today: Date): FindingDraft[] {
   const checks = checkDigitFinding(mrz);
   if (checks) out.push(checks);
   const printed = printedFacts(fields);
-  const sound = mrz.line2.length === 44 && isSoundLine2(mrz.line2);
+  // Sound = the parse found nothing wrong with line 2 (layout, dates) and every check digit holds.
+  const sound = mrz.line2.length === 44 && mrz.failedChecks.length === 0 && !mrz.problems.some((p) => p.field === 'MRZ2');
   if (mrz.line2.length === 44 && !sound) {
     // The repaired line (or why there is none) goes on the check-digit finding, else on the first line-2 problem.
     const target = checks ?? out.find((f) => f.field === 'MRZ2');

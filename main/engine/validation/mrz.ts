@@ -78,8 +78,14 @@ export function mrzBirthDate(s: string, issue: Ymd | null, today: Ymd): Ymd | nu
   const yy = Number(s.slice(0, 2));
   const m = Number(s.slice(2, 4));
   const d = Number(s.slice(4, 6));
-  const options = [2000 + yy, 1900 + yy].filter((y) => isCalendarDate(y, m, d)).map((y) => ({ y, m, d })).filter((b) => compareYmd(b, today) <= 0);
-  return options.find((b) => issue === null || compareYmd(addYears(b, 14), issue) <= 0) ?? options[0] ?? null;
+  let fallback: Ymd | null = null;
+  for (const y of [2000 + yy, 1900 + yy]) {
+    const b = { y, m, d };
+    if (!isCalendarDate(y, m, d) || compareYmd(b, today) > 0) continue;
+    if (issue === null || compareYmd(addYears(b, 14), issue) <= 0) return b;
+    fallback ??= b;
+  }
+  return fallback;
 }
 
 const DATE_TEXT = {
