@@ -134,3 +134,15 @@ void test('defect 6: the department code is accepted without the hyphen, with a 
     assert.equal(note.fix?.value, code.includes('0') ? code.replace(/[\u2010\u2212]/, '-') : '770001');
   }
 });
+
+void test('a look-alike letter in a printed digit field is repaired only when a sound MRZ agrees (or there is no MRZ)', () => {
+  const good = passport({ number: '103456' });
+  const ok = validatePassport({ ...good, Number: '1O3456' }, TODAY).find((x) => x.code === 'passport.number.format')!;
+  assert.equal(ok.fix?.value, '103456');
+  assert.match(ok.fix!.noteRu, /так же в MRZ/);
+  // 'B' is read as 8, but the sound MRZ says 3: no fix, the clerk reads the scan.
+  const b = validatePassport({ ...good, Number: '1OB456' }, TODAY).find((x) => x.code === 'passport.number.format')!;
+  assert.equal(b.fix, undefined);
+  // No MRZ: the look-alike reading is still offered, as before.
+  assert.equal(validatePassport({ ...good, Number: '1O3456', MRZ1: '', MRZ2: '' }, TODAY).find((x) => x.code === 'passport.number.format')!.fix?.value, '103456');
+});

@@ -4,7 +4,7 @@ import { addYears, compareYmd, isCalendarDate, ymdOf, type Ymd } from './dates.t
 import { isMrzCalendarDate } from './mrz-repair.ts';
 import { normaliseOcr } from './ocr-fixes.ts';
 import { draft, type FindingDraft } from './draft.ts';
-import { cyrillicName, normaliseGender } from './names.ts';
+import { cyrillicName } from './names.ts';
 import { MRZ_UNTRANSLIT, mrzCheckDigitOfRanges, mrzNameField, transliterateToMrz } from './primitives.ts';
 
 export type MrzCheckName = 'doc' | 'birth' | 'expiry' | 'optional' | 'composite';
@@ -28,13 +28,6 @@ export type ParsedMrz = {
   departmentCode: string | null;
 };
 
-const CHECK_TEXT: Readonly<Record<MrzCheckName, { ru: string; en: string }>> = {
-  doc: { ru: 'серия и номер (позиция 10)', en: 'series and number (position 10)' },
-  birth: { ru: 'дата рождения (позиция 20)', en: 'birth date (position 20)' },
-  expiry: { ru: 'заполнитель срока действия (позиции 22–28 должны быть «<»)', en: 'expiry filler (positions 22–28 must be "<")' },
-  optional: { ru: 'дата выдачи и код подразделения (позиция 43)', en: 'issue date and department code (position 43)' },
-  composite: { ru: 'общая контрольная цифра (позиция 44)', en: 'composite check digit (position 44)' },
-};
 
 /** The name field's alphabet (§4.1): Latin letters, the digits the transliteration uses, and the filler. */
 const MRZ1_ALPHABET = /^[A-Z2346789<]*$/;
