@@ -84,14 +84,14 @@ type FactKey = 'series' | 'number' | 'birth' | 'issue' | 'dept';
 type Neighbours = () => string[];
 
 /** MRZ value ≠ printed value: an error; the MRZ value is the fix only when provably right ([Note: MRZ fixes]). */
-function mismatch(field: keyof typeof LBL, key: FactKey, mrzShown: string, printedShown: string, fixValue: string, sound: boolean, printed: PrintedFacts, neighbours: Neighbours): FindingDraft {
+function mismatch(field: keyof typeof LBL, key: FactKey, mrzShown: string, printedShown: string, fixValue: string, sound: boolean, printed: () => PrintedFacts, neighbours: Neighbours): FindingDraft {
   const label = LBL[field];
   let why: Label;
   let fix: Fix | undefined;
   if (!sound) {
     why = { ru: 'Строка 2 MRZ сама не проходит проверку, поэтому исправление не предлагается — сверьте со сканом.', en: 'MRZ line 2 fails its own checks, so no fix is offered — compare with the scan.' };
   } else {
-    const p = printed[key];
+    const p = printed()[key];
     const ambiguous = neighbours().some((n) => (p !== null ? factsOfLine2(n)[key] === p : true));
     if (ambiguous) {
       why = p !== null
@@ -115,7 +115,7 @@ function checkDigitFinding(mrz: ParsedMrz): FindingDraft | null {
 }
 
 /** MRZ vs each printed field it also carries. */
-function printedMismatches(mrz: ParsedMrz, fields: Fields, printed: PrintedFacts, sound: boolean): FindingDraft[] {
+function printedMismatches(mrz: ParsedMrz, fields: Fields, printed: () => PrintedFacts, sound: boolean): FindingDraft[] {
   const out: FindingDraft[] = [];
   let cached: string[] | null = null;
   const neighbours = () => (cached ??= soundNeighbours(mrz.line2));
@@ -126,7 +126,8 @@ function printedMismatches(mrz: ParsedMrz, fields: Fields, printed: PrintedFacts
   for (const [field, value, key] of [['BirthDate', mrz.birthDate, 'birth'], ['IssueDate', mrz.issueDate, 'issue']] as const) {
     if (!value) continue;
     // Compared as the line holds them: the century is not in the MRZ (a 1920 birth printed as 2020 is the date checks' business).
-    if (printed[key] === yymmdd(value)) continue;
+    const p = dateOrNull(fields[field]);
+    if (p && yymmdd(p) === yymmdd(value)) continue;
     out.push(mismatch(field, key, formatRu(value), (fields[field] ?? '').trim(), formatRu(value), sound, printed, neighbours));
   }
   const printedGender = normaliseGender(fields.Gender);
@@ -152,14 +153,16 @@ export function validateMrz(fields: Fields, today: Date): FindingDraft[] {
   const out: FindingDraft[] = mrz.problems.map((p) => draft(p.field, 'error', p.code, p.ru, p.en));
   const checks = checkDigitFinding(mrz);
   if (checks) out.push(checks);
-  const printed = printedFacts(fields);
+  // The printed page in line-2 terms, read only when something disagrees (most passports are clean).
+  let facts: PrintedFacts | null = null;
+  const printed = () => (facts ??= printedFacts(fields));
   // Sound = the parse found nothing wrong with line 2 (layout, dates) and every check digit holds.
   const sound = mrz.line2.length === 44 && mrz.failedChecks.length === 0 && !mrz.problems.some((p) => p.field === 'MRZ2');
   if (mrz.line2.length === 44 && !sound) {
     // The repaired line (or why there is none) goes on the check-digit finding, else on the first line-2 problem.
     const target = checks ?? out.find((f) => f.field === 'MRZ2');
     if (target) {
-      const r = repairLine(mrz, printed);
+      const r = repairLine(mrz, printed());
       if (r.fix) target.fix = r.fix;
       target.messageRu += r.whyRu;
       target.messageEn += r.whyEn;
