@@ -146,3 +146,10 @@ void test('a look-alike letter in a printed digit field is repaired only when a 
   // No MRZ: the look-alike reading is still offered, as before.
   assert.equal(validatePassport({ ...good, Number: '1O3456', MRZ1: '', MRZ2: '' }, TODAY).find((x) => x.code === 'passport.number.format')!.fix?.value, '103456');
 });
+
+void test('an empty printed field is filled from a sound MRZ only when no one-slip misread of the MRZ reads it differently', () => {
+  const filled = validatePassport(passport({}, { Number: '' }), TODAY).find((x) => x.code === 'mrz.mismatch' && x.field === 'Number')!;
+  assert.equal(filled.fix?.value, '123456');
+  const risky = validatePassport(passport({ number: '127456' }, { Number: '' }), TODAY).find((x) => x.code === 'mrz.mismatch' && x.field === 'Number')!;
+  assert.equal(risky.fix, undefined); // 2 and 7 differ by 5: swapped, every check digit would still pass
+});

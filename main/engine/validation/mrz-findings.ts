@@ -81,7 +81,8 @@ function repairLine(mrz: ParsedMrz, printed: PrintedFacts): { fix?: Fix; whyRu: 
 }
 
 type FactKey = 'series' | 'number' | 'birth' | 'issue' | 'dept';
-type Neighbours = () => string[];
+/** Line 2 as read and, on demand, its sound neighbours. */
+type Neighbours = { line: string; sound: () => string[] };
 
 /** MRZ value ≠ printed value: an error; the MRZ value is the fix only when provably right ([Note: MRZ fixes]). */
 function mismatch(field: keyof typeof LBL, key: FactKey, mrzShown: string, printedShown: string, fixValue: string, sound: boolean, printed: () => PrintedFacts, neighbours: Neighbours): FindingDraft {
@@ -92,7 +93,8 @@ function mismatch(field: keyof typeof LBL, key: FactKey, mrzShown: string, print
     why = { ru: 'Строка 2 MRZ сама не проходит проверку, поэтому исправление не предлагается — сверьте со сканом.', en: 'MRZ line 2 fails its own checks, so no fix is offered — compare with the scan.' };
   } else {
     const p = printed()[key];
-    const ambiguous = neighbours().some((n) => (p !== null ? factsOfLine2(n)[key] === p : true));
+    const own = factsOfLine2(neighbours.line)[key];
+    const ambiguous = neighbours.sound().some((n) => (p !== null ? factsOfLine2(n)[key] === p : factsOfLine2(n)[key] !== own));
     if (ambiguous) {
       why = p !== null
         ? { ru: 'Исправление не предлагается: одна ошибка в MRZ, не нарушающая контрольных цифр (перестановка соседних цифр), дала бы напечатанное значение — неясно, какое чтение верно; сверьте со сканом.', en: 'No fix offered: one slip in the MRZ that keeps every check digit (two adjacent digits swapped) would give the printed value — unclear which reading is right; compare with the scan.' }
@@ -118,7 +120,7 @@ function checkDigitFinding(mrz: ParsedMrz): FindingDraft | null {
 function printedMismatches(mrz: ParsedMrz, fields: Fields, printed: () => PrintedFacts, sound: boolean): FindingDraft[] {
   const out: FindingDraft[] = [];
   let cached: string[] | null = null;
-  const neighbours = () => (cached ??= soundNeighbours(mrz.line2));
+  const neighbours: Neighbours = { line: mrz.line2, sound: () => (cached ??= soundNeighbours(mrz.line2)) };
   const series = stripSeparators(fields.Series ?? '');
   if (mrz.series && series !== mrz.series) out.push(mismatch('Series', 'series', mrz.series, series, mrz.series, sound, printed, neighbours));
   const number = stripSeparators(fields.Number ?? '');
