@@ -11,20 +11,12 @@ import { CSV_PRESETS, EXPORT_FORMATS } from '../../shared/types.ts';
 import { COLUMN_GROUPS, columnLabel, isCaseColumn } from '../../shared/export-columns.ts';
 import { call, errorText, onEvent, transport } from '../api.ts';
 import { useApp } from '../app-context.ts';
-import { fieldLabel, type Translate } from '../i18n.ts';
+import { fieldLabel, templateLabel } from '../i18n.ts';
 
 type Props = { filter: DocumentFilter; selection: number[]; caseId: number | null; onClose: () => void };
 type Columns = ExportTemplate['columns'];
 
 const sameColumns = (a: Columns, b: Columns) => JSON.stringify(a) === JSON.stringify(b);
-
-/** Built-in templates are named in the UI language; the clerk's own keep the name they were given. */
-function templateName(tp: ExportTemplate, t: Translate): string {
-  if (!tp.builtIn) return tp.name;
-  if (tp.id === 'default') return t('export.builtIn.default');
-  if (tp.id === '1c-persons') return t('export.builtIn.1c-persons');
-  return tp.name;
-}
 
 /**
  * The scope the dialog opens with: the grid's current filter, unless several rows were selected on purpose. A single
@@ -218,7 +210,7 @@ export function ExportDialog({ filter, selection, caseId, onClose }: Props) {
           </label>
           <label>{t('export.template')}
             <select value={templateId} onChange={(e) => setTemplateId(e.target.value)} data-testid="export-template">
-              {templates.map((tp) => <option key={tp.id} value={tp.id}>{templateName(tp, t)}</option>)}
+              {templates.map((tp) => <option key={tp.id} value={tp.id}>{templateLabel(lang, tp)}</option>)}
             </select>
           </label>
           <label>{t('export.headerLanguage')}

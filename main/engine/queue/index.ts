@@ -108,7 +108,7 @@ export function createQueueModule(ctx: EngineContext, opts: QueueOptions = {}): 
   /** Why nothing may be sent right now (uploads), or null. Polls are only stopped by network-level blocks. */
   function uploadBlock(): { reason: BlockReason; message: string | null; until: number | null } | null {
     const t = now();
-    if (!credentials()) return { reason: 'no-credentials', message: 'Не заданы учётные данные Beorg (token, machine_uid, project_id): отправка приостановлена', until: null };
+    if (!credentials()) return { reason: 'no-credentials', message: 'Не заданы учётные данные Beorg (токен, machine_uid, project_id): отправка приостановлена', until: null };
     if (block && block.until !== null && block.until <= t) block = null;
     if (block) return block;
     if (isClerkPaused()) return { reason: 'clerk', message: null, until: null };
