@@ -291,14 +291,12 @@ export const ru = {
   'toast.batchDone': 'Пакет обработан',
   'lang.ru': 'Русский',
   'lang.en': 'English',
-  // exports: scope, preview, leading zeros, built-in template names
+  // exports: scope, preview, leading zeros
   'export.includeUnrecognised': 'Включить отклонённые и пропущенные файлы',
   'export.previewCount': 'Войдёт документов: {n}',
   'export.withoutData': 'Не войдут файлы без данных: {n} (сбои, отклонённые, пропущенные, дубликаты, ещё не распознанные)',
   'export.leadingZeros': 'В выбранных строках есть номера с ведущим нулём ({field} {value}). Excel и LibreOffice, открывая CSV двойным щелчком, отбрасывают эти нули ({value} → {stripped}); в XLSX номера сохраняются как есть.',
   'export.switchToXlsx': 'Выгрузить в XLSX',
-  'export.builtIn.default': 'Все столбцы',
-  'export.builtIn.1c-persons': '1С: физические лица',
   // Review flow: the second question before confirming despite findings, going back, a duplicate's earlier document.
   'review.despiteTitle': 'Подтвердить несмотря на замечания?',
   'review.despiteHint': 'Ctrl+Enter — подтвердить всё равно (будет записано в историю с этим списком) · Enter или Esc — вернуться к полям',
@@ -686,14 +684,12 @@ export const en: Record<MessageKey, string> = {
   'toast.batchDone': 'Batch finished',
   'lang.ru': 'Русский',
   'lang.en': 'English',
-  // exports: scope, preview, leading zeros, built-in template names
+  // exports: scope, preview, leading zeros
   'export.includeUnrecognised': 'Include rejected and skipped files',
   'export.previewCount': 'Documents to export: {n}',
   'export.withoutData': 'Files without data left out: {n} (failed, rejected, skipped, duplicates, not recognised yet)',
   'export.leadingZeros': 'The chosen rows hold numbers with a leading zero ({field} {value}). Excel and LibreOffice drop those zeros when a CSV is opened by double-click ({value} → {stripped}); XLSX keeps the numbers as they are.',
   'export.switchToXlsx': 'Export as XLSX',
-  'export.builtIn.default': 'All columns',
-  'export.builtIn.1c-persons': '1C: persons',
   // Review flow: the second question before confirming despite findings, going back, a duplicate's earlier document.
   'review.despiteTitle': 'Confirm despite the findings?',
   'review.despiteHint': 'Ctrl+Enter — confirm anyway (recorded in the history with this list) · Enter or Esc — back to the fields',
