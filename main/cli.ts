@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createEngine, type Engine } from './engine/app.ts';
+import { installLastResortGuard } from './engine/last-resort.ts';
 import { createLogger } from './engine/log.ts';
 import { dataPaths, defaultDataDir } from './engine/paths.ts';
 import { createMemorySecretStore, credentialsFromEnv, type Credentials } from './engine/secrets.ts';
@@ -173,6 +174,7 @@ async function runProcess(run: ProcessRun): Promise<number> {
     settingsOverrides: run.settings,
     log: createLogger({ file: dataPaths(dbo.dataDir).logs }),
   });
+  installLastResortGuard({ log: engine.ctx.log });
   let stopProgress: (() => void) | null = null;
   try {
     await registerFolder(engine, run.folder, run);
@@ -359,6 +361,8 @@ async function cmdDemo(argv: string[]): Promise<number> {
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  // [Note: no client input ends the process] for every long-running command (web, process, sim, demo).
+  if (cmd !== undefined && !['--help', '-h', 'help', 'export'].includes(cmd)) installLastResortGuard();
   try {
     switch (cmd) {
       case undefined:

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createEngine, type Engine } from '../engine/app.ts';
 import { resolveImage } from '../engine/images.ts';
+import { installLastResortGuard } from '../engine/last-resort.ts';
 import { defaultDataDir } from '../engine/paths.ts';
 import { prepareSecurity } from '../engine/secret-file.ts';
 
@@ -182,7 +183,17 @@ export async function startWebServer(opts: { engine: Engine; port?: number; host
     const msg = JSON.stringify({ name, payload });
     for (const s of sockets) if (s.readyState === s.OPEN) s.send(msg);
   });
+  // [Note: no client input ends the process] A bad frame (invalid opcode, over maxPayload, broken UTF-8) makes ws
+  // emit 'error' on that socket; without a listener it would be thrown and end the process.
+  const socketError = (where: string) => (err: Error) => engine.ctx.log.warn('web socket error', { where, err });
+  wss.on('error', socketError('wss'));
+  server.on('clientError', (err: Error, socket) => {
+    socketError('http')(err);
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
   server.on('upgrade', (req, socket, head) => {
+    socket.on('error', socketError('upgrade'));
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     const refuse = (code: number, text: string) => {
       socket.write(`HTTP/1.1 ${code} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -193,6 +204,7 @@ export async function startWebServer(opts: { engine: Engine; port?: number; host
     if (!hasToken(req, url, true)) return refuse(401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
+      ws.on('error', socketError('ws'));
       ws.on('close', () => sockets.delete(ws));
       ws.on('message', () => {
         /* the event channel is push-only; requests go through /api/call */
@@ -277,6 +289,7 @@ export async function runWebCli(argv: string[]): Promise<number> {
   // Encrypted DB (key from env or the 0600 key file) and the encrypted credentials file, same as the CLI.
   const { dbKey, keySource, secrets } = prepareSecurity(flags.dataDir);
   const engine = await createEngine({ dataDir: flags.dataDir, mode: 'web', dbKey, dbKeySource: keySource, secrets });
+  installLastResortGuard({ log: engine.ctx.log });
   const staticDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/renderer');
   const web = await startWebServer({ engine, port: flags.port, staticDir });
   if (flags.demo) {
