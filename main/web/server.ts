@@ -7,10 +7,11 @@ import fs from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createEngine, type Engine } from '../engine/app.ts';
-import { resolveImage } from '../engine/images.ts';
+import { imageErrorStatus, openImageStream, resolveImage } from '../engine/images.ts';
 import { installLastResortGuard } from '../engine/last-resort.ts';
 import { defaultDataDir } from '../engine/paths.ts';
 import { prepareSecurity } from '../engine/secret-file.ts';
@@ -157,12 +158,16 @@ export async function startWebServer(opts: { engine: Engine; port?: number; host
       if (!image) return sendJson(res, 404, { error: 'not-found' });
       const page = Number(url.searchParams.get('page') ?? '1');
       const result = await resolveImage(engine.ctx, Number(image[1]), Number.isSafeInteger(page) && page >= 1 ? page : 1);
-      if ('error' in result) return sendJson(res, result.error === 'refused' ? 403 : result.error === 'gone' ? 410 : 404, { error: result.error });
+      if ('error' in result) return sendJson(res, imageErrorStatus(result.error), { error: result.error });
       res.writeHead(200, {
-        'Content-Type': result.mime, 'Content-Length': result.body.length, 'Cache-Control': 'private, max-age=60',
+        'Content-Type': result.mime, 'Content-Length': result.size, 'Cache-Control': 'private, max-age=60',
         'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "default-src 'none'; sandbox",
       });
-      res.end(result.body);
+      // [Note: the image route's memory is bounded] streamed with backpressure; an error mid-way ends the response.
+      await pipeline(openImageStream(result), res).catch((err: unknown) => {
+        engine.ctx.log.warn('image stream failed', { err });
+        res.destroy();
+      });
       return;
     }
     if (!hasToken(req, url, true)) return sendJson(res, 401, { error: 'unauthorized' });
