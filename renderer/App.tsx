@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AppInfo, DocumentFilter, DocumentRow, QueueState } from '../shared/api.ts';
 import type { Folder, Settings } from '../shared/settings.ts';
+import { printable } from '../shared/printable.ts';
 import type { Language } from '../shared/types.ts';
 import { call, errorText, onEvent, transport } from './api.ts';
 import { AppContext, type AppContextValue, type ToastLevel } from './app-context.ts';
@@ -69,7 +70,8 @@ export function App({ initialSettings, initialInfo, bootError }: { initialSettin
     const offs = [
       onEvent('queue:progress', (q) => { setQueue(q); scheduleRefresh(); }),
       onEvent('documents:changed', scheduleRefresh),
-      onEvent('notify', (n) => toast(n.level, lang === 'en' ? n.messageEn : n.messageRu)),
+      // Messages can quote file names and the API: [Note: control characters never reach a terminal, a log or a notification raw]
+      onEvent('notify', (n) => toast(n.level, printable(lang === 'en' ? n.messageEn : n.messageRu))),
     ];
     return () => {
       for (const off of offs) off();

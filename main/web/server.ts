@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createEngine, type Engine } from '../engine/app.ts';
 import { imageErrorStatus, openImageStream, resolveImage } from '../engine/images.ts';
+import { printable } from '../../shared/printable.ts';
 import { installLastResortGuard } from '../engine/last-resort.ts';
 import { defaultDataDir } from '../engine/paths.ts';
 import { prepareSecurity } from '../engine/secret-file.ts';
@@ -299,7 +300,7 @@ export async function runWebCli(argv: string[]): Promise<number> {
   const web = await startWebServer({ engine, port: flags.port, staticDir });
   if (flags.demo) {
     const res = await engine.call('app:start-demo', {});
-    if (!res.ok) process.stderr.write(`Демо не запущено / demo not started: ${res.error.messageRu ?? res.error.message}\n`);
+    if (!res.ok) process.stderr.write(`Демо не запущено / demo not started: ${printable(res.error.messageRu ?? res.error.message)}\n`);
   }
   process.stdout.write(`ScanDesk (браузерный режим / browser mode): ${web.url}\n`);
   if (flags.open) await openBrowser(web.url);
