@@ -1,13 +1,14 @@
 // Headless CLI (`npx scandesk …`): process | export | sim | demo | web. The same engine as the desktop app, so a
 // batch run from a script or a scheduler leaves exactly what the clerk would see in the grid.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createEngine, type Engine } from './engine/app.ts';
 import { installLastResortGuard } from './engine/last-resort.ts';
 import { createLogger } from './engine/log.ts';
 import { dataPaths, defaultDataDir } from './engine/paths.ts';
+import { makeProcessPrivate, preparePrivateDataDir } from './engine/private-fs.ts';
+import { createDemoRoot, foreignDemoEntry, recordDemoSamples } from './cli-demo.ts';
 import { createMemorySecretStore, credentialsFromEnv, type Credentials } from './engine/secrets.ts';
 import { isPlainDatabase, migratePlainDatabase, resolveDbKey } from './engine/db/keys.ts';
 import type { Settings } from '../shared/settings.ts';
@@ -69,8 +70,11 @@ function num(v: string | undefined, name: string, min: number, max: number): num
   return n;
 }
 
-/** Open parameters for the DB: the app's own (encrypted, key from resolveDbKey) or an explicit --db file. */
-function dbOptions(dbFlag: string | undefined): { dataDir: string; dbFile: string; dbKey: string | null } {
+/**
+ * Open parameters for the DB: an explicit --db file, else the encrypted DB of a data folder (the app's own unless a
+ * private one is given — demo), which is made private first ([Note: the data folder is private]).
+ */
+function dbOptions(dbFlag: string | undefined, ownDataDir = defaultDataDir()): { dataDir: string; dbFile: string; dbKey: string | null } {
   if (dbFlag) {
     const dbFile = path.resolve(dbFlag);
     const envKey = process.env.SCANDESK_DB_KEY?.trim() || null;
@@ -78,7 +82,8 @@ function dbOptions(dbFlag: string | undefined): { dataDir: string; dbFile: strin
     if (!envKey && fs.existsSync(dbFile) && !isPlainDatabase(dbFile)) throw new UsageError('База зашифрована: задайте SCANDESK_DB_KEY', 'Database is encrypted: set SCANDESK_DB_KEY');
     return { dataDir: path.dirname(dbFile), dbFile, dbKey: envKey };
   }
-  const dataDir = defaultDataDir();
+  const dataDir = ownDataDir;
+  preparePrivateDataDir(dataDir);
   const { key } = resolveDbKey(dataDir);
   const dbFile = dataPaths(dataDir).db;
   migratePlainDatabase(dbFile, key);
@@ -97,10 +102,10 @@ async function registerFolder(engine: Engine, folder: string, o: { type: DocType
   else await engine.request('folders:add', { path: folder, defaultType: o.type, options });
 }
 
-type ProcessRun = { folder: string; once: boolean; db?: string; json: boolean; settings: Partial<Settings>; creds: Credentials; type: DocType; settleMs?: number; poll: boolean; move: boolean };
+type ProcessRun = { folder: string; once: boolean; db?: string; dataDir?: string; json: boolean; settings: Partial<Settings>; creds: Credentials; type: DocType; settleMs?: number; poll: boolean; move: boolean };
 
 async function runProcess(run: ProcessRun): Promise<number> {
-  const dbo = dbOptions(run.db);
+  const dbo = dbOptions(run.db, run.dataDir);
   const engine = await createEngine({
     ...dbo,
     mode: 'cli',
@@ -276,18 +281,32 @@ async function cmdSim(argv: string[]): Promise<number> {
 async function cmdDemo(argv: string[]): Promise<number> {
   const { values } = parse(argv, { folder: { type: 'string' }, count: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' } });
   const count = num(values.count, 'count', 1, 10_000) ?? 12;
-  const folder = path.resolve(values.folder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-demo-')));
+  const chosen = values.folder === undefined ? null : path.resolve(values.folder);
+  const foreign = chosen === null ? null : foreignDemoEntry(chosen);
+  if (chosen !== null && foreign !== null) {
+    throw new UsageError(
+      `Папка ${chosen} содержит файлы, которых демо не создавало (например «${foreign}»). Демо обрабатывает только свои примеры: укажите пустую или новую папку`,
+      `Folder ${chosen} holds files demo did not create (e.g. "${foreign}"). Demo only processes its own samples: give an empty or new folder`,
+    );
+  }
+  // [Note: the data folder is private] the run's encrypted DB, key, log and uploads: a private temp folder.
+  const root = createDemoRoot();
+  const folder = chosen ?? path.join(root, 'Входящие');
   const { generateSamples, demoScenarioFor } = await import('./engine/samples/index.ts');
   const { startSimulator, SIM_CREDENTIALS } = await import('./engine/sim/server.ts');
   process.stderr.write(`Создаю ${count} комплектов сканов в ${printable(folder)} / generating ${count} sample sets…\n`);
-  await generateSamples({ dir: folder, count: Math.round(count), layout: 'mixed', scenarioFor: demoScenarioFor });
+  const { files } = await generateSamples({ dir: folder, count: Math.round(count), layout: 'mixed', scenarioFor: demoScenarioFor });
+  recordDemoSamples(folder, files);
   const sim = await startSimulator({ config: { timeScale: 0.05 } });
   try {
-    return await runProcess({
-      folder, once: true, db: values.db ?? path.join(folder, '..', `${path.basename(folder)}.scandesk.db`), json: values.json === true,
+    const dataDir = path.join(root, 'data');
+    const code = await runProcess({
+      folder, once: true, ...(values.db ? { db: values.db } : { dataDir }), json: values.json === true,
       settings: { apiUrl: sim.url, pollFirstDelayMs: 300, pollMaxIntervalMs: 2000, rps: 20, burst: 10, concurrency: 8 },
       creds: { ...SIM_CREDENTIALS }, type: 'PASSPORT', poll: false, move: false,
     });
+    if (!values.db) process.stderr.write(`Данные демо (зашифрованная база, журнал) / demo data (encrypted DB, log): ${printable(dataDir)}\n`);
+    return code;
   } finally {
     await sim.close();
   }
@@ -295,6 +314,7 @@ async function cmdDemo(argv: string[]): Promise<number> {
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  makeProcessPrivate(); // [Note: the data folder is private]
   // [Note: no client input ends the process] for every long-running command (web, process, sim, demo).
   if (cmd !== undefined && !['--help', '-h', 'help', 'export'].includes(cmd)) installLastResortGuard();
   try {

@@ -86,7 +86,7 @@ export function createLogger(opts: { file?: string; level?: LogLevel; echo?: boo
   const min = order.indexOf(opts.level ?? 'info');
   let stream: fs.WriteStream | null = null;
   if (opts.file) {
-    fs.mkdirSync(path.dirname(opts.file), { recursive: true });
+    fs.mkdirSync(path.dirname(opts.file), { recursive: true, mode: 0o700 });
     stream = fs.createWriteStream(opts.file, { flags: 'a', mode: 0o600 });
   }
   const write = (level: LogLevel, msg: string, data?: Record<string, unknown>) => {

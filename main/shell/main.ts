@@ -6,6 +6,7 @@ import path from 'node:path';
 import { createEngine, type Engine } from '../engine/app.ts';
 import { migratePlainDatabase, resolveDbKey } from '../engine/db/keys.ts';
 import { dataPaths } from '../engine/paths.ts';
+import { makeProcessPrivate, preparePrivateDataDir } from '../engine/private-fs.ts';
 import { registerIpc } from './ipc.ts';
 import { APP_ORIGIN } from './ipc-router.ts';
 import { serveAppFile, serveScanImage } from './protocol-handlers.ts';
@@ -34,6 +35,7 @@ protocol.registerSchemesAsPrivileged([
   { scheme: 'scan', privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
 app.enableSandbox();
+makeProcessPrivate(); // [Note: the data folder is private]
 process.env.SCANDESK_VERSION = app.getVersion();
 
 let engine: Engine | null = null;
@@ -98,6 +100,7 @@ function createWindow(): BrowserWindow {
 
 async function boot(): Promise<void> {
   const dataDir = process.env.SCANDESK_DATA_DIR ? path.resolve(process.env.SCANDESK_DATA_DIR) : app.getPath('userData');
+  preparePrivateDataDir(dataDir);
   const keystore = createSafeStorageKeyStore();
   // Without a usable OS keystore this falls back to the 0600 key file; app:info then carries a warning (Settings).
   const { key, source } = resolveDbKey(dataDir, { keystore });

@@ -15,6 +15,7 @@ import { imageErrorStatus, openImageStream, resolveImage } from '../engine/image
 import { printable } from '../../shared/printable.ts';
 import { installLastResortGuard } from '../engine/last-resort.ts';
 import { defaultDataDir } from '../engine/paths.ts';
+import { makeProcessPrivate, preparePrivateDataDir } from '../engine/private-fs.ts';
 import { prepareSecurity } from '../engine/secret-file.ts';
 
 export type WebServer = { url: string; token: string; port: number; close(): Promise<void> };
@@ -291,7 +292,8 @@ export async function runWebCli(argv: string[]): Promise<number> {
     process.stderr.write(`${flags}\n`);
     return 2;
   }
-  await fs.mkdir(flags.dataDir, { recursive: true });
+  makeProcessPrivate();
+  preparePrivateDataDir(flags.dataDir);
   // Encrypted DB (key from env or the 0600 key file) and the encrypted credentials file, same as the CLI.
   const { dbKey, keySource, secrets } = prepareSecurity(flags.dataDir);
   const engine = await createEngine({ dataDir: flags.dataDir, mode: 'web', dbKey, dbKeySource: keySource, secrets });
