@@ -61,11 +61,12 @@ function hardenSessions(): void {
 }
 
 app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-navigate', (e, url) => {
-    if (!url.startsWith(`${APP_ORIGIN}/`)) e.preventDefault();
+  // The event's own url (the positional url argument is deprecated since Electron 25).
+  contents.on('will-navigate', (e) => {
+    if (!e.url.startsWith(`${APP_ORIGIN}/`)) e.preventDefault();
   });
-  contents.on('will-redirect', (e, url) => {
-    if (!url.startsWith(`${APP_ORIGIN}/`)) e.preventDefault();
+  contents.on('will-redirect', (e) => {
+    if (!e.url.startsWith(`${APP_ORIGIN}/`)) e.preventDefault();
   });
   contents.on('will-attach-webview', (e) => e.preventDefault());
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
