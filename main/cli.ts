@@ -51,6 +51,7 @@ const HELP = `ScanDesk — пакетное распознавание скан�
       Запустить симулятор Beorg API / run the local Beorg API simulator.
   scandesk demo [--folder DIR] [--count N]
       Создать примеры сканов и обработать их на симуляторе / generate sample scans and process them on the simulator.
+      DIR — пустая или новая папка (или с примерами прошлого демо) / an empty or new folder (or an earlier demo's).
   scandesk web …   браузерный режим / browser mode
   scandesk --help
 `;
