@@ -117,6 +117,6 @@ void describe('pre-flight against hostile files', () => {
     for (let i = 0; i < 500; i++) many.addPage([50, 50]);
     const res = await check('many.pdf', await many.save());
     assert.equal(!res.ok && res.code, 'preflight.pdf-too-many-pages');
-    assert.match(!res.ok ? res.reason : '', /слишком много страниц: 500 \(предел 20\)/);
+    assert.match(!res.ok ? res.reason : '', /слишком много страниц: 500 \(предел 30\)/);
   });
 });

@@ -38,8 +38,11 @@ sharp.cache(false);
 
 /** libvips refuses to decode more pixels than this (a decompression bomb); the header says how many there are. */
 export const MAX_INPUT_PIXELS = 300_000_000;
-/** [Note: hostile files in pre-flight] a passport, INN certificate or selfie scan is a few pages, never hundreds. */
-export const MAX_PDF_PAGES = 20;
+/**
+ * [Note: hostile files in pre-flight] a passport, INN certificate or selfie scan is a few pages; even a whole
+ * passport booklet scanned page by page is 20 pages and the covers. Hundreds of pages are no document scan.
+ */
+export const MAX_PDF_PAGES = 30;
 
 /** Files and directories pre-flight writes are the user's alone (they hold passport scans). */
 const PRIVATE_DIR = 0o700;
