@@ -12,6 +12,8 @@ import { PDFDocument, PDFName, PDFString } from 'pdf-lib';
 import sharp from 'sharp';
 import { DEFAULT_SETTINGS } from '../../shared/settings.ts';
 import { preflight, type PreflightResult } from '../../main/engine/intake/preflight.ts';
+import { jpegEnd, pngEnd } from '../../main/engine/intake/file-structure.ts';
+import fc from 'fast-check';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-preflight-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -73,6 +75,24 @@ void describe('pre-flight against hostile files', () => {
     // A clean JPEG is sent as it is: no copy.
     const clean = await check('clean.jpg', jpeg);
     assert.deepEqual(clean.ok && [clean.uploadPath, clean.note], [null, null]);
+  });
+
+  void it('finds the real end of a JPEG (baseline, progressive, an EXIF thumbnail with its own EOI) and a PNG, whatever follows', async () => {
+    const base = sharp({ create: { width: 640, height: 480, channels: 3, background: '#a52' } });
+    const baseline = await base.clone().jpeg().toBuffer();
+    const progressive = await base.clone().jpeg({ progressive: true }).toBuffer();
+    // An APP1 segment holding a whole thumbnail JPEG (SOI … EOI) right after SOI, as cameras write EXIF.
+    const thumb = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), Buffer.from([0xff, 0xd8, 0xff, 0xd9])]);
+    const app1 = Buffer.concat([Buffer.from([0xff, 0xe1, 0, thumb.length + 2]), thumb]);
+    const withThumb = Buffer.concat([baseline.subarray(0, 2), app1, baseline.subarray(2)]);
+    const png = await base.clone().png().toBuffer();
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (tail) => {
+        for (const jpeg of [baseline, progressive, withThumb]) if (jpegEnd(Buffer.concat([jpeg, tail])) !== jpeg.length) return false;
+        return pngEnd(Buffer.concat([png, tail])) === png.length;
+      }),
+    );
+    assert.equal(jpegEnd(baseline.subarray(0, baseline.length - 2)), null, 'no EOI: unknown end, nothing cut');
   });
 
   void it('a PNG with data after IEND is uploaded cut at IEND', async () => {

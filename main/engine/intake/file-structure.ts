@@ -24,17 +24,16 @@ export function jpegEnd(b: Buffer): number | null {
     i += len;
     if (marker !== 0xda) continue;
     // Entropy-coded data after SOS: runs until a marker that is not a stuffed 0x00 or a restart marker.
-    while (i < b.length) {
-      if (b[i] === 0xff) {
-        const next = b[i + 1];
-        if (next === undefined) return null;
-        if (next === 0x00 || next === 0xff || (next >= 0xd0 && next <= 0xd7)) {
-          i += next === 0xff ? 1 : 2;
-          continue;
-        }
-        break;
+    for (;;) {
+      i = b.indexOf(0xff, i);
+      if (i < 0) return null;
+      const next = b[i + 1];
+      if (next === undefined) return null;
+      if (next === 0x00 || next === 0xff || (next >= 0xd0 && next <= 0xd7)) {
+        i += next === 0xff ? 1 : 2;
+        continue;
       }
-      i++;
+      break;
     }
   }
   return null;
