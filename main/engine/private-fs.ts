@@ -5,15 +5,16 @@
 // Windows has no POSIX modes: there the profile folder's ACLs are what protects it.
 import fs from 'node:fs';
 import path from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import { dataPaths } from './paths.ts';
 
 export const PRIVATE_DIR_MODE = 0o700;
 export const PRIVATE_FILE_MODE = 0o600;
 const POSIX = process.platform !== 'win32';
 
-/** Call first thing in a process that writes user data (main thread: worker threads may not change the umask). */
+/** Call first thing in a process that writes user data. The umask is per process: a worker thread inherits it (and may not set it). */
 export function makeProcessPrivate(): void {
-  if (POSIX) process.umask(0o077);
+  if (POSIX && isMainThread) process.umask(0o077);
 }
 
 /** mkdir -p with 0700, and 0700 on the directory itself even if it existed. */
