@@ -64,6 +64,15 @@ void it('an invalid opcode, an oversized frame or a bad close frame ends only th
   const web = await startWebServer({ engine, staticDir: tmp });
   try {
     for (const frame of [INVALID_OPCODE, OVERSIZED, BAD_UTF8_CLOSE]) await sendRawFrame(web.port, web.token, frame);
+    // Malformed HTTP is answered 400 on that connection.
+    const garbage = await new Promise<string>((resolve) => {
+      const sock = net.connect(web.port, '127.0.0.1', () => sock.write('GET / HTTP/1.1\r\nHost: \x00\x01bad\r\n\r\n'));
+      let got = '';
+      sock.on('data', (c: Buffer) => (got += c.toString('latin1')));
+      sock.on('error', () => undefined);
+      sock.on('close', () => resolve(got));
+    });
+    assert.match(garbage, /^HTTP\/1\.1 400/);
     // Let any deferred 'error' emission run before asking again.
     await new Promise((r) => setImmediate(r));
     assert.equal(await callCounts(web.port, web.token), 200);
