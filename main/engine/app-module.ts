@@ -97,7 +97,7 @@ export function createAppModule(ctx: EngineContext, deps: AppModuleDeps = {}): E
     'app:start-demo': async ({ count }) => {
       await startDemoSimulator();
       const dir = dataPaths(ctx.dataDir).demoFolder;
-      fs.mkdirSync(dir, { recursive: true });
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
       const already = fs.readdirSync(dir).length > 0;
       if (!already) await generateSamples({ dir, count, layout: 'mixed' });
       await registerFolder(dir);
