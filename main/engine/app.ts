@@ -13,7 +13,7 @@ import { dataPaths, osUser } from './paths.ts';
 import { createMemorySecretStore, type SecretStore } from './secrets.ts';
 import { createSettingsStore } from './settings-store.ts';
 import { createIntakeModule, type IntakeOptions } from './intake/index.ts';
-import { createQueueModule } from './queue/index.ts';
+import { createQueueModule, type QueueOptions } from './queue/index.ts';
 import { createReviewModule } from './review/index.ts';
 import { createValidationModule } from './validation/module.ts';
 import { createExportModule } from './export/index.ts';
@@ -37,6 +37,8 @@ export type EngineOptions = {
   autoStart?: boolean;
   /** Intake dependencies (tests inject a lossy watcher). */
   intake?: IntakeOptions;
+  /** Queue dependencies (tests count HTTP exchanges to drive a manual clock). */
+  queue?: QueueOptions;
 };
 
 export type Engine = {
@@ -72,7 +74,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
 
   // Order matters for start (intake records files before the queue looks) and reverse for stop.
   const intake = createIntakeModule(ctx, opts.intake);
-  const queue = createQueueModule(ctx);
+  const queue = createQueueModule(ctx, opts.queue);
   const modules: EngineModule[] = [
     createValidationModule(ctx),
     intake,

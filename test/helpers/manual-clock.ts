@@ -8,6 +8,9 @@ type Pending = { at: number; seq: number; fire: () => void };
 /** One turn of the real event loop: promise continuations and ready I/O callbacks run. */
 export const turn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** A short real wait (1 ms timer): sockets and the thread pool get their turn. For polling a condition on I/O. */
+export const realTurn = (): Promise<void> => new Promise<void>((resolve) => setTimeout(resolve, 1));
+
 export class ManualClock implements Clock {
   private t: number;
   private seq = 0;
