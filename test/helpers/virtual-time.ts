@@ -61,6 +61,7 @@ export function createVirtualTime(parked: () => number, clock = new ManualClock(
       if (done) break;
       if (await clock.step()) {
         idleSince = Date.now();
+        if (process.env.VT_DEBUG && steps % 200 === 0) console.error(`vt: step ${steps}, t=${clock.now()}, timers ${clock.pendingCount()}`);
         if (++steps > maxSteps) throw new Error(`virtual time: more than ${maxSteps} steps (now ${clock.now()})`);
       } else if (Date.now() - idleSince > stuckMs) throw new Error('virtual time: nothing scheduled and nothing moving');
     }
