@@ -342,10 +342,10 @@ async function cmdDemo(argv: string[]): Promise<number> {
   const count = num(values.count, 'count', 1, 10_000) ?? 12;
   const folder = path.resolve(values.folder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-demo-')));
   const { generateSamples, demoScenarioFor } = await import('./engine/samples/index.ts');
-  const { startSimulator, SIM_CREDENTIALS } = await import('./engine/sim/server.ts');
+  const { startSimulator, demoSimConfig, SIM_CREDENTIALS } = await import('./engine/sim/server.ts');
   process.stderr.write(`Создаю ${count} комплектов сканов в ${folder} / generating ${count} sample sets…\n`);
   await generateSamples({ dir: folder, count: Math.round(count), layout: 'mixed', scenarioFor: demoScenarioFor });
-  const sim = await startSimulator({ config: { timeScale: 0.05 } });
+  const sim = await startSimulator({ config: demoSimConfig() });
   try {
     return await runProcess({
       folder, once: true, db: values.db ?? path.join(folder, '..', `${path.basename(folder)}.scandesk.db`), json: values.json === true,

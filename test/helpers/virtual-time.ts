@@ -3,7 +3,7 @@
 // parked on the simulator's clock (or none is open), no file read is pending, and that held for a few loop turns.
 // Then a 30 s stall or a 2.5-minute result costs nothing, and every time the engine or the simulator records is
 // exact: tests assert on order and counts in virtual time, whatever the load on the machine.
-import { ManualClock, realTurn } from './manual-clock.ts';
+import { ManualClock, realTurn, turn } from './manual-clock.ts';
 
 const NULL_BODY = new Set([101, 204, 205, 304]);
 
@@ -40,10 +40,18 @@ export function createVirtualTime(parked: () => number, clock = new ManualClock(
   const counted = countingFetch();
   const busy = () => counted.open() > parked() || fileIoPending();
 
+  // Every hand-over between the engine, the wire and the simulator is counted (an exchange stays open until its body
+  // is read; a request parked on the clock is counted by the simulator), so "quiet" is a fact at one instant; the
+  // extra calm turns let promise continuations finish. While busy, wait on a real timer instead of spinning.
   async function quiet(): Promise<void> {
     for (let calm = 0; calm < 3; ) {
-      await realTurn();
-      calm = busy() ? 0 : calm + 1;
+      if (busy()) {
+        calm = 0;
+        await realTurn();
+      } else {
+        calm++;
+        await turn();
+      }
     }
   }
 

@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { realClock, type Clock } from '../clock.ts';
 import { createRng } from '../samples/random.ts';
-import { defaultSimConfig, mergeConfig, SIM_CREDENTIALS, SIM_PRESETS, type FaultRates, type SimConfig, type SimConfigPatch } from './config.ts';
+import { defaultSimConfig, demoSimConfig, mergeConfig, SIM_CREDENTIALS, SIM_PRESETS, type FaultRates, type SimConfig, type SimConfigPatch } from './config.ts';
 import { apiError } from './upload.ts';
 import { createDocumentStore, fromError } from './documents.ts';
 import { createGateway, FAULT_LABEL, pickFault } from './gateway.ts';
@@ -16,7 +16,7 @@ import { handleAdmin, safeDecode } from './admin.ts';
 import { parseJson, readBody, send } from './http.ts';
 import type { Reply, SimLogEntry, Simulator } from './types.ts';
 
-export { SIM_CREDENTIALS, SIM_PRESETS, defaultSimConfig, mergeConfig };
+export { SIM_CREDENTIALS, SIM_PRESETS, defaultSimConfig, demoSimConfig, mergeConfig };
 export type { SimConfig, SimConfigPatch, FaultRates };
 export type { SimLogEntry, SimDocumentState, SimDocumentInfo, Simulator } from './types.ts';
 export { BROKEN_REASONS, verifyPassport, type HashScenario } from './results.ts';
