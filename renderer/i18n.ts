@@ -178,7 +178,7 @@ export const ru = {
   'viewer.fit': 'Вписать (0)',
   'viewer.prevPage': 'Предыдущая страница',
   'viewer.nextPage': 'Следующая страница',
-  'keys.legend': 'Enter — принять поле · Ctrl+Enter — документ · F4 — исправление · F7 — отложить · F8 — отклонить · Ctrl+Z — отменить поле · Ctrl+Shift+Z — отменить документ · Esc — к таблице',
+  'keys.legend': 'Enter — принять поле / подтвердить · Ctrl+Enter — документ · F4 — исправление · F7 — отложить · F8 — отклонить · Shift+Enter, PgUp — назад · Ctrl+Z — отменить последнюю правку · Ctrl+Shift+Z — отменить документ · Esc — к таблице',
   'reject.title': 'Отклонить документ',
   'reject.reason': 'Причина',
   'reject.placeholder': 'Например: нечитаемый скан',
@@ -317,6 +317,14 @@ export const ru = {
   'toast.batchDone': 'Пакет обработан',
   'lang.ru': 'Русский',
   'lang.en': 'English',
+  // Review flow: the second question before confirming despite findings, going back, a duplicate's earlier document.
+  'review.despiteTitle': 'Подтвердить несмотря на замечания?',
+  'review.despiteHint': 'Ctrl+Enter — подтвердить всё равно (будет записано в историю с этим списком) · Enter или Esc — вернуться к полям',
+  'review.despiteBack': 'Вернуться к полям',
+  'review.despiteOk': 'Подтвердить несмотря на замечания (Ctrl+Enter)',
+  'review.noPrevious': 'В этом просмотре нет предыдущего документа',
+  'review.openEarlier': 'Открыть исходный документ №{id}',
+  'history.action.confirm-despite-findings': 'Подтверждён несмотря на замечания',
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -494,7 +502,7 @@ export const en: Record<MessageKey, string> = {
   'viewer.fit': 'Fit (0)',
   'viewer.prevPage': 'Previous page',
   'viewer.nextPage': 'Next page',
-  'keys.legend': 'Enter — accept field · Ctrl+Enter — document · F4 — fix · F7 — postpone · F8 — reject · Ctrl+Z — undo field · Ctrl+Shift+Z — undo document · Esc — grid',
+  'keys.legend': 'Enter — accept field / confirm · Ctrl+Enter — document · F4 — fix · F7 — postpone · F8 — reject · Shift+Enter, PgUp — back · Ctrl+Z — undo the last edit · Ctrl+Shift+Z — undo document · Esc — grid',
   'reject.title': 'Reject document',
   'reject.reason': 'Reason',
   'reject.placeholder': 'E.g. unreadable scan',
@@ -633,6 +641,14 @@ export const en: Record<MessageKey, string> = {
   'toast.batchDone': 'Batch finished',
   'lang.ru': 'Русский',
   'lang.en': 'English',
+  // Review flow: the second question before confirming despite findings, going back, a duplicate's earlier document.
+  'review.despiteTitle': 'Confirm despite the findings?',
+  'review.despiteHint': 'Ctrl+Enter — confirm anyway (recorded in the history with this list) · Enter or Esc — back to the fields',
+  'review.despiteBack': 'Back to the fields',
+  'review.despiteOk': 'Confirm despite the findings (Ctrl+Enter)',
+  'review.noPrevious': 'No previous document in this review',
+  'review.openEarlier': 'Open the earlier document #{id}',
+  'history.action.confirm-despite-findings': 'Confirmed despite findings',
 };
 
 export const dictionaries: Record<Language, Record<MessageKey, string>> = { ru, en };

@@ -11,6 +11,7 @@ import { hiddenInGridByDefault, INN_FIELDS, PASSPORT_FIELDS } from '../../shared
 import { call, errorText } from '../api.ts';
 import { useApp } from '../app-context.ts';
 import { takePrefetchedRows } from '../grid-activity.ts';
+import { confirmFromGrid } from '../review-actions.ts';
 import { cellHoverText, cellTone, formatDateTime, maskValue, MASKED_FIELDS, percent } from '../format.ts';
 import { docTypeLabel, fieldLabel, reviewLabel, statusLabel, translate } from '../i18n.ts';
 import { GridHost } from './GridHost.tsx';
@@ -182,8 +183,22 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
     localeText: LOCALE_TEXT[lang],
     onRowDoubleClicked: (e) => { if (e.data) onOpen(e.data.id); },
     onCellKeyDown: (e) => {
-      const key = (e.event as KeyboardEvent | null | undefined)?.key;
-      if (key === 'Enter' && e.data) onOpen(e.data.id);
+      const ev = e.event as KeyboardEvent | null | undefined;
+      if (ev?.key !== 'Enter' || !e.data) return;
+      const id = e.data.id;
+      if (!ev.ctrlKey && !ev.metaKey) {
+        onOpen(id);
+        return;
+      }
+      // Ctrl+Enter: a clean document is confirmed in this one keystroke and the focus moves down; else it opens.
+      const { rowIndex } = e;
+      const colId = 'column' in e ? e.column.getColId() : 'fileName';
+      confirmFromGrid(id, { lang, settings, toast })
+        .then((r) => {
+          if (r === 'open') onOpen(id);
+          else if (r === 'confirmed' && rowIndex !== null) e.api.setFocusedCell(rowIndex + 1, colId);
+        })
+        .catch((err: unknown) => toast('error', errorText(err, lang)));
     },
     onSelectionChanged: (e) => onSelectionChange(e.api.getSelectedRows()),
     onSortChanged: (e) => onSortChange(currentSort(e.api)),

@@ -137,4 +137,13 @@ void describe('scandesk export (child process)', () => {
     }
     assert.equal(['x.csv', 'x.xlsx', 'x.pdf'].some((f) => fs.existsSync(out(f))), false);
   });
+
+  void test('--only-verified never exports a document without recognised data, whatever its review state says', async () => {
+    // A row verified before the rule existed (e.g. a failed document confirmed with one Enter).
+    const engine = await createEngine({ dataDir: root, dbFile: db, mode: 'test', dbKey: null, autoStart: false });
+    engine.ctx.db.prepare(`UPDATE documents SET review_state = 'verified' WHERE id = ?`).run(ids.failed);
+    await engine.stop();
+    assert.deepEqual(csv(await exportOk(['--format', 'csv', '--ids', String(ids.failed)])).slice(1).map((r) => r[0]), ['мусор.jpg']);
+    assert.deepEqual(csv(await exportOk(['--format', 'csv', '--ids', String(ids.failed), '--only-verified'])).slice(1), []);
+  });
 });

@@ -22,11 +22,12 @@ function buildScopeWhere(scope: ExportScope, threshold: number): Where {
   }
 }
 
-/** Rows an export covers: the scope, optionally only verified documents. */
+/** Rows an export covers: the scope, optionally only verified documents — recognised ones only, whatever their
+ *  review state says ([Note: only recognised data is verified]). */
 export function buildExportWhere(options: Pick<ExportOptions, 'scope' | 'onlyVerified'>, threshold: number): Where {
   const scope = buildScopeWhere(options.scope, threshold);
   if (!options.onlyVerified) return scope;
-  return { sql: `(${scope.sql}) AND d.review_state = 'verified'`, params: scope.params };
+  return { sql: `(${scope.sql}) AND d.review_state = 'verified' AND d.status = 'recognised'`, params: scope.params };
 }
 
 export function describeScope(scope: ExportScope): string {
