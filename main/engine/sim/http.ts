@@ -1,5 +1,6 @@
 // HTTP plumbing of the simulator: reading a bounded body and writing a reply (or resetting the connection).
-import type http from 'node:http';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Reply, SimLogEntry } from './types.ts';
 
 export function send(res: http.ServerResponse, reply: Reply, entry: SimLogEntry, closeAfter = false): void {
@@ -57,4 +58,40 @@ export function parseJson(raw: Buffer): { body: unknown; bad: boolean } {
   } catch {
     return { body: undefined, bad: true };
   }
+}
+
+/** An HTTP server on 127.0.0.1 that never crashes on bad input: anything unexpected becomes a 500 with the message. */
+export async function serve(handle: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>, port: number): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent && !res.destroyed) {
+        const text = JSON.stringify({ errors: { type: 'InternalError', message: String((e as Error)?.message ?? e) } });
+        res.writeHead(500, { 'Content-Type': 'application/json; charset=utf-8' }).end(text);
+      } else res.destroy();
+    });
+  });
+  server.on('connection', (s: Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  server.headersTimeout = 60_000;
+  server.requestTimeout = 0;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      server.closeAllConnections();
+      await closed;
+    },
+  };
 }

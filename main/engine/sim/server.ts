@@ -4,8 +4,7 @@
 // Time comes from an injected clock (the real one by default): a test on a manual clock moves processing delays,
 // stalls, latencies and the rate buckets itself. The parts: gateway.ts (limits, faults), documents.ts (the
 // application), admin.ts, http.ts, results.ts (what a scan shows).
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type http from 'node:http';
 import { realClock, type Clock } from '../clock.ts';
 import { createRng } from '../samples/random.ts';
 import { defaultSimConfig, demoSimConfig, mergeConfig, SIM_CREDENTIALS, SIM_PRESETS, type FaultRates, type SimConfig, type SimConfigPatch } from './config.ts';
@@ -13,7 +12,7 @@ import { apiError } from './upload.ts';
 import { createDocumentStore, fromError } from './documents.ts';
 import { createGateway, FAULT_LABEL, pickFault } from './gateway.ts';
 import { handleAdmin, safeDecode } from './admin.ts';
-import { parseJson, readBody, send } from './http.ts';
+import { parseJson, readBody, send, serve } from './http.ts';
 import type { Reply, SimLogEntry, Simulator } from './types.ts';
 
 export { SIM_CREDENTIALS, SIM_PRESETS, defaultSimConfig, demoSimConfig, mergeConfig };
@@ -23,6 +22,26 @@ export { BROKEN_REASONS, verifyPassport, type HashScenario } from './results.ts'
 
 const ADD_PATH = '/api/bescan/add_document';
 const RESULT_PREFIX = '/api/document/result/';
+
+/** Waits on the simulator's clock, counting the requests parked there (a stall, a latency). A wait cut short by
+ *  close() never resumes its request: the socket is gone with the server. */
+function parking(clock: Clock, closing: AbortSignal): { wait(ms: number): Promise<void>; parked(): number } {
+  let parked = 0;
+  return {
+    async wait(ms) {
+      if (ms <= 0) return;
+      parked++;
+      try {
+        await clock.sleep(ms, closing);
+      } catch {
+        await new Promise<void>(() => undefined);
+      } finally {
+        parked--;
+      }
+    },
+    parked: () => parked,
+  };
+}
 
 export type SimulatorOptions = { port?: number; config?: SimConfigPatch; clock?: Clock };
 
@@ -40,21 +59,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   let requestsInFlight = 0;
   let onRequest: ((e: SimLogEntry) => void) | null = null;
   const closing = new AbortController();
-  const sockets = new Set<Socket>();
 
-  let parked = 0; // requests waiting on the clock (a stall, a latency)
-  // A wait cut short by close() never resumes its request: the socket is gone with the server.
-  async function wait(ms: number): Promise<void> {
-    if (ms <= 0) return;
-    parked++;
-    try {
-      await clock.sleep(ms, closing.signal);
-    } catch {
-      await new Promise<void>(() => undefined);
-    } finally {
-      parked--;
-    }
-  }
+  const { wait, parked } = parking(clock, closing.signal);
 
   function reset(): void {
     store.reset();
@@ -159,31 +165,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
 
   const admin = { cfg: () => cfg, setConfig, log: () => log, clearLog: () => void (log = []), reset, store };
 
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch((e: unknown) => {
-      // Never crash on bad input: anything unexpected becomes a 500 with the message.
-      if (!res.headersSent && !res.destroyed) {
-        const text = JSON.stringify({ errors: { type: 'InternalError', message: String((e as Error)?.message ?? e) } });
-        res.writeHead(500, { 'Content-Type': 'application/json; charset=utf-8' }).end(text);
-      } else res.destroy();
-    });
-  });
-  server.on('connection', (s: Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
-  });
-  server.headersTimeout = 60_000;
-  server.requestTimeout = 0;
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const { port, close } = await serve(handle, opts.port ?? 0);
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -198,15 +180,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     setScenario: store.setScenario,
     forceFail: store.forceFail,
     inFlight: () => requestsInFlight,
-    waiting: () => parked,
+    waiting: parked,
     onRequest: (fn) => { onRequest = fn; },
     reset,
     close: async () => {
       closing.abort();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      for (const s of sockets) s.destroy();
-      server.closeAllConnections();
-      await closed;
+      await close();
     },
   };
 }
