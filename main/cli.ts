@@ -1,9 +1,7 @@
 // Headless CLI (`npx scandesk …`): process | export | sim | demo | web. The same engine as the desktop app, so a
 // batch run from a script or a scheduler leaves exactly what the clerk would see in the grid.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createEngine, type Engine } from './engine/app.ts';
 import { createLogger } from './engine/log.ts';
 import { dataPaths, defaultDataDir } from './engine/paths.ts';
@@ -13,61 +11,15 @@ import type { Settings } from '../shared/settings.ts';
 import type { QueueState } from '../shared/api/queue.ts';
 import { CSV_PRESETS, EXPORT_FORMATS, type ExportOptions, type ExportScope } from '../shared/api/export.ts';
 import { QUICK_FILTERS, type QuickFilter } from '../shared/api/documents.ts';
-import { DOC_TYPES, type DocType } from '../shared/types.ts';
+import { assertNever, DOC_TYPES, type DocType } from '../shared/types.ts';
 import { UserError } from './engine/dispatch.ts';
+import { COMMAND_HELP, HELP, wantsHelp, type HelpCommand } from './cli-help.ts';
+import { num, oneOf, parse, UsageError } from './cli-args.ts';
+import { cmdDemo, cmdSim } from './cli-demo.ts';
 
 const EXIT_OK = 0;
 const EXIT_USAGE = 2;
 const EXIT_SOME_FAILED = 3;
-
-class UsageError extends Error {
-  constructor(
-    readonly ru: string,
-    readonly en: string,
-  ) {
-    super(en);
-  }
-}
-
-const HELP = `ScanDesk — пакетное распознавание сканов через Beorg / batch recognition of scans via Beorg
-
-Команды / commands:
-  scandesk process <папка/folder> [--once] [--db FILE] [--api-url URL] [--concurrency N] [--rps R]
-                   [--settle-ms N] [--poll] [--daily-cap N] [--upload-timeout-ms N] [--move-processed]
-                   [--type PASSPORT|INN|SELFIE] [--json] [--token T --machine-uid U --project-id P]
-      Обработать папку (с --once: всё, что есть сейчас, и выйти; иначе следить до Ctrl+C).
-      Process a folder (--once: everything present now, then exit; otherwise watch until Ctrl+C).
-      Учётные данные / credentials: BEORG_TOKEN, BEORG_MACHINE_UID, BEORG_PROJECT_ID (флаги важнее / flags win).
-      Коды выхода / exit codes: 0 всё распознано / all recognised; 3 есть ошибки / some failed, rejected or
-      uncertain; 2 ошибка запуска / usage or configuration error.
-  scandesk export --format xlsx|csv|json|ndjson --out FILE [--db FILE] [--preset excel-ru|excel-utf16|rfc4180]
-                  [--filter БЫСТРЫЙ_ФИЛЬТР | --ids 1,2,3 | --case ID] [--only-verified]
-                  [--template default|1c-persons|ID] [--lang ru|en]
-      Выгрузить результаты, те же параметры, что в окне «Экспорт» / export results with the export dialog's options.
-      --filter: ${QUICK_FILTERS.join(', ')}. Без --filter/--ids/--case — все документы / all documents.
-      --lang: язык заголовков / header language (ru по умолчанию / default ru).
-  scandesk sim [--port N] [--time-scale X] [--rps-limit R]
-      Запустить симулятор Beorg API / run the local Beorg API simulator.
-  scandesk demo [--folder DIR] [--count N]
-      Создать примеры сканов и обработать их на симуляторе / generate sample scans and process them on the simulator.
-  scandesk web …   браузерный режим / browser mode
-  scandesk --help
-`;
-
-function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, positionals = false) {
-  try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: positionals });
-  } catch (err) {
-    throw new UsageError(`Неверные параметры: ${(err as Error).message}`, `Invalid arguments: ${(err as Error).message}`);
-  }
-}
-
-function num(v: string | undefined, name: string, min: number, max: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${name}: ожидается число от ${min} до ${max}`, `--${name}: expected a number ${min}..${max}`);
-  return n;
-}
 
 /** Open parameters for the DB: the app's own (encrypted, key from resolveDbKey) or an explicit --db file. */
 function dbOptions(dbFlag: string | undefined): { dataDir: string; dbFile: string; dbKey: string | null } {
@@ -75,7 +27,12 @@ function dbOptions(dbFlag: string | undefined): { dataDir: string; dbFile: strin
     const dbFile = path.resolve(dbFlag);
     const envKey = process.env.SCANDESK_DB_KEY?.trim() || null;
     // An explicit file stays as it is: plain unless SCANDESK_DB_KEY is given (or the file is already encrypted).
-    if (!envKey && fs.existsSync(dbFile) && !isPlainDatabase(dbFile)) throw new UsageError('База зашифрована: задайте SCANDESK_DB_KEY', 'Database is encrypted: set SCANDESK_DB_KEY');
+    if (!envKey && fs.existsSync(dbFile) && !isPlainDatabase(dbFile)) {
+      // Encrypted by a browser-mode run on its data folder (e.g. a demo opened with `web --data-dir`): its key file
+      // sits beside it.
+      if (fs.existsSync(dataPaths(path.dirname(dbFile)).dbKey)) return { dataDir: path.dirname(dbFile), dbFile, dbKey: resolveDbKey(path.dirname(dbFile)).key };
+      throw new UsageError('База зашифрована: задайте SCANDESK_DB_KEY', 'Database is encrypted: set SCANDESK_DB_KEY');
+    }
     return { dataDir: path.dirname(dbFile), dbFile, dbKey: envKey };
   }
   const dataDir = defaultDataDir();
@@ -162,7 +119,7 @@ async function registerFolder(engine: Engine, folder: string, o: { type: DocType
   else await engine.request('folders:add', { path: folder, defaultType: o.type, options });
 }
 
-type ProcessRun = { folder: string; once: boolean; db?: string; json: boolean; settings: Partial<Settings>; creds: Credentials; type: DocType; settleMs?: number; poll: boolean; move: boolean };
+export type ProcessRun = { folder: string; once: boolean; setUp?: boolean; db?: string; json: boolean; settings: Partial<Settings>; creds: Credentials; type: DocType; settleMs?: number; poll: boolean; move: boolean };
 
 async function runProcess(run: ProcessRun): Promise<number> {
   const dbo = dbOptions(run.db);
@@ -176,6 +133,8 @@ async function runProcess(run: ProcessRun): Promise<number> {
   let stopProgress: (() => void) | null = null;
   try {
     await registerFolder(engine, run.folder, run);
+    // A demo's database opens in the app on its workspace, not on the first-run screen.
+    if (run.setUp) await engine.request('app:first-run-done', {});
     stopProgress = startProgress(engine);
     if (run.once) {
       await engine.intake.scanNow();
@@ -247,12 +206,6 @@ async function cmdProcess(argv: string[]): Promise<number> {
   });
 }
 
-const oneOf = <T extends string>(list: readonly T[], v: string | undefined, flag: string): T | undefined => {
-  if (v === undefined) return undefined;
-  if ((list as readonly string[]).includes(v)) return v as T;
-  throw new UsageError(`--${flag}: допустимо ${list.join(', ')}`, `--${flag} must be one of ${list.join(', ')}`);
-};
-
 const ID_LIST = /^\d+(,\d+)*$/;
 
 /** `scandesk export` flags → the same ExportOptions the export dialog sends (one options type, one export path). */
@@ -314,49 +267,6 @@ async function cmdExport(argv: string[]): Promise<number> {
   }
 }
 
-async function cmdSim(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { port: { type: 'string' }, 'time-scale': { type: 'string' }, 'rps-limit': { type: 'string' } });
-  const { startSimulator, SIM_CREDENTIALS } = await import('./engine/sim/server.ts');
-  const port = num(values.port, 'port', 0, 65535);
-  const timeScale = num(values['time-scale'], 'time-scale', 0.0001, 100);
-  const rps = num(values['rps-limit'], 'rps-limit', 0.1, 10_000);
-  const sim = await startSimulator({
-    ...(port !== undefined ? { port } : {}),
-    config: { ...(timeScale !== undefined ? { timeScale } : {}), ...(rps !== undefined ? { rateLimit: { perSecond: rps, burst: Math.max(1, Math.ceil(rps)) } } : {}) },
-  });
-  // First stdout line is machine-readable (tests and scripts read it).
-  process.stdout.write(`SIM_URL=${sim.url}\n`);
-  process.stdout.write(
-    `Симулятор Beorg / Beorg simulator: ${sim.url}\n  BEORG_TOKEN=${SIM_CREDENTIALS.token}\n  BEORG_MACHINE_UID=${SIM_CREDENTIALS.machineUid}\n  BEORG_PROJECT_ID=${SIM_CREDENTIALS.projectId}\n(демо-данные, не настоящие / demo credentials) Ctrl+C — остановить / to stop\n`,
-  );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  await sim.close();
-  return EXIT_OK;
-}
-
-async function cmdDemo(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { folder: { type: 'string' }, count: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' } });
-  const count = num(values.count, 'count', 1, 10_000) ?? 12;
-  const folder = path.resolve(values.folder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-demo-')));
-  const { generateSamples, demoScenarioFor } = await import('./engine/samples/index.ts');
-  const { startSimulator, demoSimConfig, SIM_CREDENTIALS } = await import('./engine/sim/server.ts');
-  process.stderr.write(`Создаю ${count} комплектов сканов в ${folder} / generating ${count} sample sets…\n`);
-  await generateSamples({ dir: folder, count: Math.round(count), layout: 'mixed', scenarioFor: demoScenarioFor });
-  const sim = await startSimulator({ config: demoSimConfig() });
-  try {
-    return await runProcess({
-      folder, once: true, db: values.db ?? path.join(folder, '..', `${path.basename(folder)}.scandesk.db`), json: values.json === true,
-      settings: { apiUrl: sim.url, pollFirstDelayMs: 300, pollMaxIntervalMs: 2000, rps: 20, burst: 10, concurrency: 8 },
-      creds: { ...SIM_CREDENTIALS }, type: 'PASSPORT', poll: false, move: false,
-    });
-  } finally {
-    await sim.close();
-  }
-}
-
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
@@ -368,32 +278,53 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(HELP);
         return cmd === undefined ? EXIT_USAGE : EXIT_OK;
       case 'process':
-        return await cmdProcess(rest);
       case 'export':
-        return await cmdExport(rest);
       case 'sim':
-        return await cmdSim(rest);
       case 'demo':
-        return await cmdDemo(rest);
-      case 'web': {
-        const web = (await import('./web/server.ts')) as { runWebCli?: (a: string[]) => Promise<number> };
-        if (!web.runWebCli) throw new UsageError('Браузерный режим недоступен', 'Browser mode is not available');
-        return await web.runWebCli(rest);
-      }
+      case 'web':
+        if (wantsHelp(rest)) {
+          process.stdout.write(COMMAND_HELP[cmd satisfies HelpCommand]);
+          return EXIT_OK;
+        }
+        return await runCommand(cmd, rest);
       default:
         throw new UsageError(`Неизвестная команда: ${cmd}. См. scandesk --help`, `Unknown command: ${cmd}. See scandesk --help`);
     }
   } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`scandesk: ${err.ru}\nscandesk: ${err.en}\n`);
-      return EXIT_USAGE;
+    return reportError(err);
+  }
+}
+
+async function runCommand(cmd: HelpCommand, rest: string[]): Promise<number> {
+  switch (cmd) {
+    case 'process':
+      return cmdProcess(rest);
+    case 'export':
+      return cmdExport(rest);
+    case 'sim':
+      return cmdSim(rest);
+    case 'demo':
+      return cmdDemo(rest, runProcess);
+    case 'web': {
+      const web = (await import('./web/server.ts')) as { runWebCli?: (a: string[]) => Promise<number> };
+      if (!web.runWebCli) throw new UsageError('Браузерный режим недоступен', 'Browser mode is not available');
+      return web.runWebCli(rest);
     }
-    if (err instanceof UserError) {
-      process.stderr.write(`scandesk: ${err.messageRu}\nscandesk: ${err.message}\n`);
-      return EXIT_USAGE;
-    }
-    const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`scandesk: ошибка / error: ${message}\n`);
+    default:
+      return assertNever(cmd, 'command');
+  }
+}
+
+function reportError(err: unknown): number {
+  if (err instanceof UsageError) {
+    process.stderr.write(`scandesk: ${err.ru}\nscandesk: ${err.en}\n`);
     return EXIT_USAGE;
   }
+  if (err instanceof UserError) {
+    process.stderr.write(`scandesk: ${err.messageRu}\nscandesk: ${err.message}\n`);
+    return EXIT_USAGE;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`scandesk: ошибка / error: ${message}\n`);
+  return EXIT_USAGE;
 }

@@ -18,6 +18,7 @@ import { createReviewModule } from './review/index.ts';
 import { createValidationModule } from './validation/module.ts';
 import { createExportModule } from './export/index.ts';
 import { createAppModule } from './app-module.ts';
+import { createInsightsModule } from './insights/index.ts';
 
 export type EngineOptions = {
   dataDir: string;
@@ -39,6 +40,8 @@ export type EngineOptions = {
   intake?: IntakeOptions;
   /** Queue dependencies (tests count HTTP exchanges to drive a manual clock). */
   queue?: QueueOptions;
+  /** Folder picker roots (tests); defaults to the user's home and mount points. */
+  browseRoots?: () => string[];
 };
 
 export type Engine = {
@@ -83,6 +86,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     createExportModule(ctx),
     // Late-bound: the app module's demo mode calls 'folders:add' through the merged handlers.
     createAppModule(ctx, { getHandlers: () => handlers, dbKeySource: opts.dbKeySource ?? null }),
+    createInsightsModule(ctx, { getHandlers: () => handlers, ...(opts.browseRoots ? { browseRoots: opts.browseRoots } : {}) }),
   ];
   const handlers = Object.assign({}, ...modules.map((m) => m.handlers)) as Handlers;
   const missing = missingHandlers(handlers);

@@ -7,6 +7,7 @@ import {
   CellStyleModule, ColumnApiModule, InfiniteRowModelModule, LocaleModule, ModuleRegistry, RowApiModule, RowSelectionModule,
   ScrollApiModule, TooltipModule, ValidationModule, themeQuartz, type ColDef, type GridApi, type GridOptions, type IDatasource, type ITooltipParams } from 'ag-grid-community';
 import type { DocumentFilter, DocumentRow } from '../../shared/api.ts';
+import type { Language } from '../../shared/types.ts';
 import { hiddenInGridByDefault, INN_FIELDS, PASSPORT_FIELDS } from '../../shared/fields.ts';
 import { call, errorText } from '../api.ts';
 import { useApp } from '../app-context.ts';
@@ -46,6 +47,23 @@ export const gridTheme = themeQuartz.withParams({
 export const FIELD_COLUMNS: string[] = [...PASSPORT_FIELDS, ...INN_FIELDS.filter((f) => !(PASSPORT_FIELDS as readonly string[]).includes(f))];
 
 // Stable prop objects: a new object per render would make AG Grid rebuild its columns on every re-render.
+/**
+ * Grid header of a field. Passport and INN certificate share the grid's columns; where two fields read the same
+ * («Печать» on both) the document type is added, so the column chooser never lists two identical names.
+ */
+export function gridFieldLabel(lang: Language, name: string): string {
+  const label = fieldLabel(lang, name);
+  const twins = FIELD_COLUMNS.filter((f) => fieldLabel(lang, f) === label);
+  if (twins.length < 2) return label;
+  const type = (PASSPORT_FIELDS as readonly string[]).includes(name) ? 'PASSPORT' : 'INN';
+  return `${label} (${docTypeLabel(lang, type).toLowerCase()})`;
+}
+
+/** Whether the filter hides anything (a quick filter other than «Все», a type, folder, date or search). */
+export function isNarrowed(f: DocumentFilter): boolean {
+  return f.quick !== 'all' || !!f.search || !!f.types?.length || !!f.statuses?.length || !!f.review?.length || f.folderId !== undefined || f.caseId !== undefined || f.dateFrom !== undefined || f.dateTo !== undefined;
+}
+
 export const DEFAULT_COL_DEF: ColDef = { sortable: true, resizable: true, suppressHeaderMenuButton: true };
 const ROW_SELECTION = { mode: 'multiRow', checkboxes: false, headerCheckbox: false, enableClickSelection: true } as const;
 export const LOCALE_TEXT = {
@@ -69,6 +87,7 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
   const apiRef = useRef<GridApi<DocumentRow> | null>(null);
   const [chooserOpen, setChooserOpen] = useState(false);
   const [, forceRender] = useState(0);
+  const [noMatch, setNoMatch] = useState(false);
   const threshold = settings.confidenceThreshold;
   const mask = settings.maskPassportNumbers;
 
@@ -112,7 +131,7 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
     ];
     const fields: ColDef<DocumentRow>[] = FIELD_COLUMNS.map((name) => ({
       colId: `field:${name}`,
-      headerName: fieldLabel(lang, name),
+      headerName: gridFieldLabel(lang, name),
       width: name.startsWith('MRZ') ? 260 : name.startsWith('Has') ? 80 : 120,
       hide: hiddenInGridByDefault(name),
       valueGetter: (p) => {
@@ -139,8 +158,15 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
       (takePrefetchedRows(query) ?? call('documents:list', query))
         .then((res) => {
           params.successCallback(res.rows, res.total);
-          if (res.total === 0) apiRef.current?.showNoRowsOverlay();
-          else apiRef.current?.hideOverlay();
+          // An empty page under a filter or search means «nothing matches», not «no documents yet».
+          if (res.total === 0 && isNarrowed(filter)) {
+            apiRef.current?.hideOverlay();
+            setNoMatch(true);
+          } else {
+            setNoMatch(false);
+            if (res.total === 0) apiRef.current?.showNoRowsOverlay();
+            else apiRef.current?.hideOverlay();
+          }
         })
         .catch((err: unknown) => {
           params.failCallback();
@@ -221,6 +247,7 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
           </div>
         ) : null}
       </div>
+      {noMatch ? <div className="grid-no-match" role="status" data-testid="grid-no-match">{t('grid.noMatch')}</div> : null}
       {/* localeText is initial-only: a language switch remounts the grid (layout and sort are restored from storage). */}
       <GridHost<DocumentRow> key={lang} options={gridOptions} datasource={datasource} layoutKey={COLUMN_STATE_KEY} refreshTick={refreshTick} onReady={onGridReady} />
     </div>

@@ -8,6 +8,7 @@ import { CSV_PRESETS, EXPORT_FORMATS } from '../../shared/types.ts';
 import { COLUMN_GROUPS, columnLabel, isCaseColumn } from '../../shared/export-columns.ts';
 import { call, errorText, onEvent, transport } from '../api.ts';
 import { useApp } from '../app-context.ts';
+import { templateLabel } from '../i18n.ts';
 
 type Props = { filter: DocumentFilter; selection: number[]; caseId: number | null; onClose: () => void };
 type Columns = ExportTemplate['columns'];
@@ -168,7 +169,7 @@ export function ExportDialog({ filter, selection, caseId, onClose }: Props) {
           </label>
           <label>{t('export.template')}
             <select value={templateId} onChange={(e) => setTemplateId(e.target.value)} data-testid="export-template">
-              {templates.map((tp) => <option key={tp.id} value={tp.id}>{tp.name}</option>)}
+              {templates.map((tp) => <option key={tp.id} value={tp.id}>{templateLabel(lang, tp)}</option>)}
             </select>
           </label>
           <label>{t('export.headerLanguage')}

@@ -69,7 +69,7 @@ export function createGates(ctx: EngineContext, repo: QueueRepo, budget: RateBud
 
   /** Why nothing may be sent right now (uploads), or null. Polls are only stopped by network-level blocks. */
   function uploadBlock(): Block | null {
-    if (!credentials()) return { reason: 'no-credentials', message: 'Не заданы учётные данные Beorg (token, machine_uid, project_id): отправка приостановлена', until: null };
+    if (!credentials()) return { reason: 'no-credentials', message: 'Не заданы учётные данные Beorg (токен, machine_uid, project_id): отправка приостановлена', until: null };
     const b = currentBlock();
     if (b) return b;
     if (isClerkPaused()) return { reason: 'clerk', message: null, until: null };
