@@ -45,11 +45,11 @@ export async function cmdDemo(argv: string[], runProcess: (run: ProcessRun) => P
   preparePrivateDataDir(dataDir);
   fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
   const { generateSamples, demoScenarioFor } = await import('./engine/samples/index.ts');
-  const { startSimulator, SIM_CREDENTIALS } = await import('./engine/sim/server.ts');
+  const { startSimulator, demoSimConfig, SIM_CREDENTIALS } = await import('./engine/sim/server.ts');
   process.stderr.write(`Создаю ${count} комплектов сканов в ${printable(folder)} / generating ${count} sample sets…\n`);
   const { files } = await generateSamples({ dir: folder, count: Math.round(count), layout: 'mixed', scenarioFor: demoScenarioFor });
   recordDemoSamples(folder, files);
-  const sim = await startSimulator({ config: { timeScale: 0.05 } });
+  const sim = await startSimulator({ config: demoSimConfig() });
   let code: number;
   try {
     code = await runProcess({
