@@ -1,11 +1,13 @@
 // `scandesk sim` and `scandesk demo`: the Beorg simulator on loopback, and a demo run (sample scans processed on it)
 // that ends by saying where its data is and how to open or export it.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { num, parse } from './cli-args.ts';
+import { num, parse, UsageError } from './cli-args.ts';
+import { createDemoRoot, foreignDemoEntry, recordDemoSamples } from './cli-demo-folder.ts';
 import type { ProcessRun } from './cli.ts';
 import { dataPaths } from './engine/paths.ts';
+import { preparePrivateDataDir } from './engine/private-fs.ts';
+import { printable } from '../shared/printable.ts';
 
 const EXIT_OK = 0;
 
@@ -35,28 +37,41 @@ export async function cmdSim(argv: string[]): Promise<number> {
 export async function cmdDemo(argv: string[], runProcess: (run: ProcessRun) => Promise<number>): Promise<number> {
   const { values } = parse(argv, { 'data-dir': { type: 'string' }, folder: { type: 'string' }, count: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' } });
   const count = num(values.count, 'count', 1, 10_000) ?? 12;
-  // One data folder holds the scans and the database, so `scandesk web --data-dir` opens exactly this run.
-  const dataDir = path.resolve(values['data-dir'] ?? fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-demo-')));
+  // One private data folder holds the scans and the encrypted database, so `scandesk web --data-dir` opens exactly
+  // this run ([Note: the data folder is private]).
+  const dataDir = values['data-dir'] ? path.resolve(values['data-dir']) : createDemoRoot();
   const folder = path.resolve(values.folder ?? path.join(dataDir, 'Входящие'));
-  const db = path.resolve(values.db ?? dataPaths(dataDir).db);
-  fs.mkdirSync(folder, { recursive: true });
+  refuseForeignFolder(folder);
+  preparePrivateDataDir(dataDir);
+  fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
   const { generateSamples, demoScenarioFor } = await import('./engine/samples/index.ts');
-  const { startSimulator, SIM_CREDENTIALS } = await import('./engine/sim/server.ts');
-  process.stderr.write(`Создаю ${count} комплектов сканов в ${folder} / generating ${count} sample sets…\n`);
-  await generateSamples({ dir: folder, count: Math.round(count), layout: 'mixed', scenarioFor: demoScenarioFor });
-  const sim = await startSimulator({ config: { timeScale: 0.05 } });
+  const { startSimulator, demoSimConfig, SIM_CREDENTIALS } = await import('./engine/sim/server.ts');
+  process.stderr.write(`Создаю ${count} комплектов сканов в ${printable(folder)} / generating ${count} sample sets…\n`);
+  const { files } = await generateSamples({ dir: folder, count: Math.round(count), layout: 'mixed', scenarioFor: demoScenarioFor });
+  recordDemoSamples(folder, files);
+  const sim = await startSimulator({ config: demoSimConfig() });
   let code: number;
   try {
     code = await runProcess({
-      folder, once: true, db, json: values.json === true, setUp: true,
+      folder, once: true, ...(values.db ? { db: values.db } : { dataDir }), json: values.json === true, setUp: true,
       settings: { apiUrl: sim.url, pollFirstDelayMs: 300, pollMaxIntervalMs: 2000, rps: 20, burst: 10, concurrency: 8 },
       creds: { ...SIM_CREDENTIALS }, type: 'PASSPORT', poll: false, move: false,
     });
   } finally {
     await sim.close();
   }
-  process.stderr.write(demoEpilogue(dataDir, folder, db));
+  process.stderr.write(demoEpilogue(dataDir, folder, path.resolve(values.db ?? dataPaths(dataDir).db)));
   return code;
+}
+
+/** Demo processes only samples it generated itself: a real scanner folder would send real passports to the simulator. */
+function refuseForeignFolder(folder: string): void {
+  const foreign = foreignDemoEntry(folder);
+  if (foreign === null) return;
+  throw new UsageError(
+    `Папка ${folder} содержит файлы, которых демо не создавало (например «${foreign}»). Демо обрабатывает только свои примеры: укажите пустую или новую папку`,
+    `Folder ${folder} holds files demo did not create (e.g. "${foreign}"). Demo only processes its own samples: give an empty or new folder`,
+  );
 }
 
 /** Where a demo run left its data and the commands that open or export it. */
@@ -65,9 +80,9 @@ export function demoEpilogue(dataDir: string, folder: string, db: string): strin
   const openable = db === dataPaths(dataDir).db;
   return [
     '',
-    `Данные демо / demo data: ${dataDir}`,
-    `  сканы / scans: ${folder}`,
-    `  база / database: ${db}`,
+    `Данные демо / demo data: ${printable(dataDir)}`,
+    `  сканы / scans: ${printable(folder)}`,
+    `  база / database: ${printable(db)}`,
     ...(openable ? ['Открыть в браузере / open in the browser:', `  npx scandesk web --data-dir ${q(dataDir)}`] : []),
     'Выгрузить в Excel / export to Excel:',
     `  npx scandesk export --db ${q(db)} --format xlsx --out ${q(path.join(dataDir, 'демо.xlsx'))}`,

@@ -3,28 +3,31 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createEngine, type Engine } from './engine/app.ts';
+import { installLastResortGuard } from './engine/last-resort.ts';
 import { createLogger } from './engine/log.ts';
 import { dataPaths, defaultDataDir } from './engine/paths.ts';
+import { makeProcessPrivate, preparePrivateDataDir } from './engine/private-fs.ts';
 import { createMemorySecretStore, credentialsFromEnv, type Credentials } from './engine/secrets.ts';
 import { isPlainDatabase, migratePlainDatabase, resolveDbKey } from './engine/db/keys.ts';
 import type { Settings } from '../shared/settings.ts';
-import type { QueueState } from '../shared/api/queue.ts';
+import { printable } from '../shared/printable.ts';
+import { EXIT_OK, printSummary, startProgress, summarise } from './cli-output.ts';
 import { CSV_PRESETS, EXPORT_FORMATS, type ExportOptions, type ExportScope } from '../shared/api/export.ts';
 import { QUICK_FILTERS, type QuickFilter } from '../shared/api/documents.ts';
 import { assertNever, DOC_TYPES, type DocType } from '../shared/types.ts';
-import { CASE_STATE_LABELS, labelOf } from '../shared/labels.ts';
 import { FIELD_LABELS } from '../shared/fields.ts';
 import { UserError } from './engine/dispatch.ts';
 import { COMMAND_HELP, HELP, wantsHelp, type HelpCommand } from './cli-help.ts';
 import { num, oneOf, parse, UsageError } from './cli-args.ts';
 import { cmdDemo, cmdSim } from './cli-demo.ts';
 
-const EXIT_OK = 0;
 const EXIT_USAGE = 2;
-const EXIT_SOME_FAILED = 3;
 
-/** Open parameters for the DB: the app's own (encrypted, key from resolveDbKey) or an explicit --db file. */
-function dbOptions(dbFlag: string | undefined): { dataDir: string; dbFile: string; dbKey: string | null } {
+/**
+ * Open parameters for the DB: an explicit --db file, else the encrypted DB of a data folder (the app's own unless a
+ * private one is given — demo), which is made private first ([Note: the data folder is private]).
+ */
+function dbOptions(dbFlag: string | undefined, ownDataDir = defaultDataDir()): { dataDir: string; dbFile: string; dbKey: string | null } {
   if (dbFlag) {
     const dbFile = path.resolve(dbFlag);
     const envKey = process.env.SCANDESK_DB_KEY?.trim() || null;
@@ -37,81 +40,12 @@ function dbOptions(dbFlag: string | undefined): { dataDir: string; dbFile: strin
     }
     return { dataDir: path.dirname(dbFile), dbFile, dbKey: envKey };
   }
-  const dataDir = defaultDataDir();
+  const dataDir = ownDataDir;
+  preparePrivateDataDir(dataDir);
   const { key } = resolveDbKey(dataDir);
   const dbFile = dataPaths(dataDir).db;
   migratePlainDatabase(dbFile, key);
   return { dataDir, dbFile, dbKey: key };
-}
-
-type Summary = {
-  cases: Record<string, number>;
-  documents: Record<string, number>;
-  /** Accepted add_document requests, and the documents they bill ([Note: what a submission costs]). */
-  billable: number;
-  billedDocuments: number;
-  failed: { caseId: number; label: string; state: string; reason: string | null }[];
-  exitCode: number;
-};
-
-function summarise(engine: Engine): Summary {
-  const db = engine.ctx.db;
-  const cases = Object.fromEntries((db.prepare('SELECT state, COUNT(*) AS n FROM cases GROUP BY state').all() as { state: string; n: number }[]).map((r) => [r.state, r.n]));
-  const documents = Object.fromEntries((db.prepare('SELECT status, COUNT(*) AS n FROM documents GROUP BY status').all() as { status: string; n: number }[]).map((r) => [r.status, r.n]));
-  const bill = db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(billable), 0) AS docs FROM api_requests WHERE billable > 0').get() as { n: number; docs: number };
-  const failed = db
-    .prepare(`SELECT id AS caseId, label, state, last_error AS reason FROM cases WHERE state NOT IN ('done','cancelled') ORDER BY id LIMIT 200`)
-    .all() as Summary['failed'];
-  const bad = (documents.failed ?? 0) + (documents.rejected ?? 0) + (documents.uncertain ?? 0) + (documents.queued ?? 0) + (documents.processing ?? 0) + (documents.sending ?? 0);
-  return { cases, documents, billable: bill.n, billedDocuments: bill.docs, failed, exitCode: failed.length === 0 && bad === 0 ? EXIT_OK : EXIT_SOME_FAILED };
-}
-
-/** The summary a clerk reads: counts, then each unfinished case with its state in words (the --json line keeps the codes). */
-export function formatSummary(s: Pick<Summary, 'documents' | 'billable' | 'billedDocuments' | 'failed'>): string {
-  const d = s.documents;
-  let text =
-    `\nИтог / summary: документов ${Object.values(d).reduce((a, b) => a + b, 0)}: распознано ${d.recognised ?? 0}, ошибки ${d.failed ?? 0}, ` +
-    `отклонено ${d.rejected ?? 0}, дубликаты ${d.duplicate ?? 0}, неизвестно ${d.uncertain ?? 0}; платных запросов ${s.billable}, оплачено документов ${s.billedDocuments}\n`;
-  for (const f of s.failed.slice(0, 20)) text += `  дело ${f.caseId} «${f.label}»: ${labelOf(CASE_STATE_LABELS, f.state, 'ru')}${f.reason ? ` — ${f.reason}` : ''}\n`;
-  return text;
-}
-
-function printSummary(s: Summary, json: boolean): void {
-  process.stderr.write(formatSummary(s));
-  if (json) process.stdout.write(`${JSON.stringify(s)}\n`);
-}
-
-/** One progress line: counts, docs/min, ETA and, while blocked, why and when the queue tries again. */
-export function progressLine(q: QueueState): string {
-  const c = q.counts;
-  const eta = q.etaMs === null ? '—' : `${Math.ceil(q.etaMs / 1000)} с`;
-  const next = q.nextTryAt !== null ? `, следующая попытка в ${new Date(q.nextTryAt).toLocaleTimeString('ru-RU')}` : '';
-  const paused = q.pausedReason ? ` [пауза: ${q.pausedMessage ?? q.pausedReason}${next}]` : '';
-  return `в очереди ${c.queued}, отправка ${c.sending}, обработка ${c.processing}, готово ${c.recognised}, ошибки ${c.failed} | ${q.docsPerMinute} док/мин, осталось ${eta}${paused}`;
-}
-
-function startProgress(engine: Engine): () => void {
-  const tty = process.stderr.isTTY === true;
-  let last: QueueState | null = null;
-  let printed = '';
-  const unsub = engine.ctx.events.subscribe((name, payload) => {
-    if (name === 'queue:progress') last = payload as QueueState;
-  });
-  const line = () => {
-    if (!last) return;
-    const text = progressLine(last);
-    // A log file (not a TTY) gets a line only when something changed, so a long idle watch does not flood it.
-    if (!tty && text === printed) return;
-    printed = text;
-    process.stderr.write(tty ? `\r\x1b[2K${text}` : `${text}\n`);
-  };
-  const timer = setInterval(line, tty ? 500 : 2000);
-  return () => {
-    clearInterval(timer);
-    unsub();
-    line();
-    if (tty) process.stderr.write('\n');
-  };
 }
 
 async function registerFolder(engine: Engine, folder: string, o: { type: DocType; settleMs?: number; poll: boolean; move: boolean }): Promise<void> {
@@ -126,10 +60,10 @@ async function registerFolder(engine: Engine, folder: string, o: { type: DocType
   else await engine.request('folders:add', { path: folder, defaultType: o.type, options });
 }
 
-export type ProcessRun = { folder: string; once: boolean; setUp?: boolean; db?: string; json: boolean; settings: Partial<Settings>; creds: Credentials; type: DocType; settleMs?: number; poll: boolean; move: boolean };
+export type ProcessRun = { folder: string; once: boolean; setUp?: boolean; db?: string; dataDir?: string; json: boolean; settings: Partial<Settings>; creds: Credentials; type: DocType; settleMs?: number; poll: boolean; move: boolean };
 
 async function runProcess(run: ProcessRun): Promise<number> {
-  const dbo = dbOptions(run.db);
+  const dbo = dbOptions(run.db, run.dataDir);
   const engine = await createEngine({
     ...dbo,
     mode: 'cli',
@@ -137,6 +71,7 @@ async function runProcess(run: ProcessRun): Promise<number> {
     settingsOverrides: run.settings,
     log: createLogger({ file: dataPaths(dbo.dataDir).logs }),
   });
+  installLastResortGuard({ log: engine.ctx.log });
   let stopProgress: (() => void) | null = null;
   try {
     await registerFolder(engine, run.folder, run);
@@ -148,7 +83,7 @@ async function runProcess(run: ProcessRun): Promise<number> {
       await engine.intake.settled();
       await engine.queue.idle();
     } else {
-      process.stderr.write(`Слежу за папкой / watching ${run.folder} (Ctrl+C — остановить / to stop)\n`);
+      process.stderr.write(`Слежу за папкой / watching ${printable(run.folder)} (Ctrl+C — остановить / to stop)\n`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
@@ -288,7 +223,7 @@ async function cmdExport(argv: string[]): Promise<number> {
       throw err;
     }
     const res = await exportToFile(engine.ctx, options, out);
-    process.stderr.write(`Выгружено строк / rows exported: ${res.rows} → ${res.file}\n`);
+    process.stderr.write(`Выгружено строк / rows exported: ${res.rows} → ${printable(res.file)}\n`);
     process.stderr.write(await exportNotes(engine, options));
     return EXIT_OK;
   } finally {
@@ -298,6 +233,9 @@ async function cmdExport(argv: string[]): Promise<number> {
 
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  makeProcessPrivate(); // [Note: the data folder is private]
+  // [Note: no client input ends the process] for every long-running command (web, process, sim, demo).
+  if (cmd !== undefined && !['--help', '-h', 'help', 'export'].includes(cmd)) installLastResortGuard();
   try {
     switch (cmd) {
       case undefined:
@@ -344,16 +282,17 @@ async function runCommand(cmd: HelpCommand, rest: string[]): Promise<number> {
   }
 }
 
+// Messages carry paths and names as given: one line each, control characters escaped.
 function reportError(err: unknown): number {
   if (err instanceof UsageError) {
-    process.stderr.write(`scandesk: ${err.ru}\nscandesk: ${err.en}\n`);
+    process.stderr.write(`scandesk: ${printable(err.ru)}\nscandesk: ${printable(err.en)}\n`);
     return EXIT_USAGE;
   }
   if (err instanceof UserError) {
-    process.stderr.write(`scandesk: ${err.messageRu}\nscandesk: ${err.message}\n`);
+    process.stderr.write(`scandesk: ${printable(err.messageRu)}\nscandesk: ${printable(err.message)}\n`);
     return EXIT_USAGE;
   }
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`scandesk: ошибка / error: ${message}\n`);
+  process.stderr.write(`scandesk: ошибка / error: ${printable(message)}\n`);
   return EXIT_USAGE;
 }

@@ -3,6 +3,7 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import type { AppInfo, DocumentFilter, DocumentRow, QueueState } from '../shared/api.ts';
 import type { Folder, Settings } from '../shared/settings.ts';
+import { printable } from '../shared/printable.ts';
 import type { Language } from '../shared/types.ts';
 import { call, errorText, onEvent, transport } from './api.ts';
 import { AppContext, type AppContextValue } from './app-context.ts';
@@ -79,8 +80,9 @@ export function App({ initialSettings, initialInfo, bootError }: { initialSettin
     const offs = [
       onEvent('queue:progress', (q) => { setQueue(q); scheduleRefresh(); }),
       onEvent('documents:changed', scheduleRefresh),
+      // Messages can quote file names and the API: [Note: control characters never reach a terminal, a log or a notification raw]
       onEvent('notify', (n) => {
-        const text = lang === 'en' ? n.messageEn : n.messageRu;
+        const text = printable(lang === 'en' ? n.messageEn : n.messageRu);
         toast(n.level, text);
         desktopNotify(text);
       }),

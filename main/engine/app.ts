@@ -13,7 +13,7 @@ import { dataPaths, osUser } from './paths.ts';
 import { createMemorySecretStore, type SecretStore } from './secrets.ts';
 import { createSettingsStore } from './settings-store.ts';
 import { createIntakeModule, type IntakeOptions } from './intake/index.ts';
-import { createQueueModule } from './queue/index.ts';
+import { createQueueModule, type QueueOptions } from './queue/index.ts';
 import { createReviewModule } from './review/index.ts';
 import { createValidationModule } from './validation/module.ts';
 import { createExportModule } from './export/index.ts';
@@ -38,6 +38,8 @@ export type EngineOptions = {
   autoStart?: boolean;
   /** Intake dependencies (tests inject a lossy watcher). */
   intake?: IntakeOptions;
+  /** Queue dependencies (tests count HTTP exchanges to drive a manual clock). */
+  queue?: QueueOptions;
   /** Folder picker roots (tests); defaults to the user's home and mount points. */
   browseRoots?: () => string[];
 };
@@ -75,7 +77,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
 
   // Order matters for start (intake records files before the queue looks) and reverse for stop.
   const intake = createIntakeModule(ctx, opts.intake);
-  const queue = createQueueModule(ctx);
+  const queue = createQueueModule(ctx, opts.queue);
   const modules: EngineModule[] = [
     createValidationModule(ctx),
     intake,

@@ -10,7 +10,7 @@ import { createEngine } from '../../main/engine/app.ts';
 import { silentLogger } from '../../main/engine/log.ts';
 import { openDatabase } from '../../main/engine/db/open.ts';
 import { buildExportWhere } from '../../main/engine/export/scope.ts';
-import { formatSummary } from '../../main/cli.ts';
+import { formatSummary } from '../../main/cli-output.ts';
 import { insertExportDataset, INN_1, PERSON_2 } from '../fixtures/golden/export/dataset.ts';
 import { decodeCsv, dumpXlsx, PRESETS, RAW_CODES, REVIEW_WORDS, runExport, STATUS_WORDS, type Preset } from '../helpers/export-tables.ts';
 import { seedDocuments } from '../helpers/seed.ts';
