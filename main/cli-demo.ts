@@ -39,6 +39,7 @@ export async function cmdDemo(argv: string[], runProcess: (run: ProcessRun) => P
   const count = num(values.count, 'count', 1, 10_000) ?? 12;
   // One private data folder holds the scans and the encrypted database, so `scandesk web --data-dir` opens exactly
   // this run ([Note: the data folder is private]).
+  if (values.folder !== undefined) refuseForeignFolder(path.resolve(values.folder)); // before any folder is made
   const dataDir = values['data-dir'] ? path.resolve(values['data-dir']) : createDemoRoot();
   const folder = path.resolve(values.folder ?? path.join(dataDir, 'Входящие'));
   refuseForeignFolder(folder);

@@ -93,7 +93,7 @@ void it('`scandesk demo` keeps an encrypted DB in a private temp folder; `--fold
   const root = path.join(tmpdir, roots[0]!);
   assert.deepEqual(tooOpen(root), []);
   assert.deepEqual(plainSqliteFiles(tmpdir), [], 'no plain database anywhere');
-  assert.ok(fs.existsSync(path.join(root, 'data', 'scandesk.db')), 'the encrypted DB inside the private folder');
+  assert.ok(fs.existsSync(path.join(root, 'scandesk.db')), 'the encrypted DB inside the private folder');
 
   const scans = path.join(tmp, 'scans');
   fs.mkdirSync(scans);
