@@ -92,6 +92,8 @@ type Summary = {
   billable: number;
   billedDocuments: number;
   failed: { caseId: number; label: string; state: string; reason: string | null }[];
+  /** Originals that should have moved to Обработано/ or Ошибки/ and are still in place. */
+  moveFailures: number;
   exitCode: number;
 };
 
@@ -104,7 +106,9 @@ function summarise(engine: Engine): Summary {
     .prepare(`SELECT id AS caseId, label, state, last_error AS reason FROM cases WHERE state NOT IN ('done','cancelled') ORDER BY id LIMIT 200`)
     .all() as Summary['failed'];
   const bad = (documents.failed ?? 0) + (documents.rejected ?? 0) + (documents.uncertain ?? 0) + (documents.queued ?? 0) + (documents.processing ?? 0) + (documents.sending ?? 0);
-  return { cases, documents, billable: bill.n, billedDocuments: bill.docs, failed, exitCode: failed.length === 0 && bad === 0 ? EXIT_OK : EXIT_SOME_FAILED };
+  const moveFailures = engine.intake.moveFailures();
+  const ok = failed.length === 0 && bad === 0 && moveFailures === 0;
+  return { cases, documents, billable: bill.n, billedDocuments: bill.docs, failed, moveFailures, exitCode: ok ? EXIT_OK : EXIT_SOME_FAILED };
 }
 
 function printSummary(s: Summary, json: boolean): void {
@@ -113,6 +117,7 @@ function printSummary(s: Summary, json: boolean): void {
     `\nИтог / summary: документов ${Object.values(d).reduce((a, b) => a + b, 0)}: распознано ${d.recognised ?? 0}, ошибки ${d.failed ?? 0}, ` +
       `отклонено ${d.rejected ?? 0}, дубликаты ${d.duplicate ?? 0}, неизвестно ${d.uncertain ?? 0}; платных запросов ${s.billable}, оплачено документов ${s.billedDocuments}\n`,
   );
+  if (s.moveFailures > 0) process.stderr.write(`  оригиналов не перемещено / originals not moved: ${s.moveFailures} (причина — в документе / the reason is on the document)\n`);
   for (const f of s.failed.slice(0, 20)) process.stderr.write(`  дело ${f.caseId} «${f.label}»: ${f.state}${f.reason ? ` — ${f.reason}` : ''}\n`);
   if (json) process.stdout.write(`${JSON.stringify(s)}\n`);
 }
@@ -181,6 +186,7 @@ async function runProcess(run: ProcessRun): Promise<number> {
       await engine.intake.scanNow();
       await engine.intake.settled();
       await engine.queue.idle();
+      await engine.intake.settled(); // finished cases move their originals: counted in the summary
     } else {
       process.stderr.write(`Слежу за папкой / watching ${run.folder} (Ctrl+C — остановить / to stop)\n`);
       await new Promise<void>((resolve) => {
