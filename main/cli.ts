@@ -90,10 +90,8 @@ type Summary = {
   documents: Record<string, number>;
   /** Accepted add_document requests, and the documents they bill ([Note: what a submission costs]). */
   billable: number;
-  billedDocuments: number;
+  billedDocuments: number; moveFailures: number; // + originals still in place after a failed move to Обработано/ or Ошибки/
   failed: { caseId: number; label: string; state: string; reason: string | null }[];
-  /** Originals that should have moved to Обработано/ or Ошибки/ and are still in place. */
-  moveFailures: number;
   exitCode: number;
 };
 
@@ -107,17 +105,15 @@ function summarise(engine: Engine): Summary {
     .all() as Summary['failed'];
   const bad = (documents.failed ?? 0) + (documents.rejected ?? 0) + (documents.uncertain ?? 0) + (documents.queued ?? 0) + (documents.processing ?? 0) + (documents.sending ?? 0);
   const moveFailures = engine.intake.moveFailures();
-  const ok = failed.length === 0 && bad === 0 && moveFailures === 0;
-  return { cases, documents, billable: bill.n, billedDocuments: bill.docs, failed, moveFailures, exitCode: ok ? EXIT_OK : EXIT_SOME_FAILED };
+  return { cases, documents, billable: bill.n, billedDocuments: bill.docs, failed, moveFailures, exitCode: failed.length === 0 && bad === 0 && moveFailures === 0 ? EXIT_OK : EXIT_SOME_FAILED };
 }
 
 function printSummary(s: Summary, json: boolean): void {
   const d = s.documents;
   process.stderr.write(
     `\nИтог / summary: документов ${Object.values(d).reduce((a, b) => a + b, 0)}: распознано ${d.recognised ?? 0}, ошибки ${d.failed ?? 0}, ` +
-      `отклонено ${d.rejected ?? 0}, дубликаты ${d.duplicate ?? 0}, неизвестно ${d.uncertain ?? 0}; платных запросов ${s.billable}, оплачено документов ${s.billedDocuments}\n`,
+      `отклонено ${d.rejected ?? 0}, дубликаты ${d.duplicate ?? 0}, неизвестно ${d.uncertain ?? 0}; платных запросов ${s.billable}, оплачено документов ${s.billedDocuments}${s.moveFailures > 0 ? `; оригиналов не перемещено ${s.moveFailures} (причина — в документе)` : ''}\n`,
   );
-  if (s.moveFailures > 0) process.stderr.write(`  оригиналов не перемещено / originals not moved: ${s.moveFailures} (причина — в документе / the reason is on the document)\n`);
   for (const f of s.failed.slice(0, 20)) process.stderr.write(`  дело ${f.caseId} «${f.label}»: ${f.state}${f.reason ? ` — ${f.reason}` : ''}\n`);
   if (json) process.stdout.write(`${JSON.stringify(s)}\n`);
 }
@@ -185,8 +181,7 @@ async function runProcess(run: ProcessRun): Promise<number> {
     if (run.once) {
       await engine.intake.scanNow();
       await engine.intake.settled();
-      await engine.queue.idle();
-      await engine.intake.settled(); // finished cases move their originals: counted in the summary
+      await engine.queue.idle().then(() => engine.intake.settled()); // then finished cases' originals have moved
     } else {
       process.stderr.write(`Слежу за папкой / watching ${run.folder} (Ctrl+C — остановить / to stop)\n`);
       await new Promise<void>((resolve) => {

@@ -317,6 +317,9 @@ export const ru = {
   'toast.batchDone': 'Пакет обработан',
   'lang.ru': 'Русский',
   'lang.en': 'English',
+  // intake: what intake writes into a document's history
+  'history.action.intake-redecide': 'Файл изменился — решение пересмотрено',
+  'history.action.move-original-failed': 'Оригинал не перемещён',
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -633,6 +636,9 @@ export const en: Record<MessageKey, string> = {
   'toast.batchDone': 'Batch finished',
   'lang.ru': 'Русский',
   'lang.en': 'English',
+  // intake: what intake writes into a document's history
+  'history.action.intake-redecide': 'File changed — decided again',
+  'history.action.move-original-failed': 'Original not moved',
 };
 
 export const dictionaries: Record<Language, Record<MessageKey, string>> = { ru, en };

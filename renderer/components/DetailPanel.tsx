@@ -22,7 +22,9 @@ import { RejectDialog } from './RejectDialog.tsx';
 import { ScanViewer } from './ScanViewer.tsx';
 
 /** Statuses whose reason the clerk needs to read to decide what to do (the engine writes it in Russian). */
-const REASON_STATUSES = new Set<DocStatus>(['failed', 'rejected', 'uncertain', 'waiting']);
+// A recognised or duplicate document carries a reason only when something needs the clerk (its original could not
+// be moved, what it duplicates); a skipped one says why it was skipped.
+const REASON_STATUSES = new Set<DocStatus>(['failed', 'rejected', 'uncertain', 'waiting', 'recognised', 'duplicate', 'ignored']);
 
 type Props = {
   documentId: number;

@@ -41,10 +41,46 @@ function duplicateReason(earlier: EarlierCopy, copied: boolean): string {
   return `${what}: ${earlier.file_name}, ${when}` + (copied ? ' — результат скопирован без повторной оплаты' : ' — повторно не отправляется');
 }
 
+/** Same bytes arriving twice at once: the second waits until the first's decision is committed. */
+function createHashGate() {
+  const inflight = new Map<string, Promise<void>>();
+  return async function decideOnce(sha: string, run: () => Promise<Committed>): Promise<Committed> {
+    while (inflight.has(sha)) await inflight.get(sha);
+    let release!: () => void;
+    inflight.set(sha, new Promise<void>((r) => (release = r)));
+    let committed: Promise<void> = Promise.resolve();
+    try {
+      ({ committed } = await run());
+    } finally {
+      const free = () => {
+        inflight.delete(sha);
+        release();
+      };
+      void committed.then(free, free);
+    }
+    return { committed };
+  };
+}
+
+/** The old decision to history, the row back to 'seen' in a case that can still take it. */
+function createReopenRow(hub: Hub) {
+  const { ctx, q } = hub;
+  return ctx.db.transaction((folder: Folder, p: Pending, prev: DocRow): number => {
+    const now = ctx.clock.now();
+    const details = { status: prev.status, reason: prev.status_reason, code: prev.status_code, sha256: prev.sha256, size: prev.size, mtimeMs: prev.mtime_ms, currentPath: prev.current_path, caseId: prev.case_id };
+    q.audit.run({ at: now, actor: ctx.actor, caseId: prev.case_id, documentId: prev.id, action: 'intake-redecide', oldValue: prev.status, newValue: 'seen', details: JSON.stringify(details) });
+    const place = placeFile(prev.rel_path, folder.defaultType);
+    const caseId = hub.cases.rejoinCase(folder, prev.case_id, place);
+    q.dropFields.run(prev.id);
+    q.dropFindings.run(prev.id);
+    q.resetDoc.run({ id: prev.id, caseId, path: p.abs, size: p.size, mtimeMs: p.mtimeMs, search: prev.file_name.toLowerCase(), now });
+    return prev.id;
+  });
+}
+
 export function createDecide(hub: Hub): DecidePart {
   const { ctx, q } = hub;
   const { db, clock } = ctx;
-  const inflightHashes = new Map<string, Promise<void>>();
   const uploadsDir = path.join(ctx.dataDir, 'cache', 'uploads');
 
   function canRedecide(d: DocRow): boolean {
@@ -66,18 +102,8 @@ export function createDecide(hub: Hub): DecidePart {
     hub.changed(id);
   }
 
-  /** The old decision to history, the row back to 'seen' in a case that can still take it. */
-  const reopenRow = db.transaction((folder: Folder, p: Pending, prev: DocRow): number => {
-    const now = clock.now();
-    const details = { status: prev.status, reason: prev.status_reason, code: prev.status_code, sha256: prev.sha256, size: prev.size, mtimeMs: prev.mtime_ms, currentPath: prev.current_path, caseId: prev.case_id };
-    q.audit.run({ at: now, actor: ctx.actor, caseId: prev.case_id, documentId: prev.id, action: 'intake-redecide', oldValue: prev.status, newValue: 'seen', details: JSON.stringify(details) });
-    const place = placeFile(prev.rel_path, folder.defaultType);
-    const caseId = hub.cases.rejoinCase(folder, prev.case_id, place);
-    q.dropFields.run(prev.id);
-    q.dropFindings.run(prev.id);
-    q.resetDoc.run({ id: prev.id, caseId, path: p.abs, size: p.size, mtimeMs: p.mtimeMs, search: prev.file_name.toLowerCase(), now });
-    return prev.id;
-  });
+  const reopenRow = createReopenRow(hub);
+  const decideOnce = createHashGate();
 
   /** The row this version of the file is decided on: its own (re-decided) or a new document. */
   function rowFor(folder: Folder, p: Pending): number {
@@ -138,24 +164,6 @@ export function createDecide(hub: Hub): DecidePart {
     } finally {
       await opened.handle.close();
     }
-  }
-
-  /** Same bytes arriving twice at once: the second waits for the first's decision to be committed. */
-  async function decideOnce(sha: string, run: () => Promise<Committed>): Promise<Committed> {
-    while (inflightHashes.has(sha)) await inflightHashes.get(sha);
-    let release!: () => void;
-    inflightHashes.set(sha, new Promise<void>((r) => (release = r)));
-    let committed: Promise<void> = Promise.resolve();
-    try {
-      ({ committed } = await run());
-    } finally {
-      const free = () => {
-        inflightHashes.delete(sha);
-        release();
-      };
-      void committed.then(free, free);
-    }
-    return { committed };
   }
 
   function duplicate(docId: number, p: Pending, sha: string, earlier: EarlierCopy, policy: string): Committed {

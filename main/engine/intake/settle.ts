@@ -5,6 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Folder } from '../../../shared/settings.ts';
 import { setTimer, type Timer } from '../clock.ts';
+import { createDecodeQueue } from './decode-queue.ts';
 import { inspectEntry, OPEN_READ, type Skip } from './fs-guard.ts';
 import { errCode, type Hub } from './hub.ts';
 import { ignoreReason, placeFile } from './rules.ts';
@@ -28,8 +29,6 @@ export type Pending = {
 export const WRITING = 'Файл ещё записывается…';
 export const VANISHED = 'Файл удалён или переименован до окончания записи';
 const isWindows = process.platform === 'win32';
-/** Files hashed and decoded at once ([Note: pre-flight memory]). */
-const DECODE_WIDTH = 2;
 
 export type SettlePart = {
   pending: Map<string, Pending>;
@@ -45,17 +44,10 @@ export type SettlePart = {
   reset(): void;
 };
 
-export function createSettle(hub: Hub): SettlePart {
+/** The rows intake creates for what it notices. */
+function createRowWriters(hub: Hub) {
   const { ctx, q } = hub;
-  const { db, clock, log } = ctx;
-  const pending = new Map<string, Pending>();
-  // [Note: settled files wait as data] A settled file waits for one of DECODE_WIDTH decode slots as an entry in a
-  // plain FIFO (its Pending record), not as a parked async call: 10,000 queued files used to hold 10,000 suspended
-  // checkSettled frames, p-limit closures and promise chains (~6 KB of heap each, 60 MB at 10,000 files).
-  const ready: (Pending | undefined)[] = [];
-  let readyHead = 0;
-  let decoding = 0;
-
+  const { db, clock } = ctx;
   function recordSkipped(folder: Folder, abs: string, rel: string, skip: Skip) {
     const latest = q.latestByPath.get(abs);
     if (latest?.status === 'ignored' && latest.status_code === skip.code) return;
@@ -76,6 +68,40 @@ export function createSettle(hub: Hub): SettlePart {
     hub.changed(id);
     return id;
   }
+
+
+  return { recordSkipped, insertSeen };
+}
+
+/** Does it open? Windows: a writer's lock means "still writing". Never blocks (FIFO swapped in: O_NONBLOCK). */
+async function opens(hub: Hub, p: Pending, folder: Folder, on: { vanish(p: Pending): void; schedule(abs: string, ms: number): void }): Promise<boolean> {
+  try {
+    const fh = await fs.open(p.abs, OPEN_READ);
+    await fh.close();
+  } catch (err) {
+    const code = errCode(err);
+    if (code === 'ENOENT') {
+      on.vanish(p);
+      return false;
+    }
+    if (isWindows && (code === 'EBUSY' || code === 'EPERM')) {
+      // Windows: the writer still holds the file locked — keep waiting, visibly.
+      if (p.docId !== null) hub.setStatus(p.docId, 'waiting', `${WRITING} (файл занят другой программой)`, 'intake.locked');
+      on.schedule(p.abs, folder.options.settleMs);
+      return false;
+    }
+    if (code !== 'EACCES' && code !== 'EPERM') throw err;
+  }
+  return true;
+}
+
+export function createSettle(hub: Hub): SettlePart {
+  const { ctx, q } = hub;
+  const { clock, log } = ctx;
+  const pending = new Map<string, Pending>();
+  const decodeQueue = createDecodeQueue(hub, { pending, schedule: (abs, ms) => schedule(abs, ms), noteFile: (f, abs) => noteFile(f, abs) });
+
+  const { recordSkipped, insertSeen } = createRowWriters(hub);
 
   async function noteFile(folder: Folder, abs: string): Promise<void> {
     if (!hub.isRunning()) return;
@@ -172,88 +198,13 @@ export function createSettle(hub: Hub): SettlePart {
     if (entry.kind === 'file') {
       // Stable = size AND mtime equal to the previous observation (mtime vs mtime, never vs now: clock skew on shares).
       if (entry.size !== p.size || entry.mtimeMs !== p.mtimeMs) return markChanged(folder, p, entry.size, entry.mtimeMs);
-      const go = await opens(p, folder);
+      const go = await opens(hub, p, folder, { vanish, schedule });
       if (!go) return;
     }
     // While we looked, the file may have changed again (a newer check is scheduled) or been removed: that one decides.
     // A skip (now a link out of the folder, a FIFO) goes on too: the read guard decides it without reading.
     if (p.timer !== null || p.stage !== 'settling' || pending.get(abs) !== p || !hub.isRunning()) return;
-    p.stage = 'ready';
-    ready.push(p);
-    pump();
-  }
-
-  /** Does it open? Windows: a writer's lock means "still writing". Never blocks (FIFO swapped in: O_NONBLOCK). */
-  async function opens(p: Pending, folder: Folder): Promise<boolean> {
-    try {
-      const fh = await fs.open(p.abs, OPEN_READ);
-      await fh.close();
-    } catch (err) {
-      const code = errCode(err);
-      if (code === 'ENOENT') {
-        vanish(p);
-        return false;
-      }
-      if (isWindows && (code === 'EBUSY' || code === 'EPERM')) {
-        // Windows: the writer still holds the file locked — keep waiting, visibly.
-        if (p.docId !== null) hub.setStatus(p.docId, 'waiting', `${WRITING} (файл занят другой программой)`, 'intake.locked');
-        schedule(p.abs, folder.options.settleMs);
-        return false;
-      }
-      if (code !== 'EACCES' && code !== 'EPERM') throw err;
-    }
-    return true;
-  }
-
-  function pump() {
-    while (hub.isRunning() && decoding < DECODE_WIDTH && readyHead < ready.length) {
-      const p = ready[readyHead];
-      ready[readyHead++] = undefined;
-      if (readyHead >= 1024 && readyHead * 2 >= ready.length) {
-        ready.splice(0, readyHead);
-        readyHead = 0;
-      }
-      // Changed since (back to settling), removed with its folder, vanished or already done: a stale entry.
-      if (!p || p.stage !== 'ready' || pending.get(p.abs) !== p) continue;
-      decoding++;
-      p.stage = 'processing';
-      hub.track(runFile(p));
-    }
-  }
-
-  async function runFile(p: Pending): Promise<void> {
-    let slotHeld = true;
-    const freeSlot = () => {
-      if (!slotHeld) return;
-      slotHeld = false;
-      decoding--;
-      pump();
-    };
-    const folder = hub.getFolder(p.folderId);
-    if (!folder) {
-      // Its folder was removed while it waited.
-      pending.delete(p.abs);
-      freeSlot();
-      return;
-    }
-    try {
-      const { committed } = await hub.decide.processFile(folder, p);
-      freeSlot(); // the next file decodes while this decision waits for its batch's commit
-      await committed;
-    } catch (err) {
-      // Unexpected (disk full, I/O error): retry later instead of deciding for good, but never forever.
-      p.attempts++;
-      log.warn('intake: processing failed', { attempt: p.attempts, err: String(err) });
-      if (p.attempts < 5) return schedule(p.abs, folder.options.settleMs * 2 ** p.attempts);
-      pending.delete(p.abs);
-      if (p.docId !== null) hub.setStatus(p.docId, 'rejected', `Не удалось обработать файл: ${String(err).slice(0, 200)}`, 'intake.error');
-      return;
-    } finally {
-      freeSlot();
-    }
-    if (pending.get(p.abs) === p) pending.delete(p.abs);
-    if (p.dirty && hub.isRunning()) await noteFile(folder, p.abs);
-    hub.cases.requestEvaluate();
+    decodeQueue.push(p);
   }
 
   return {
@@ -273,8 +224,7 @@ export function createSettle(hub: Hub): SettlePart {
     reset() {
       for (const p of pending.values()) p.timer?.cancel();
       pending.clear();
-      ready.length = 0;
-      readyHead = 0;
+      decodeQueue.reset();
     },
   };
 }
