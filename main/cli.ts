@@ -39,7 +39,7 @@ const HELP = `ScanDesk — пакетное распознавание скан�
       Process a folder (--once: everything present now, then exit; otherwise watch until Ctrl+C).
       Учётные данные / credentials: BEORG_TOKEN, BEORG_MACHINE_UID, BEORG_PROJECT_ID (флаги важнее / flags win).
       Коды выхода / exit codes: 0 всё распознано / all recognised; 3 есть ошибки / some failed, rejected or
-      uncertain; 2 ошибка запуска / usage or configuration error.
+      uncertain, or an original not moved; 2 ошибка запуска / usage or configuration error.
   scandesk export --format xlsx|csv|json|ndjson --out FILE [--db FILE] [--preset excel-ru|excel-utf16|rfc4180]
                   [--filter БЫСТРЫЙ_ФИЛЬТР | --ids 1,2,3 | --case ID] [--only-verified]
                   [--template default|1c-persons|ID] [--lang ru|en]
