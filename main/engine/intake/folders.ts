@@ -40,7 +40,7 @@ export function createFolderHandlers(hub: Hub, watch: WatchPart): EngineModule['
     return f;
   }
   /** Scan once the new watcher is ready: a file written while it starts would otherwise wait for the rescan. */
-  const watchThenScan = (folder: Folder) => hub.track(watch.watchFolder(folder).then(() => watch.scanFolder(folder)));
+  const watchThenScan = (folder: Folder) => hub.track(watch.watchFolder(folder).then((ready) => (ready ? watch.scanFolder(folder) : undefined)));
 
   async function writeDropped(dropDir: string, f: { name: string; dir?: string | undefined; dataBase64: string }): Promise<string> {
     // A dropped folder keeps its sub-folders, so placeFile groups one case per person folder. The contract

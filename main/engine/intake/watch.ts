@@ -52,8 +52,9 @@ function isRemoteDrive(letter: string): boolean {
 export type WatchPart = {
   scanFolder(folder: Folder): Promise<void>;
   /** Starts watching; resolves when the watcher is ready (or after READY_WAIT_MS if it never says so). A scan started
-   *  after that misses nothing: files written before it are walked, files written after it raise events. */
-  watchFolder(folder: Folder): Promise<void>;
+   *  after that misses nothing: files written before it are walked, files written after it raise events. Resolves
+   *  false when it was unwatched first (replaced by a newer watch, or stopped): nothing to scan for it then. */
+  watchFolder(folder: Folder): Promise<boolean>;
   unwatchFolder(id: number): void;
   /** Full walk of every enabled folder (or one); rows left settling whose file is gone are marked so. */
   scanNow(folderId?: number): Promise<void>;
@@ -63,8 +64,8 @@ export type WatchPart = {
 export function createWatch(hub: Hub, watchFn: typeof watch = watch): WatchPart {
   const { ctx, q } = hub;
   const { clock, log } = ctx;
-  /** `settle` ends the wait for 'ready' (resolved on ready, after READY_WAIT_MS, or when unwatched). */
-  type Watching = { watcher: FSWatcher; rescan: Timer; settle: () => void };
+  /** `settle` ends the wait for 'ready': true on ready or after READY_WAIT_MS, false when unwatched. */
+  type Watching = { watcher: FSWatcher; rescan: Timer; settle: (ready: boolean) => void };
   const watchers = new Map<number, Watching>();
   let mounts: string | null | undefined;
 
@@ -100,7 +101,7 @@ export function createWatch(hub: Hub, watchFn: typeof watch = watch): WatchPart 
     });
   }
 
-  function watchFolder(folder: Folder): Promise<void> {
+  function watchFolder(folder: Folder): Promise<boolean> {
     unwatchFolder(folder.id);
     const polling = usePolling(folder);
     const watcher = watchFn(folder.path, {
@@ -123,14 +124,14 @@ export function createWatch(hub: Hub, watchFn: typeof watch = watch): WatchPart 
     watcher.on('error', (err) => log.warn('intake: watcher error', { folderId: folder.id, err: String(err) }));
     const rescan = every(clock, folder.options.rescanMinutes * 60_000, () => hub.track(scanFolder(folder)));
     log.info('intake: watching', { folderId: folder.id, polling });
-    return new Promise<void>((resolve) => {
-      const wait = setTimer(clock, READY_WAIT_MS, () => settle());
-      const settle = () => {
+    return new Promise<boolean>((resolve) => {
+      const wait = setTimer(clock, READY_WAIT_MS, () => settle(true));
+      const settle = (ready: boolean) => {
         wait.cancel();
-        resolve();
+        resolve(ready);
       };
       watchers.set(folder.id, { watcher, rescan, settle });
-      watcher.once('ready', settle);
+      watcher.once('ready', () => settle(true));
     });
   }
 
@@ -139,7 +140,7 @@ export function createWatch(hub: Hub, watchFn: typeof watch = watch): WatchPart 
     if (!w) return;
     watchers.delete(id);
     w.rescan.cancel();
-    w.settle();
+    w.settle(false);
     void w.watcher.close();
   }
 
