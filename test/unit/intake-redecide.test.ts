@@ -101,4 +101,19 @@ void describe('intake: a changed file re-decides its row', () => {
     assert.notEqual(mine[0]?.case_id, mine[1]?.case_id, 'a case of its own');
     assert.notEqual(mine[0]?.sha256, mine[1]?.sha256);
   });
+
+  void it('a file deleted while still being written leaves its row, but no case «Не принято»', async () => {
+    await engine.request('folders:update', { id: 1, options: { settleMs: 1500 } });
+    const before = cases().length;
+    const file = path.join(inbox, 'Кузнецов', 'паспорт.jpg');
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    await fs.writeFile(file, (await bigJpeg()).subarray(0, 5000));
+    await waitFor('noticed', () => rowsOf(file).length === 1);
+    await fs.rm(file);
+    await engine.request('folders:rescan', {});
+    await engine.intake.settled({ signal: AbortSignal.timeout(20_000) });
+    assert.deepEqual(rowsOf(file).map((r) => [r.status, r.status_code, r.case_id]), [['ignored', 'intake.vanished', null]]);
+    assert.equal(cases().length, before, JSON.stringify(cases()));
+    await engine.request('folders:update', { id: 1, options: { settleMs: 300 } });
+  });
 });

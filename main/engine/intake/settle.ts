@@ -180,7 +180,8 @@ export function createSettle(hub: Hub): SettlePart {
     pending.delete(p.abs);
     if (p.docId !== null) {
       q.setGone.run('ignored', VANISHED, 'intake.vanished', clock.now(), p.docId);
-      hub.changed(p.docId);
+      hub.changed(p.docId); // (its case is looked at before the row leaves it)
+      q.detachDoc.run(clock.now(), p.docId); // gone before it was written: not part of the person's case
     }
   }
 
