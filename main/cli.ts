@@ -1,154 +1,51 @@
 // Headless CLI (`npx scandesk …`): process | export | sim | demo | web. The same engine as the desktop app, so a
 // batch run from a script or a scheduler leaves exactly what the clerk would see in the grid.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createEngine, type Engine } from './engine/app.ts';
+import { installLastResortGuard } from './engine/last-resort.ts';
 import { createLogger } from './engine/log.ts';
 import { dataPaths, defaultDataDir } from './engine/paths.ts';
+import { makeProcessPrivate, preparePrivateDataDir } from './engine/private-fs.ts';
 import { createMemorySecretStore, credentialsFromEnv, type Credentials } from './engine/secrets.ts';
 import { isPlainDatabase, migratePlainDatabase, resolveDbKey } from './engine/db/keys.ts';
 import type { Settings } from '../shared/settings.ts';
-import type { QueueState } from '../shared/api/queue.ts';
+import { printable } from '../shared/printable.ts';
+import { EXIT_OK, printSummary, startProgress, summarise } from './cli-output.ts';
 import { CSV_PRESETS, EXPORT_FORMATS, type ExportOptions, type ExportScope } from '../shared/api/export.ts';
 import { QUICK_FILTERS, type QuickFilter } from '../shared/api/documents.ts';
-import { DOC_TYPES, type DocType } from '../shared/types.ts';
+import { assertNever, DOC_TYPES, type DocType } from '../shared/types.ts';
+import { FIELD_LABELS } from '../shared/fields.ts';
 import { UserError } from './engine/dispatch.ts';
+import { COMMAND_HELP, HELP, wantsHelp, type HelpCommand } from './cli-help.ts';
+import { num, oneOf, parse, UsageError } from './cli-args.ts';
+import { cmdDemo, cmdSim } from './cli-demo.ts';
 
-const EXIT_OK = 0;
 const EXIT_USAGE = 2;
-const EXIT_SOME_FAILED = 3;
 
-class UsageError extends Error {
-  constructor(
-    readonly ru: string,
-    readonly en: string,
-  ) {
-    super(en);
-  }
-}
-
-const HELP = `ScanDesk — пакетное распознавание сканов через Beorg / batch recognition of scans via Beorg
-
-Команды / commands:
-  scandesk process <папка/folder> [--once] [--db FILE] [--api-url URL] [--concurrency N] [--rps R]
-                   [--settle-ms N] [--poll] [--daily-cap N] [--upload-timeout-ms N] [--move-processed]
-                   [--type PASSPORT|INN|SELFIE] [--json] [--token T --machine-uid U --project-id P]
-      Обработать папку (с --once: всё, что есть сейчас, и выйти; иначе следить до Ctrl+C).
-      Process a folder (--once: everything present now, then exit; otherwise watch until Ctrl+C).
-      Учётные данные / credentials: BEORG_TOKEN, BEORG_MACHINE_UID, BEORG_PROJECT_ID (флаги важнее / flags win).
-      Коды выхода / exit codes: 0 всё распознано / all recognised; 3 есть ошибки / some failed, rejected or
-      uncertain, or an original not moved; 2 ошибка запуска / usage or configuration error.
-  scandesk export --format xlsx|csv|json|ndjson --out FILE [--db FILE] [--preset excel-ru|excel-utf16|rfc4180]
-                  [--filter БЫСТРЫЙ_ФИЛЬТР | --ids 1,2,3 | --case ID] [--only-verified]
-                  [--template default|1c-persons|ID] [--lang ru|en]
-      Выгрузить результаты, те же параметры, что в окне «Экспорт» / export results with the export dialog's options.
-      --filter: ${QUICK_FILTERS.join(', ')}. Без --filter/--ids/--case — все документы / all documents.
-      --lang: язык заголовков / header language (ru по умолчанию / default ru).
-  scandesk sim [--port N] [--time-scale X] [--rps-limit R]
-      Запустить симулятор Beorg API / run the local Beorg API simulator.
-  scandesk demo [--folder DIR] [--count N]
-      Создать примеры сканов и обработать их на симуляторе / generate sample scans and process them on the simulator.
-  scandesk web …   браузерный режим / browser mode
-  scandesk --help
-`;
-
-function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, positionals = false) {
-  try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: positionals });
-  } catch (err) {
-    throw new UsageError(`Неверные параметры: ${(err as Error).message}`, `Invalid arguments: ${(err as Error).message}`);
-  }
-}
-
-function num(v: string | undefined, name: string, min: number, max: number): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${name}: ожидается число от ${min} до ${max}`, `--${name}: expected a number ${min}..${max}`);
-  return n;
-}
-
-/** Open parameters for the DB: the app's own (encrypted, key from resolveDbKey) or an explicit --db file. */
-function dbOptions(dbFlag: string | undefined): { dataDir: string; dbFile: string; dbKey: string | null } {
+/**
+ * Open parameters for the DB: an explicit --db file, else the encrypted DB of a data folder (the app's own unless a
+ * private one is given — demo), which is made private first ([Note: the data folder is private]).
+ */
+function dbOptions(dbFlag: string | undefined, ownDataDir = defaultDataDir()): { dataDir: string; dbFile: string; dbKey: string | null } {
   if (dbFlag) {
     const dbFile = path.resolve(dbFlag);
     const envKey = process.env.SCANDESK_DB_KEY?.trim() || null;
     // An explicit file stays as it is: plain unless SCANDESK_DB_KEY is given (or the file is already encrypted).
-    if (!envKey && fs.existsSync(dbFile) && !isPlainDatabase(dbFile)) throw new UsageError('База зашифрована: задайте SCANDESK_DB_KEY', 'Database is encrypted: set SCANDESK_DB_KEY');
+    if (!envKey && fs.existsSync(dbFile) && !isPlainDatabase(dbFile)) {
+      // Encrypted by a browser-mode run on its data folder (e.g. a demo opened with `web --data-dir`): its key file
+      // sits beside it.
+      if (fs.existsSync(dataPaths(path.dirname(dbFile)).dbKey)) return { dataDir: path.dirname(dbFile), dbFile, dbKey: resolveDbKey(path.dirname(dbFile)).key };
+      throw new UsageError('База зашифрована: задайте SCANDESK_DB_KEY', 'Database is encrypted: set SCANDESK_DB_KEY');
+    }
     return { dataDir: path.dirname(dbFile), dbFile, dbKey: envKey };
   }
-  const dataDir = defaultDataDir();
+  const dataDir = ownDataDir;
+  preparePrivateDataDir(dataDir);
   const { key } = resolveDbKey(dataDir);
   const dbFile = dataPaths(dataDir).db;
   migratePlainDatabase(dbFile, key);
   return { dataDir, dbFile, dbKey: key };
-}
-
-type Summary = {
-  cases: Record<string, number>;
-  documents: Record<string, number>;
-  /** Accepted add_document requests, and the documents they bill ([Note: what a submission costs]). */
-  billable: number;
-  billedDocuments: number; moveFailures: number; // + originals still in place after a failed move to Обработано/ or Ошибки/
-  failed: { caseId: number; label: string; state: string; reason: string | null }[];
-  exitCode: number;
-};
-
-function summarise(engine: Engine): Summary {
-  const db = engine.ctx.db;
-  const cases = Object.fromEntries((db.prepare('SELECT state, COUNT(*) AS n FROM cases GROUP BY state').all() as { state: string; n: number }[]).map((r) => [r.state, r.n]));
-  const documents = Object.fromEntries((db.prepare('SELECT status, COUNT(*) AS n FROM documents GROUP BY status').all() as { status: string; n: number }[]).map((r) => [r.status, r.n]));
-  const bill = db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(billable), 0) AS docs FROM api_requests WHERE billable > 0').get() as { n: number; docs: number };
-  const failed = db
-    .prepare(`SELECT id AS caseId, label, state, last_error AS reason FROM cases WHERE state NOT IN ('done','cancelled') ORDER BY id LIMIT 200`)
-    .all() as Summary['failed'];
-  const bad = (documents.failed ?? 0) + (documents.rejected ?? 0) + (documents.uncertain ?? 0) + (documents.queued ?? 0) + (documents.processing ?? 0) + (documents.sending ?? 0);
-  const moveFailures = engine.intake.moveFailures();
-  return { cases, documents, billable: bill.n, billedDocuments: bill.docs, failed, moveFailures, exitCode: failed.length === 0 && bad === 0 && moveFailures === 0 ? EXIT_OK : EXIT_SOME_FAILED };
-}
-
-function printSummary(s: Summary, json: boolean): void {
-  const d = s.documents;
-  process.stderr.write(
-    `\nИтог / summary: документов ${Object.values(d).reduce((a, b) => a + b, 0)}: распознано ${d.recognised ?? 0}, ошибки ${d.failed ?? 0}, ` +
-      `отклонено ${d.rejected ?? 0}, дубликаты ${d.duplicate ?? 0}, неизвестно ${d.uncertain ?? 0}; платных запросов ${s.billable}, оплачено документов ${s.billedDocuments}${s.moveFailures > 0 ? `; оригиналов не перемещено ${s.moveFailures} (причина — в документе)` : ''}\n`,
-  );
-  for (const f of s.failed.slice(0, 20)) process.stderr.write(`  дело ${f.caseId} «${f.label}»: ${f.state}${f.reason ? ` — ${f.reason}` : ''}\n`);
-  if (json) process.stdout.write(`${JSON.stringify(s)}\n`);
-}
-
-/** One progress line: counts, docs/min, ETA and, while blocked, why and when the queue tries again. */
-export function progressLine(q: QueueState): string {
-  const c = q.counts;
-  const eta = q.etaMs === null ? '—' : `${Math.ceil(q.etaMs / 1000)} с`;
-  const next = q.nextTryAt !== null ? `, следующая попытка в ${new Date(q.nextTryAt).toLocaleTimeString('ru-RU')}` : '';
-  const paused = q.pausedReason ? ` [пауза: ${q.pausedMessage ?? q.pausedReason}${next}]` : '';
-  return `в очереди ${c.queued}, отправка ${c.sending}, обработка ${c.processing}, готово ${c.recognised}, ошибки ${c.failed} | ${q.docsPerMinute} док/мин, осталось ${eta}${paused}`;
-}
-
-function startProgress(engine: Engine): () => void {
-  const tty = process.stderr.isTTY === true;
-  let last: QueueState | null = null;
-  let printed = '';
-  const unsub = engine.ctx.events.subscribe((name, payload) => {
-    if (name === 'queue:progress') last = payload as QueueState;
-  });
-  const line = () => {
-    if (!last) return;
-    const text = progressLine(last);
-    // A log file (not a TTY) gets a line only when something changed, so a long idle watch does not flood it.
-    if (!tty && text === printed) return;
-    printed = text;
-    process.stderr.write(tty ? `\r\x1b[2K${text}` : `${text}\n`);
-  };
-  const timer = setInterval(line, tty ? 500 : 2000);
-  return () => {
-    clearInterval(timer);
-    unsub();
-    line();
-    if (tty) process.stderr.write('\n');
-  };
 }
 
 async function registerFolder(engine: Engine, folder: string, o: { type: DocType; settleMs?: number; poll: boolean; move: boolean }): Promise<void> {
@@ -163,10 +60,10 @@ async function registerFolder(engine: Engine, folder: string, o: { type: DocType
   else await engine.request('folders:add', { path: folder, defaultType: o.type, options });
 }
 
-type ProcessRun = { folder: string; once: boolean; db?: string; json: boolean; settings: Partial<Settings>; creds: Credentials; type: DocType; settleMs?: number; poll: boolean; move: boolean };
+export type ProcessRun = { folder: string; once: boolean; setUp?: boolean; db?: string; dataDir?: string; json: boolean; settings: Partial<Settings>; creds: Credentials; type: DocType; settleMs?: number; poll: boolean; move: boolean };
 
 async function runProcess(run: ProcessRun): Promise<number> {
-  const dbo = dbOptions(run.db);
+  const dbo = dbOptions(run.db, run.dataDir);
   const engine = await createEngine({
     ...dbo,
     mode: 'cli',
@@ -174,16 +71,20 @@ async function runProcess(run: ProcessRun): Promise<number> {
     settingsOverrides: run.settings,
     log: createLogger({ file: dataPaths(dbo.dataDir).logs }),
   });
+  installLastResortGuard({ log: engine.ctx.log });
   let stopProgress: (() => void) | null = null;
   try {
     await registerFolder(engine, run.folder, run);
+    // A demo's database opens in the app on its workspace, not on the first-run screen.
+    if (run.setUp) await engine.request('app:first-run-done', {});
     stopProgress = startProgress(engine);
     if (run.once) {
       await engine.intake.scanNow();
       await engine.intake.settled();
-      await engine.queue.idle().then(() => engine.intake.settled()); // then finished cases' originals have moved
+      await engine.queue.idle();
+      await engine.intake.settled(); // finished cases move their originals: counted in the summary
     } else {
-      process.stderr.write(`Слежу за папкой / watching ${run.folder} (Ctrl+C — остановить / to stop)\n`);
+      process.stderr.write(`Слежу за папкой / watching ${printable(run.folder)} (Ctrl+C — остановить / to stop)\n`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
@@ -248,19 +149,13 @@ async function cmdProcess(argv: string[]): Promise<number> {
   });
 }
 
-const oneOf = <T extends string>(list: readonly T[], v: string | undefined, flag: string): T | undefined => {
-  if (v === undefined) return undefined;
-  if ((list as readonly string[]).includes(v)) return v as T;
-  throw new UsageError(`--${flag}: допустимо ${list.join(', ')}`, `--${flag} must be one of ${list.join(', ')}`);
-};
-
 const ID_LIST = /^\d+(,\d+)*$/;
 
 /** `scandesk export` flags → the same ExportOptions the export dialog sends (one options type, one export path). */
 export function parseExportArgs(argv: string[]): { options: ExportOptions; out: string; db: string | undefined } {
   const { values } = parse(argv, {
     db: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, preset: { type: 'string' },
-    'only-verified': { type: 'boolean' }, template: { type: 'string' }, lang: { type: 'string' },
+    'only-verified': { type: 'boolean' }, 'include-unrecognised': { type: 'boolean' }, template: { type: 'string' }, lang: { type: 'string' },
     filter: { type: 'string' }, ids: { type: 'string' }, case: { type: 'string' },
   });
   const format = oneOf(EXPORT_FORMATS, values.format, 'format');
@@ -287,10 +182,31 @@ export function parseExportArgs(argv: string[]): { options: ExportOptions; out: 
     csvPreset: oneOf(CSV_PRESETS, values.preset, 'preset') ?? 'excel-ru',
     scope,
     onlyVerified: values['only-verified'] === true,
+    includeUnrecognised: values['include-unrecognised'] === true,
     headerLanguage: oneOf(['ru', 'en'] as const, values.lang, 'lang') ?? 'ru',
     ...(values.template !== undefined ? { templateId: values.template } : {}),
   };
   return { options, out: path.resolve(values.out), db: values.db };
+}
+
+/** What the export dialog would have said: files left out for having no data, identifiers a CSV loses zeros from. */
+async function exportNotes(engine: Engine, options: ExportOptions): Promise<string> {
+  const { createTemplateStore, previewExport } = await import('./engine/export/index.ts');
+  const template = createTemplateStore(engine.ctx.db).get(options.templateId ?? 'default');
+  const p = previewExport(engine.ctx.db, options, template, engine.ctx.settings.get().confidenceThreshold);
+  let text = '';
+  if (p.withoutData > 0) {
+    text += `Не выгружено файлов без данных (сбои, отклонённые, пропущенные, дубликаты): ${p.withoutData}; добавить их: --include-unrecognised\n` +
+      `Files without data left out: ${p.withoutData}; add them with --include-unrecognised\n`;
+  }
+  if (options.format === 'csv' && p.leadingZero) {
+    const { field, value } = p.leadingZero;
+    const label = FIELD_LABELS[field] ?? { ru: field, en: field };
+    const stripped = value.replace(/^0+(?=\d)/, '');
+    text += `Внимание: номера с ведущим нулём (${label.ru} ${value}) Excel и LibreOffice при открытии CSV двойным щелчком превращают в ${stripped}; XLSX их сохраняет (--format xlsx)\n` +
+      `Note: spreadsheets opening this CSV by double-click turn ${value} (${label.en}) into ${stripped}; XLSX keeps it (--format xlsx)\n`;
+  }
+  return text;
 }
 
 async function cmdExport(argv: string[]): Promise<number> {
@@ -308,58 +224,19 @@ async function cmdExport(argv: string[]): Promise<number> {
       throw err;
     }
     const res = await exportToFile(engine.ctx, options, out);
-    process.stderr.write(`Выгружено строк / rows exported: ${res.rows} → ${res.file}\n`);
+    process.stderr.write(`Выгружено строк / rows exported: ${res.rows} → ${printable(res.file)}\n`);
+    process.stderr.write(await exportNotes(engine, options));
     return EXIT_OK;
   } finally {
     await engine.stop();
   }
 }
 
-async function cmdSim(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { port: { type: 'string' }, 'time-scale': { type: 'string' }, 'rps-limit': { type: 'string' } });
-  const { startSimulator, SIM_CREDENTIALS } = await import('./engine/sim/server.ts');
-  const port = num(values.port, 'port', 0, 65535);
-  const timeScale = num(values['time-scale'], 'time-scale', 0.0001, 100);
-  const rps = num(values['rps-limit'], 'rps-limit', 0.1, 10_000);
-  const sim = await startSimulator({
-    ...(port !== undefined ? { port } : {}),
-    config: { ...(timeScale !== undefined ? { timeScale } : {}), ...(rps !== undefined ? { rateLimit: { perSecond: rps, burst: Math.max(1, Math.ceil(rps)) } } : {}) },
-  });
-  // First stdout line is machine-readable (tests and scripts read it).
-  process.stdout.write(`SIM_URL=${sim.url}\n`);
-  process.stdout.write(
-    `Симулятор Beorg / Beorg simulator: ${sim.url}\n  BEORG_TOKEN=${SIM_CREDENTIALS.token}\n  BEORG_MACHINE_UID=${SIM_CREDENTIALS.machineUid}\n  BEORG_PROJECT_ID=${SIM_CREDENTIALS.projectId}\n(демо-данные, не настоящие / demo credentials) Ctrl+C — остановить / to stop\n`,
-  );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
-  await sim.close();
-  return EXIT_OK;
-}
-
-async function cmdDemo(argv: string[]): Promise<number> {
-  const { values } = parse(argv, { folder: { type: 'string' }, count: { type: 'string' }, json: { type: 'boolean' }, db: { type: 'string' } });
-  const count = num(values.count, 'count', 1, 10_000) ?? 12;
-  const folder = path.resolve(values.folder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-demo-')));
-  const { generateSamples, demoScenarioFor } = await import('./engine/samples/index.ts');
-  const { startSimulator, SIM_CREDENTIALS } = await import('./engine/sim/server.ts');
-  process.stderr.write(`Создаю ${count} комплектов сканов в ${folder} / generating ${count} sample sets…\n`);
-  await generateSamples({ dir: folder, count: Math.round(count), layout: 'mixed', scenarioFor: demoScenarioFor });
-  const sim = await startSimulator({ config: { timeScale: 0.05 } });
-  try {
-    return await runProcess({
-      folder, once: true, db: values.db ?? path.join(folder, '..', `${path.basename(folder)}.scandesk.db`), json: values.json === true,
-      settings: { apiUrl: sim.url, pollFirstDelayMs: 300, pollMaxIntervalMs: 2000, rps: 20, burst: 10, concurrency: 8 },
-      creds: { ...SIM_CREDENTIALS }, type: 'PASSPORT', poll: false, move: false,
-    });
-  } finally {
-    await sim.close();
-  }
-}
-
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
+  makeProcessPrivate(); // [Note: the data folder is private]
+  // [Note: no client input ends the process] for every long-running command (web, process, sim, demo).
+  if (cmd !== undefined && !['--help', '-h', 'help', 'export'].includes(cmd)) installLastResortGuard();
   try {
     switch (cmd) {
       case undefined:
@@ -369,32 +246,54 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(HELP);
         return cmd === undefined ? EXIT_USAGE : EXIT_OK;
       case 'process':
-        return await cmdProcess(rest);
       case 'export':
-        return await cmdExport(rest);
       case 'sim':
-        return await cmdSim(rest);
       case 'demo':
-        return await cmdDemo(rest);
-      case 'web': {
-        const web = (await import('./web/server.ts')) as { runWebCli?: (a: string[]) => Promise<number> };
-        if (!web.runWebCli) throw new UsageError('Браузерный режим недоступен', 'Browser mode is not available');
-        return await web.runWebCli(rest);
-      }
+      case 'web':
+        if (wantsHelp(rest)) {
+          process.stdout.write(COMMAND_HELP[cmd satisfies HelpCommand]);
+          return EXIT_OK;
+        }
+        return await runCommand(cmd, rest);
       default:
         throw new UsageError(`Неизвестная команда: ${cmd}. См. scandesk --help`, `Unknown command: ${cmd}. See scandesk --help`);
     }
   } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`scandesk: ${err.ru}\nscandesk: ${err.en}\n`);
-      return EXIT_USAGE;
+    return reportError(err);
+  }
+}
+
+async function runCommand(cmd: HelpCommand, rest: string[]): Promise<number> {
+  switch (cmd) {
+    case 'process':
+      return cmdProcess(rest);
+    case 'export':
+      return cmdExport(rest);
+    case 'sim':
+      return cmdSim(rest);
+    case 'demo':
+      return cmdDemo(rest, runProcess);
+    case 'web': {
+      const web = (await import('./web/server.ts')) as { runWebCli?: (a: string[]) => Promise<number> };
+      if (!web.runWebCli) throw new UsageError('Браузерный режим недоступен', 'Browser mode is not available');
+      return web.runWebCli(rest);
     }
-    if (err instanceof UserError) {
-      process.stderr.write(`scandesk: ${err.messageRu}\nscandesk: ${err.message}\n`);
-      return EXIT_USAGE;
-    }
-    const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`scandesk: ошибка / error: ${message}\n`);
+    default:
+      return assertNever(cmd, 'command');
+  }
+}
+
+// Messages carry paths and names as given: one line each, control characters escaped.
+function reportError(err: unknown): number {
+  if (err instanceof UsageError) {
+    process.stderr.write(`scandesk: ${printable(err.ru)}\nscandesk: ${printable(err.en)}\n`);
     return EXIT_USAGE;
   }
+  if (err instanceof UserError) {
+    process.stderr.write(`scandesk: ${printable(err.messageRu)}\nscandesk: ${printable(err.message)}\n`);
+    return EXIT_USAGE;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`scandesk: ошибка / error: ${printable(message)}\n`);
+  return EXIT_USAGE;
 }

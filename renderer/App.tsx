@@ -1,11 +1,12 @@
 // The app shell: loads info/settings/folders/queue state, subscribes to pushes (debounced re-query),
 // and switches between the review grid (+ detail panel), cases, statistics, settings and first run.
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import type { AppInfo, DocumentFilter, DocumentRow, QueueState } from '../shared/api.ts';
 import type { Folder, Settings } from '../shared/settings.ts';
+import { printable } from '../shared/printable.ts';
 import type { Language } from '../shared/types.ts';
 import { call, errorText, onEvent, transport } from './api.ts';
-import { AppContext, type AppContextValue, type ToastLevel } from './app-context.ts';
+import { AppContext, type AppContextValue } from './app-context.ts';
 import { translate } from './i18n.ts';
 import { findNextDocument } from './review-navigation.ts';
 import { ColumnMode } from './components/ColumnMode.tsx';
@@ -18,10 +19,16 @@ import { FirstRun } from './components/FirstRun.tsx';
 import { Header, type Screen } from './components/Header.tsx';
 import { QuickFilters } from './components/QuickFilters.tsx';
 import { SettingsScreen } from './components/SettingsScreen.tsx';
-import { StatsView } from './components/StatsView.tsx';
-import { Toasts, type Toast } from './components/Toasts.tsx';
+import { Toasts } from './components/Toasts.tsx';
+import { HelpOverlay } from './components/HelpOverlay.tsx';
+import { RetryFailed } from './components/RetryFailed.tsx';
+import { askNotificationPermissionOnFirstClick, desktopNotify, usePauseNotification } from './notifications.ts';
+import { useToasts } from './useToasts.ts';
+import { ToolbarActions, useF1 } from './components/ToolbarActions.tsx';
 
 const REFRESH_DEBOUNCE_MS = 400;
+// The charts (uPlot) load when Статистика is first opened, not with the grid.
+const StatsView = lazy(() => import('./components/StatsView.tsx').then((m) => ({ default: m.StatsView })));
 
 export function App({ initialSettings, initialInfo, bootError }: { initialSettings: Settings; initialInfo: AppInfo; bootError: string | null }) {
   const [settings, setSettings] = useState(initialSettings);
@@ -35,19 +42,23 @@ export function App({ initialSettings, initialInfo, bootError }: { initialSettin
   const [lastOpened, setLastOpened] = useState<number | null>(null);
   const [selection, setSelection] = useState<DocumentRow[]>([]);
   const [refreshTick, setRefreshTick] = useState(0);
-  const [toasts, setToasts] = useState<Toast[]>([]);
+  const { toasts, toast, dismiss, clear: clearToasts } = useToasts();
+  const [help, setHelp] = useState(false);
+  const [retrying, setRetrying] = useState(false);
   const [exporting, setExporting] = useState(false);
   const [columnMode, setColumnMode] = useState(false);
   const lang: Language = settings.language;
-  const toastId = useRef(0);
-
-  const toast = useCallback((level: ToastLevel, text: string) => {
-    const id = ++toastId.current;
-    setToasts((ts) => [...ts.slice(-4), { id, level, text }]);
-    if (level !== 'error') window.setTimeout(() => setToasts((ts) => ts.filter((x) => x.id !== id)), 5000);
-  }, []);
   const t = useCallback<AppContextValue['t']>((k, p) => translate(lang, k, p), [lang]);
-  const ctx = useMemo<AppContextValue>(() => ({ lang, t, settings, setSettings, toast }), [lang, t, settings, toast]);
+  const ctx = useMemo<AppContextValue>(() => ({ lang, t, settings, setSettings, toast, clearToasts }), [lang, t, settings, toast, clearToasts]);
+  // Settings and app info change together when demo mode starts (API address, demo flag): re-read both.
+  const onInfo = useCallback((i: AppInfo) => {
+    setInfo(i);
+    call('settings:get', {}).then(setSettings).catch((err: unknown) => toast('error', errorText(err, lang)));
+  }, [lang, toast]);
+  const pauseText = useCallback((q: QueueState) => (q.pausedReason ? translate(lang, `header.paused.${q.pausedReason}`) : ''), [lang]);
+  usePauseNotification(queue, pauseText);
+  useEffect(() => askNotificationPermissionOnFirstClick(), []);
+  useF1(useCallback(() => setHelp(true), []));
 
   const loadFolders = useCallback(() => {
     call('folders:list', {}).then(setFolders).catch((err: unknown) => toast('error', errorText(err, lang)));
@@ -69,7 +80,12 @@ export function App({ initialSettings, initialInfo, bootError }: { initialSettin
     const offs = [
       onEvent('queue:progress', (q) => { setQueue(q); scheduleRefresh(); }),
       onEvent('documents:changed', scheduleRefresh),
-      onEvent('notify', (n) => toast(n.level, lang === 'en' ? n.messageEn : n.messageRu)),
+      // Messages can quote file names and the API: [Note: control characters never reach a terminal, a log or a notification raw]
+      onEvent('notify', (n) => {
+        const text = printable(lang === 'en' ? n.messageEn : n.messageRu);
+        toast(n.level, text);
+        desktopNotify(text);
+      }),
     ];
     return () => {
       for (const off of offs) off();
@@ -117,8 +133,8 @@ export function App({ initialSettings, initialInfo, bootError }: { initialSettin
   if (info.firstRun) {
     return (
       <AppContext.Provider value={ctx}>
-        <FirstRun onDone={(i) => { setInfo(i); loadFolders(); }} />
-        <Toasts toasts={toasts} onDismiss={(id) => setToasts((ts) => ts.filter((x) => x.id !== id))} />
+        <FirstRun onDone={(i) => { onInfo(i); loadFolders(); }} />
+        <Toasts toasts={toasts} onDismiss={dismiss} />
       </AppContext.Provider>
     );
   }
@@ -126,19 +142,19 @@ export function App({ initialSettings, initialInfo, bootError }: { initialSettin
   return (
     <AppContext.Provider value={ctx}>
       <div className="app" lang={lang}>
-        <Header queue={queue} screen={screen} onScreen={(s) => { setScreen(s); setOpenId(null); setColumnMode(false); }} onPauseToggle={togglePause} onLanguage={changeLanguage} onExport={() => setExporting(true)} />
+        <Header
+          queue={queue} screen={screen} demo={info.demo} onScreen={(s) => { setScreen(s); setOpenId(null); setColumnMode(false); }} onPauseToggle={togglePause}
+          onLanguage={changeLanguage} onExport={() => setExporting(true)} onRetryFailed={() => setRetrying(true)} onHelp={() => setHelp(true)}
+        />
+        {info.demo ? <div className="demo-banner" role="note" data-testid="demo-banner">{t('demo.banner')}</div> : null}
         <main className="main">
           {screen === 'review' || screen === 'cases' ? (
             <div className="review-screen">
               <div className={openId !== null || columnMode ? 'hidden' : 'review-grid'}>
                 <div className="toolbar">
-                  <QuickFilters filter={filter} onChange={onFilterChange} refreshTick={refreshTick} folders={folders} />
-                  <div className="toolbar-actions">
-                    <button type="button" className="btn btn-small btn-primary" onClick={startReview} data-testid="start-review">{t('grid.startReview')}</button>
-                    <button type="button" className="btn btn-small" disabled={selection.length === 0} onClick={openLocation}>{t('grid.openLocation')}</button>
-                    <button type="button" className="btn btn-small" onClick={() => setColumnMode(true)} data-testid="column-mode-toggle">{t('detail.columnMode')}</button>
-                    <label className="check small"><input type="checkbox" checked={settings.onlyAttention} onChange={(e) => { call('settings:set', { onlyAttention: e.target.checked }).then(setSettings).catch((err: unknown) => toast('error', errorText(err, lang))); }} />{t('detail.onlyAttention')}</label>
-                  </div>
+                  <QuickFilters filter={filter} onChange={onFilterChange} refreshTick={refreshTick} folders={folders}>
+                    <ToolbarActions onStartReview={startReview} canLocate={selection.length > 0} onLocate={openLocation} onColumnMode={() => setColumnMode(true)} />
+                  </QuickFilters>
                 </div>
                 {screen === 'review' ? (
                   <DocumentGrid filter={filter} refreshTick={refreshTick} onOpen={setOpenId} onSelectionChange={setSelection} onSortChange={setSort} focusId={lastOpened} />
@@ -150,12 +166,14 @@ export function App({ initialSettings, initialInfo, bootError }: { initialSettin
               {columnMode && openId === null ? <ColumnMode filter={filter} sort={sort} onClose={() => { setColumnMode(false); setRefreshTick((n) => n + 1); }} /> : null}
             </div>
           ) : null}
-          {screen === 'stats' ? <StatsView refreshTick={refreshTick} /> : null}
-          {screen === 'settings' ? <SettingsScreen folders={folders} onFoldersChanged={loadFolders} /> : null}
+          {screen === 'stats' ? <Suspense fallback={<div className="screen">{t('app.loading')}</div>}><StatsView refreshTick={refreshTick} /></Suspense> : null}
+          {screen === 'settings' ? <SettingsScreen folders={folders} onFoldersChanged={loadFolders} demo={info.demo} onInfo={onInfo} /> : null}
         </main>
         {exporting ? <ExportDialog filter={filter} selection={selection.map((r) => r.id)} caseId={selection[0]?.caseId ?? null} onClose={() => setExporting(false)} /> : null}
         <DropZone />
-        <Toasts toasts={toasts} onDismiss={(id) => setToasts((ts) => ts.filter((x) => x.id !== id))} />
+        {retrying ? <RetryFailed demo={info.demo} onClose={() => setRetrying(false)} /> : null}
+        {help ? <HelpOverlay onClose={() => setHelp(false)} /> : null}
+        <Toasts toasts={toasts} onDismiss={dismiss} />
       </div>
     </AppContext.Provider>
   );

@@ -6,6 +6,8 @@ import type { ArgsOf, Channel, Envelope, EventName, Events, ResultOf } from '../
 import { BRIDGE_GLOBAL, type BridgeListener, type ScanDeskBridge } from '../shared/bridge.ts';
 
 const TOKEN_KEY = 'scandesk.token';
+/** Error code of a browser-mode request refused for a missing or wrong access token. */
+export const NO_TOKEN = 'no-token';
 
 /** A failed request: code from the envelope plus the clerk-facing messages. `message` is Russian. */
 export class ApiCallError extends Error {
@@ -86,6 +88,8 @@ function createWebBridge(): ScanDeskBridge {
         headers: { 'Content-Type': 'application/json', 'X-ScanDesk-Token': token },
         body: JSON.stringify({ channel, args }),
       });
+      // No (or a wrong) token: the page was opened without the `?t=` of the printed address. boot.tsx explains.
+      if (res.status === 401) return { ok: false, error: { code: NO_TOKEN, message: 'Open ScanDesk with the full address printed by scandesk web', messageRu: 'Откройте ScanDesk по полному адресу, который напечатала команда scandesk web' } };
       const text = await res.text();
       try {
         return JSON.parse(text) as Envelope<unknown>;

@@ -11,7 +11,9 @@ export type AppContextValue = {
   t: Translate;
   settings: Settings;
   setSettings: (s: Settings) => void;
-  toast: (level: ToastLevel, text: string) => void;
+  /** `key`: the action the toast reports; a toast under the same key replaces it (and clearToasts(key) removes it). */
+  toast: (level: ToastLevel, text: string, key?: string) => void;
+  clearToasts: (key: string) => void;
 };
 
 export const AppContext = createContext<AppContextValue>({
@@ -20,6 +22,7 @@ export const AppContext = createContext<AppContextValue>({
   settings: DEFAULT_SETTINGS,
   setSettings: () => undefined,
   toast: () => undefined,
+  clearToasts: () => undefined,
 });
 
 export function useApp(): AppContextValue {

@@ -5,7 +5,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { AppInfo, ResultOf } from '../shared/api.ts';
 import { DEFAULT_SETTINGS } from '../shared/settings-defaults.ts';
-import { errorText } from './api.ts';
+import { ApiCallError, errorText, NO_TOKEN } from './api.ts';
 import { App } from './App.tsx';
 import { ErrorBoundary } from './components/ErrorBoundary.tsx';
 import { translate } from './i18n.ts';
@@ -15,6 +15,20 @@ export type BootAnswers = [PromiseSettledResult<ResultOf<'settings:get'>>, Promi
 export async function boot(answers: Promise<BootAnswers>): Promise<void> {
   const root = createRoot(document.getElementById('root')!);
   const [settingsRes, infoRes] = await answers;
+  if (infoRes.status === 'rejected' && infoRes.reason instanceof ApiCallError && infoRes.reason.code === NO_TOKEN) {
+    // Opened without `?t=`: reloading cannot help; say how to open the app (both languages: no settings yet).
+    root.render(
+      <div className="no-token" role="alert" data-testid="no-token">
+        <h2>{translate('ru', 'noToken.title')}</h2>
+        <p>{translate('ru', 'noToken.text')}</p>
+        <p className="mono">npm run web · npx scandesk web → http://127.0.0.1:…/?t=…</p>
+        <hr />
+        <h2 lang="en">{translate('en', 'noToken.title')}</h2>
+        <p lang="en">{translate('en', 'noToken.text')}</p>
+      </div>,
+    );
+    return;
+  }
   if (infoRes.status === 'rejected' && settingsRes.status === 'rejected') {
     // main is unreachable: say so clearly rather than showing a blank window.
     root.render(

@@ -24,6 +24,7 @@ const ctx: AppContextValue = {
   t: (k, p) => translate(lang, k, p),
   settings: DEFAULT_SETTINGS,
   setSettings: () => undefined,
+  clearToasts: () => undefined,
   toast: (level, text) => {
     const el = document.createElement('div');
     el.className = `harness-toast toast-${level}`;

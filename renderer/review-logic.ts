@@ -3,6 +3,7 @@
 import type { DocumentFilter, FieldDetail } from '../shared/api.ts';
 import { DOC_TYPES, REVIEW_STATES, type Finding } from '../shared/types.ts';
 import { fieldsOf, isAbsentField } from '../shared/fields.ts';
+import { isReviewable } from '../shared/review-rules.ts';
 
 export type AttentionOptions = { threshold: number; onlyAttention: boolean };
 
@@ -47,13 +48,15 @@ export function orderFields(fields: readonly FieldDetail[], catalogue: readonly 
 }
 
 /**
- * Column mode's filter: the grid's filter narrowed to the document types that have `field` and, when asked,
- * to documents not yet verified. Null when nothing can match, so no query is sent.
+ * Column mode's filter: the grid's filter narrowed to the document types that have `field`, to recognised documents
+ * (nothing else has a value to accept — [Note: only recognised data is verified]) and, when asked, to documents not
+ * yet verified. Null when nothing can match, so no query is sent.
  */
 export function columnFilter(filter: DocumentFilter, field: string, skipVerified: boolean): DocumentFilter | null {
   const types = DOC_TYPES.filter((t) => fieldsOf(t).includes(field) && (!filter.types?.length || filter.types.includes(t)));
   const review = skipVerified ? (filter.review?.length ? filter.review : REVIEW_STATES).filter((r) => r !== 'verified') : filter.review;
+  const statuses = (filter.statuses?.length ? filter.statuses : (['recognised'] as const)).filter((st) => isReviewable(st));
   // An empty list would mean "no condition" to the engine, not "nothing": stop here instead.
-  if (types.length === 0 || (review && review.length === 0)) return null;
-  return { ...filter, types, ...(review ? { review } : {}) };
+  if (types.length === 0 || statuses.length === 0 || (review && review.length === 0)) return null;
+  return { ...filter, types, statuses, ...(review ? { review } : {}) };
 }

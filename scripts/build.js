@@ -9,7 +9,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // Native or optional modules stay in node_modules (asarUnpack in electron-builder.yml).
 const external = ['electron', 'better-sqlite3-multiple-ciphers', 'sharp', '@img/*', 'chokidar', 'fsevents', 'exceljs', 'pdf-lib', 'ws', 'bufferutil', 'utf-8-validate'];
 
-export async function buildElectron({ renderer = true, outDir = 'dist' } = {}) {
+// [Note: no module paths from the environment in a release] A release bundle resolves modules from its own asar
+// only: a hook reading module paths from an environment variable would let anything that can set the user's
+// environment load its code ahead of node_modules, around the NODE_OPTIONS fuse. Only dev builds (`npm start`,
+// `node scripts/build.js --dev`) get the SCANDESK_NATIVE_DIR hook below.
+const DEV_NATIVE_DIR_HOOK = 'if (process.env.SCANDESK_NATIVE_DIR) module.paths.unshift(process.env.SCANDESK_NATIVE_DIR);';
+
+export async function buildElectron({ renderer = true, outDir = 'dist', dev = false } = {}) {
   const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node22', sourcemap: true, logLevel: 'warning', absWorkingDir: root };
   await build({
     ...common,
@@ -17,10 +23,10 @@ export async function buildElectron({ renderer = true, outDir = 'dist' } = {}) {
     outfile: `${outDir}/main/shell.cjs`,
     external,
     // ESM sources use import.meta.url; in the CJS bundle it is the bundle's own file URL.
-    // SCANDESK_NATIVE_DIR (set by scripts/start.js only): native modules rebuilt for Electron's ABI are looked up
-    // there first, so node_modules keeps the plain-Node build that `npm test` needs.
+    // Dev only — SCANDESK_NATIVE_DIR (set by scripts/start.js): native modules rebuilt for Electron's ABI are looked
+    // up there first, so node_modules keeps the plain-Node build that `npm test` needs.
     banner: {
-      js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;\nif (process.env.SCANDESK_NATIVE_DIR) module.paths.unshift(process.env.SCANDESK_NATIVE_DIR);",
+      js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" + (dev ? `\n${DEV_NATIVE_DIR_HOOK}` : ''),
     },
     define: { 'import.meta.url': '__importMetaUrl' },
   });
@@ -33,7 +39,7 @@ export async function buildElectron({ renderer = true, outDir = 'dist' } = {}) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  buildElectron({ renderer: !process.argv.includes('--no-renderer') }).catch((err) => {
+  buildElectron({ renderer: !process.argv.includes('--no-renderer'), dev: process.argv.includes('--dev') }).catch((err) => {
     console.error(err);
     process.exit(1);
   });

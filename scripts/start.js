@@ -63,7 +63,7 @@ if (!binary) {
   const web = `import { runWebCli } from ${JSON.stringify(path.join(root, 'main/web/server.ts'))}; process.exitCode = await runWebCli(process.argv.slice(1));`;
   if (process.exitCode === 0) process.exitCode = await run(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', web, '--', ...process.argv.slice(2)]);
 } else {
-  await buildElectron();
+  await buildElectron({ dev: true });
   const version = JSON.parse(fs.readFileSync(path.join(root, 'node_modules/electron/package.json'), 'utf8')).version;
   let nativeDir;
   try {

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-// Unit/integration tests under Node's own runner. Node 20's `--test` does not expand globs, so the
-// files are listed here. Extra arguments filter by file name: `npm run test:unit -- queue sim`.
+// Tests under Node's own runner. Node 20's `--test` does not expand globs, so the files are listed here.
+// `test/unit` by default; `--integration` runs `test/integration` (the CLI spawned for real, end to end).
+// Extra arguments filter by file name: `npm run test:unit -- queue sim`.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const dir = path.join('test', 'unit');
-const filters = process.argv.slice(2);
+const args = process.argv.slice(2);
+const dir = path.join('test', args.includes('--integration') ? 'integration' : 'unit');
+const filters = args.filter((a) => a !== '--integration');
 const files = fs
   .readdirSync(dir)
   .filter((f) => f.endsWith('.test.ts'))

@@ -7,14 +7,16 @@ import { queueApi, type QueueState } from './api/queue.ts';
 import { documentsApi } from './api/documents.ts';
 import { exportApi } from './api/export.ts';
 import { settingsApi } from './api/settings.ts';
+import { insightsApi } from './api/insights.ts';
 
 export * from './api/define.ts';
 export * from './api/queue.ts';
 export * from './api/documents.ts';
 export * from './api/export.ts';
 export * from './api/settings.ts';
+export * from './api/insights.ts';
 
-export const api = { ...queueApi, ...documentsApi, ...exportApi, ...settingsApi } as const;
+export const api = { ...queueApi, ...documentsApi, ...exportApi, ...settingsApi, ...insightsApi } as const;
 export type Api = typeof api;
 export type Channel = keyof Api;
 export const CHANNELS = Object.keys(api) as Channel[];

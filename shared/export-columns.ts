@@ -32,6 +32,15 @@ export const ALL_EXPORT_FIELDS: readonly string[] = [...new Set<string>([...PASS
 
 const FIELD_KEY = /^(field|passport|inn):(.+)$/;
 
+/**
+ * INN-only fields whose label a passport field also has (HasSeal «Печать» beside HasStamp «Печать»): in a template
+ * that mixes document types the INN's column says whose it is, so no two headers read the same.
+ */
+const SHARED_LABEL_INN_FIELDS: ReadonlySet<string> = new Set(
+  INN_FIELDS.filter((f) => !(PASSPORT_FIELDS as readonly string[]).includes(f) &&
+    PASSPORT_FIELDS.some((p) => FIELD_LABELS[p]?.ru === FIELD_LABELS[f]?.ru || FIELD_LABELS[p]?.en === FIELD_LABELS[f]?.en)),
+);
+
 export function isKnownColumn(key: string): boolean {
   if (key in FIXED_COLUMN_LABELS) return true;
   const m = FIELD_KEY.exec(key);
@@ -52,7 +61,7 @@ export function columnLabel(key: string, lang: Language): string {
   const m = FIELD_KEY.exec(key);
   if (!m) return key;
   const field = FIELD_LABELS[m[2]!]?.[lang] ?? m[2]!;
-  if (m[1] === 'field') return field;
+  if (m[1] === 'field') return SHARED_LABEL_INN_FIELDS.has(m[2]!) ? `${field} (${DOC_TYPE_LABELS.INN[lang]})` : field;
   const prefix = DOC_TYPE_LABELS[m[1] === 'passport' ? 'PASSPORT' : 'INN'][lang];
   return prefix === field ? field : `${prefix}: ${field}`;
 }

@@ -10,8 +10,8 @@ import { dispatch, UserError } from './dispatch.ts';
 import { keyStorageWarning, type DbKeySource } from './db/keys.ts';
 import { dataPaths } from './paths.ts';
 import { deleteCase, purgeExpired } from './privacy.ts';
-import { generateSamples } from './samples/index.ts';
-import { SIM_CREDENTIALS, startSimulator, type Simulator } from './sim/server.ts';
+import { demoScenarioFor, generateSamples } from './samples/index.ts';
+import { demoSimConfig, SIM_CREDENTIALS, startSimulator, type Simulator } from './sim/server.ts';
 
 export type AppModuleDeps = {
   /** Late-bound merged handlers (app.ts builds them after the modules): demo mode registers its folder via 'folders:add'. */
@@ -22,8 +22,6 @@ export type AppModuleDeps = {
 
 const PURGE_EVERY_MS = 86_400_000;
 /** Demo: results arrive within seconds instead of the real service's tens of seconds. */
-const DEMO_SIM_CONFIG = { timeScale: 0.05, seed: 7 } as const;
-
 function readVersion(): string {
   try {
     const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../package.json');
@@ -54,7 +52,7 @@ export function createAppModule(ctx: EngineContext, deps: AppModuleDeps = {}): E
   /** Start (or restart after an app restart: the port changes) the in-process simulator and point the engine at it. */
   async function startDemoSimulator(): Promise<void> {
     await sim?.close();
-    sim = await startSimulator({ port: 0, config: DEMO_SIM_CONFIG });
+    sim = await startSimulator({ port: 0, config: demoSimConfig() });
     ctx.secrets.set({ ...SIM_CREDENTIALS });
     ctx.settings.set({ apiUrl: sim.url, demoMode: true, projectId: SIM_CREDENTIALS.projectId });
     ctx.log.info('demo simulator started', { url: sim.url });
@@ -97,9 +95,10 @@ export function createAppModule(ctx: EngineContext, deps: AppModuleDeps = {}): E
     'app:start-demo': async ({ count }) => {
       await startDemoSimulator();
       const dir = dataPaths(ctx.dataDir).demoFolder;
-      fs.mkdirSync(dir, { recursive: true });
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
       const already = fs.readdirSync(dir).length > 0;
-      if (!already) await generateSamples({ dir, count, layout: 'mixed' });
+      // The planted defects are the demo's listed ones ([Note: the scan carries its own answer]), the same as `scandesk demo`.
+      if (!already) await generateSamples({ dir, count, layout: 'mixed', scenarioFor: demoScenarioFor });
       await registerFolder(dir);
       ctx.settings.setRaw('firstRunDone', true);
       return info();

@@ -13,11 +13,12 @@ import { dataPaths, osUser } from './paths.ts';
 import { createMemorySecretStore, type SecretStore } from './secrets.ts';
 import { createSettingsStore } from './settings-store.ts';
 import { createIntakeModule, type IntakeOptions } from './intake/index.ts';
-import { createQueueModule } from './queue/index.ts';
+import { createQueueModule, type QueueOptions } from './queue/index.ts';
 import { createReviewModule } from './review/index.ts';
 import { createValidationModule } from './validation/module.ts';
 import { createExportModule } from './export/index.ts';
 import { createAppModule } from './app-module.ts';
+import { createInsightsModule } from './insights/index.ts';
 
 export type EngineOptions = {
   dataDir: string;
@@ -37,6 +38,10 @@ export type EngineOptions = {
   autoStart?: boolean;
   /** Intake dependencies (tests inject a lossy watcher). */
   intake?: IntakeOptions;
+  /** Queue dependencies (tests count HTTP exchanges to drive a manual clock). */
+  queue?: QueueOptions;
+  /** Folder picker roots (tests); defaults to the user's home and mount points. */
+  browseRoots?: () => string[];
 };
 
 export type Engine = {
@@ -72,7 +77,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
 
   // Order matters for start (intake records files before the queue looks) and reverse for stop.
   const intake = createIntakeModule(ctx, opts.intake);
-  const queue = createQueueModule(ctx);
+  const queue = createQueueModule(ctx, opts.queue);
   const modules: EngineModule[] = [
     createValidationModule(ctx),
     intake,
@@ -81,6 +86,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     createExportModule(ctx),
     // Late-bound: the app module's demo mode calls 'folders:add' through the merged handlers.
     createAppModule(ctx, { getHandlers: () => handlers, dbKeySource: opts.dbKeySource ?? null }),
+    createInsightsModule(ctx, { getHandlers: () => handlers, ...(opts.browseRoots ? { browseRoots: opts.browseRoots } : {}) }),
   ];
   const handlers = Object.assign({}, ...modules.map((m) => m.handlers)) as Handlers;
   const missing = missingHandlers(handlers);

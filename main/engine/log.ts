@@ -3,10 +3,12 @@
 // Russian full names and file paths are masked before a line is written, whatever the caller passed. File and folder
 // names under watched folders are personal (a case folder is named after the person), so a path becomes
 // «[path:<hash>.<ext>]»: the same path always hashes the same (lines can still be correlated), nothing readable is
-// left. Callers should still log ids, not values.
+// left. Callers should still log ids, not values. Control characters and bidi overrides are escaped as well
+// ([Note: control characters never reach a terminal, a log or a notification raw]): a log is read in a terminal too.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { printable } from '../../shared/printable.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type Logger = {
@@ -57,7 +59,7 @@ export function redact(value: unknown, depth = 0, key = ''): unknown {
   if (depth > 6) return '[deep]';
   if (typeof value === 'string') {
     if (PATH_KEYS.test(key)) return hashPath(value);
-    return redactText(value.length > 2000 ? value.slice(0, 2000) + '…' : value);
+    return printable(redactText(value.length > 2000 ? value.slice(0, 2000) + '…' : value));
   }
   if (Array.isArray(value)) return value.slice(0, 50).map((v) => redact(v, depth + 1, key));
   if (value instanceof Error) {
@@ -65,7 +67,7 @@ export function redact(value: unknown, depth = 0, key = ''): unknown {
     const e = value as NodeJS.ErrnoException & { dest?: unknown };
     return {
       name: value.name,
-      message: redactText(value.message),
+      message: printable(redactText(value.message)),
       ...(typeof e.code === 'string' ? { code: e.code } : {}),
       ...(typeof e.path === 'string' ? { path: hashPath(e.path) } : {}),
       ...(typeof e.dest === 'string' ? { dest: hashPath(e.dest) } : {}),
@@ -84,12 +86,12 @@ export function createLogger(opts: { file?: string; level?: LogLevel; echo?: boo
   const min = order.indexOf(opts.level ?? 'info');
   let stream: fs.WriteStream | null = null;
   if (opts.file) {
-    fs.mkdirSync(path.dirname(opts.file), { recursive: true });
+    fs.mkdirSync(path.dirname(opts.file), { recursive: true, mode: 0o700 });
     stream = fs.createWriteStream(opts.file, { flags: 'a', mode: 0o600 });
   }
   const write = (level: LogLevel, msg: string, data?: Record<string, unknown>) => {
     if (order.indexOf(level) < min) return;
-    const line = JSON.stringify({ t: new Date().toISOString(), level, msg: redactText(msg), ...(data ? { data: redact(data) } : {}) });
+    const line = JSON.stringify({ t: new Date().toISOString(), level, msg: printable(redactText(msg)), ...(data ? { data: redact(data) } : {}) });
     stream?.write(line + '\n');
     if (opts.echo) process.stderr.write(line + '\n');
   };

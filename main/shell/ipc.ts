@@ -1,6 +1,7 @@
 // IPC adapter: contract calls, the folder picker and pushed events. No logic: the trust check and routing are
 // the pure createIpcRouter (unit-tested without Electron); validation and envelopes live in the engine.
 import { dialog, ipcMain, Notification, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
+import { printable } from '../../shared/printable.ts';
 import type { Engine } from '../engine/app.ts';
 import { createIpcRouter, EVENT_CHANNEL, INVOKE_CHANNEL, isTrustedSenderUrl, PICK_FOLDER_CHANNEL, type SenderInfo } from './ipc-router.ts';
 
@@ -20,7 +21,7 @@ export function registerIpc(engine: Engine, getWindow: () => BrowserWindow | nul
     win?.webContents.send(EVENT_CHANNEL, { name, payload });
     // Desktop notification (e.g. a batch finished) only when the clerk is looking elsewhere.
     if (name === 'notify' && Notification.isSupported() && !win?.isFocused()) {
-      new Notification({ title: 'ScanDesk', body: (payload as { messageRu: string }).messageRu }).show();
+      new Notification({ title: 'ScanDesk', body: printable((payload as { messageRu: string }).messageRu) }).show();
     }
   });
   return () => {

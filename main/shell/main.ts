@@ -5,10 +5,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createEngine, type Engine } from '../engine/app.ts';
 import { migratePlainDatabase, resolveDbKey } from '../engine/db/keys.ts';
-import { resolveImage } from '../engine/images.ts';
 import { dataPaths } from '../engine/paths.ts';
+import { makeProcessPrivate, preparePrivateDataDir } from '../engine/private-fs.ts';
 import { registerIpc } from './ipc.ts';
 import { APP_ORIGIN } from './ipc-router.ts';
+import { serveAppFile, serveScanImage } from './protocol-handlers.ts';
 import { createSafeSecretStore, createSafeStorageKeyStore } from './secure-store.ts';
 
 // dist/main/shell.cjs → dist/renderer, dist/preload.cjs
@@ -29,47 +30,23 @@ export const APP_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.css': 'text/css',
-  '.svg': 'image/svg+xml', '.png': 'image/png', '.woff2': 'font/woff2', '.json': 'application/json', '.wasm': 'application/wasm',
-};
-
 protocol.registerSchemesAsPrivileged([
   { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
   { scheme: 'scan', privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
 app.enableSandbox();
+makeProcessPrivate(); // [Note: the data folder is private]
 process.env.SCANDESK_VERSION = app.getVersion();
 
 let engine: Engine | null = null;
 let win: BrowserWindow | null = null;
 
 function serveApp(request: Request): Response {
-  const url = new URL(request.url);
-  if (`${url.protocol}//${url.host}` !== APP_ORIGIN) return new Response('', { status: 404 });
-  const rel = decodeURIComponent(url.pathname).replace(/^\/+/, '') || 'index.html';
-  const file = path.resolve(RENDERER_DIR, rel);
-  // No path outside the built renderer (".." or an encoded variant of it).
-  if (path.relative(RENDERER_DIR, file).startsWith('..') || path.isAbsolute(path.relative(RENDERER_DIR, file))) return new Response('', { status: 403 });
-  let body: Buffer;
-  try {
-    body = fs.readFileSync(file);
-  } catch {
-    return new Response('', { status: 404 });
-  }
-  return new Response(new Uint8Array(body), {
-    headers: { 'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream', 'Content-Security-Policy': APP_CSP, 'X-Content-Type-Options': 'nosniff' },
-  });
+  return serveAppFile(RENDERER_DIR, request.url, APP_CSP);
 }
 
-async function serveScan(request: Request): Promise<Response> {
-  if (!engine) return new Response('', { status: 503 });
-  const url = new URL(request.url); // scan://doc/<id>?page=N
-  const id = Number(url.pathname.replace(/^\/+/, ''));
-  if (url.host !== 'doc' || !Number.isSafeInteger(id)) return new Response('', { status: 404 });
-  const result = await resolveImage(engine.ctx, id, Number(url.searchParams.get('page') ?? '1'));
-  if ('error' in result) return new Response('', { status: result.error === 'refused' ? 403 : 404 });
-  return new Response(new Uint8Array(result.body), { headers: { 'Content-Type': result.mime, 'X-Content-Type-Options': 'nosniff' } });
+function serveScan(request: Request): Promise<Response> {
+  return serveScanImage(engine?.ctx ?? null, request.url);
 }
 
 function hardenSessions(): void {
@@ -84,11 +61,12 @@ function hardenSessions(): void {
 }
 
 app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-navigate', (e, url) => {
-    if (!url.startsWith(`${APP_ORIGIN}/`)) e.preventDefault();
+  // The event's own url (the positional url argument is deprecated since Electron 25).
+  contents.on('will-navigate', (e) => {
+    if (!e.url.startsWith(`${APP_ORIGIN}/`)) e.preventDefault();
   });
-  contents.on('will-redirect', (e, url) => {
-    if (!url.startsWith(`${APP_ORIGIN}/`)) e.preventDefault();
+  contents.on('will-redirect', (e) => {
+    if (!e.url.startsWith(`${APP_ORIGIN}/`)) e.preventDefault();
   });
   contents.on('will-attach-webview', (e) => e.preventDefault());
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
@@ -123,6 +101,7 @@ function createWindow(): BrowserWindow {
 
 async function boot(): Promise<void> {
   const dataDir = process.env.SCANDESK_DATA_DIR ? path.resolve(process.env.SCANDESK_DATA_DIR) : app.getPath('userData');
+  preparePrivateDataDir(dataDir);
   const keystore = createSafeStorageKeyStore();
   // Without a usable OS keystore this falls back to the 0600 key file; app:info then carries a warning (Settings).
   const { key, source } = resolveDbKey(dataDir, { keystore });

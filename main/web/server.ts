@@ -7,11 +7,15 @@ import fs from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { createEngine, type Engine } from '../engine/app.ts';
-import { resolveImage } from '../engine/images.ts';
+import { imageErrorStatus, openImageStream, resolveImage } from '../engine/images.ts';
+import { printable } from '../../shared/printable.ts';
+import { installLastResortGuard } from '../engine/last-resort.ts';
 import { defaultDataDir } from '../engine/paths.ts';
+import { makeProcessPrivate, preparePrivateDataDir } from '../engine/private-fs.ts';
 import { prepareSecurity } from '../engine/secret-file.ts';
 
 export type WebServer = { url: string; token: string; port: number; close(): Promise<void> };
@@ -156,12 +160,16 @@ export async function startWebServer(opts: { engine: Engine; port?: number; host
       if (!image) return sendJson(res, 404, { error: 'not-found' });
       const page = Number(url.searchParams.get('page') ?? '1');
       const result = await resolveImage(engine.ctx, Number(image[1]), Number.isSafeInteger(page) && page >= 1 ? page : 1);
-      if ('error' in result) return sendJson(res, result.error === 'refused' ? 403 : result.error === 'gone' ? 410 : 404, { error: result.error });
+      if ('error' in result) return sendJson(res, imageErrorStatus(result.error), { error: result.error });
       res.writeHead(200, {
-        'Content-Type': result.mime, 'Content-Length': result.body.length, 'Cache-Control': 'private, max-age=60',
+        'Content-Type': result.mime, 'Content-Length': result.size, 'Cache-Control': 'private, max-age=60',
         'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "default-src 'none'; sandbox",
       });
-      res.end(result.body);
+      // [Note: the image route's memory is bounded] streamed with backpressure; an error mid-way ends the response.
+      await pipeline(openImageStream(result), res).catch((err: unknown) => {
+        engine.ctx.log.warn('image stream failed', { err });
+        res.destroy();
+      });
       return;
     }
     if (!hasToken(req, url, true)) return sendJson(res, 401, { error: 'unauthorized' });
@@ -182,7 +190,17 @@ export async function startWebServer(opts: { engine: Engine; port?: number; host
     const msg = JSON.stringify({ name, payload });
     for (const s of sockets) if (s.readyState === s.OPEN) s.send(msg);
   });
+  // [Note: no client input ends the process] A bad frame (invalid opcode, over maxPayload, broken UTF-8) makes ws
+  // emit 'error' on that socket; without a listener it would be thrown and end the process.
+  const socketError = (where: string) => (err: Error) => engine.ctx.log.warn('web socket error', { where, err });
+  wss.on('error', socketError('wss'));
+  server.on('clientError', (err: Error, socket) => {
+    socketError('http')(err);
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
   server.on('upgrade', (req, socket, head) => {
+    socket.on('error', socketError('upgrade'));
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     const refuse = (code: number, text: string) => {
       socket.write(`HTTP/1.1 ${code} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -193,6 +211,7 @@ export async function startWebServer(opts: { engine: Engine; port?: number; host
     if (!hasToken(req, url, true)) return refuse(401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
       sockets.add(ws);
+      ws.on('error', socketError('ws'));
       ws.on('close', () => sockets.delete(ws));
       ws.on('message', () => {
         /* the event channel is push-only; requests go through /api/call */
@@ -273,15 +292,17 @@ export async function runWebCli(argv: string[]): Promise<number> {
     process.stderr.write(`${flags}\n`);
     return 2;
   }
-  await fs.mkdir(flags.dataDir, { recursive: true });
+  makeProcessPrivate();
+  preparePrivateDataDir(flags.dataDir);
   // Encrypted DB (key from env or the 0600 key file) and the encrypted credentials file, same as the CLI.
   const { dbKey, keySource, secrets } = prepareSecurity(flags.dataDir);
   const engine = await createEngine({ dataDir: flags.dataDir, mode: 'web', dbKey, dbKeySource: keySource, secrets });
+  installLastResortGuard({ log: engine.ctx.log });
   const staticDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/renderer');
   const web = await startWebServer({ engine, port: flags.port, staticDir });
   if (flags.demo) {
     const res = await engine.call('app:start-demo', {});
-    if (!res.ok) process.stderr.write(`Демо не запущено / demo not started: ${res.error.messageRu ?? res.error.message}\n`);
+    if (!res.ok) process.stderr.write(`Демо не запущено / demo not started: ${printable(res.error.messageRu ?? res.error.message)}\n`);
   }
   process.stdout.write(`ScanDesk (браузерный режим / browser mode): ${web.url}\n`);
   if (flags.open) await openBrowser(web.url);

@@ -7,7 +7,7 @@ import type { ColDef, GridOptions, ICellRendererParams, IDatasource, ITooltipPar
 import type { CaseRow, DocumentFilter } from '../../shared/api.ts';
 import { call, errorText } from '../api.ts';
 import { useApp } from '../app-context.ts';
-import { cellHoverText, cellTone, formatDateTime, formatScore, maskValue, MASKED_FIELDS } from '../format.ts';
+import { cellHoverText, cellTone, formatDateTime, formatScore, shownFieldValue } from '../format.ts';
 import { caseStateLabel, docTypeLabel, fieldLabel, translate } from '../i18n.ts';
 import { LOCALE_TEXT, gridTheme, rowIdOf } from './DocumentGrid.tsx';
 import { GridHost } from './GridHost.tsx';
@@ -35,7 +35,7 @@ export function CaseGrid({ filter, refreshTick, onOpen }: Props) {
       colId: `field:${key}`, headerName: fieldLabel(lang, key), width: 120,
       valueGetter: (p) => {
         const v = p.data?.fields[key]?.v ?? '';
-        return mask && MASKED_FIELDS.has(key) && v ? maskValue(v) : v;
+        return shownFieldValue(key, v, 'PASSPORT', lang, mask);
       },
       cellClass: (p) => {
         const tone = cellTone(p.data?.fields[key], threshold);

@@ -1,22 +1,21 @@
 // A yes/no question in a small modal (used before paid actions). Focus starts on "Cancel": the clerk works
-// from the keyboard, and a reflex Enter must never spend money. Esc cancels; keys do not reach the panel.
-import { useEffect, useRef } from 'react';
+// from the keyboard, and a reflex Enter must never spend money. Esc cancels; keys do not reach the panel;
+// the focus stays in the dialog (focus trap) and goes back where it was (the detail panel) when it closes.
+import { useRef } from 'react';
 import { useApp } from '../app-context.ts';
+import { useFocusTrap } from '../useFocusTrap.ts';
 
 type Props = { title: string; question: string; confirmLabel: string; onConfirm: () => void; onCancel: () => void };
 
 export function ConfirmDialog({ title, question, confirmLabel, onConfirm, onCancel }: Props) {
   const { t } = useApp();
   const cancelRef = useRef<HTMLButtonElement | null>(null);
-  useEffect(() => {
-    // Give focus back where it was (the detail panel), so its keys keep working after the question.
-    const previous = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    cancelRef.current?.focus();
-    return () => previous?.focus();
-  }, []);
+  const rootRef = useRef<HTMLDivElement | null>(null);
+  useFocusTrap(rootRef, cancelRef);
   return (
     <div className="modal-backdrop">
       <div
+        ref={rootRef}
         className="modal"
         role="alertdialog"
         aria-modal="true"

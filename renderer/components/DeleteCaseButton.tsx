@@ -1,9 +1,10 @@
 // "Удалить дело": removes every trace of one person's case (rows, cached previews and uploads — see
 // main/engine/privacy.ts) after a confirmation that names the case. The clerk's original scans stay.
 // Placed where a case is in view (the detail panel); it only needs the case id and its label.
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { call, errorText } from '../api.ts';
 import { useApp } from '../app-context.ts';
+import { useFocusTrap } from '../useFocusTrap.ts';
 
 type Props = { caseId: number; caseLabel: string; onDeleted?: () => void };
 
@@ -31,19 +32,30 @@ export function DeleteCaseButton({ caseId, caseLabel, onDeleted }: Props) {
     <>
       <button type="button" className="btn btn-danger" onClick={() => { setError(null); setConfirming(true); }} data-testid="delete-case">{t('deleteCase.button')}</button>
       {confirming ? (
-        <div className="modal-backdrop" onKeyDown={(e) => { if (e.key === 'Escape' && !busy) setConfirming(false); }}>
-          <div className="modal" role="alertdialog" aria-modal="true" aria-labelledby="delete-case-title" data-testid="delete-case-dialog">
-            {/* The label is rendered as text (React escapes it): file and case names are untrusted input. */}
-            <h3 id="delete-case-title">{t('deleteCase.title', { label: caseLabel })}</h3>
-            <p>{t('deleteCase.text')}</p>
-            {error ? <p className="bad" role="alert">{error}</p> : null}
-            <div className="modal-actions">
-              <button type="button" className="btn" onClick={() => setConfirming(false)} disabled={busy} autoFocus>{t('common.cancel')}</button>
-              <button type="button" className="btn btn-danger" onClick={() => void remove()} disabled={busy} data-testid="delete-case-confirm">{t('deleteCase.confirm')}</button>
-            </div>
-          </div>
-        </div>
+        <DeleteCaseDialog caseLabel={caseLabel} busy={busy} error={error} onCancel={() => setConfirming(false)} onConfirm={() => void remove()} />
       ) : null}
     </>
+  );
+}
+
+/** The question, as a modal that holds the focus (cancel first) and keeps its keys from the detail panel behind it. */
+function DeleteCaseDialog({ caseLabel, busy, error, onCancel, onConfirm }: { caseLabel: string; busy: boolean; error: string | null; onCancel: () => void; onConfirm: () => void }) {
+  const { t } = useApp();
+  const rootRef = useRef<HTMLDivElement | null>(null);
+  const cancelRef = useRef<HTMLButtonElement | null>(null);
+  useFocusTrap(rootRef, cancelRef);
+  return (
+    <div className="modal-backdrop" onKeyDown={(e) => { e.stopPropagation(); if (e.key === 'Escape' && !busy) onCancel(); }}>
+      <div ref={rootRef} className="modal" role="alertdialog" aria-modal="true" aria-labelledby="delete-case-title" data-testid="delete-case-dialog">
+        {/* The label is rendered as text (React escapes it): file and case names are untrusted input. */}
+        <h3 id="delete-case-title">{t('deleteCase.title', { label: caseLabel })}</h3>
+        <p>{t('deleteCase.text')}</p>
+        {error ? <p className="bad" role="alert">{error}</p> : null}
+        <div className="modal-actions">
+          <button type="button" className="btn" ref={cancelRef} onClick={onCancel} disabled={busy}>{t('common.cancel')}</button>
+          <button type="button" className="btn btn-danger" onClick={onConfirm} disabled={busy} data-testid="delete-case-confirm">{t('deleteCase.confirm')}</button>
+        </div>
+      </div>
+    </div>
   );
 }

@@ -7,11 +7,13 @@ import {
   CellStyleModule, ColumnApiModule, InfiniteRowModelModule, LocaleModule, ModuleRegistry, RowApiModule, RowSelectionModule,
   ScrollApiModule, TooltipModule, ValidationModule, themeQuartz, type ColDef, type GridApi, type GridOptions, type IDatasource, type ITooltipParams } from 'ag-grid-community';
 import type { DocumentFilter, DocumentRow } from '../../shared/api.ts';
+import type { Language } from '../../shared/types.ts';
 import { hiddenInGridByDefault, INN_FIELDS, PASSPORT_FIELDS } from '../../shared/fields.ts';
 import { call, errorText } from '../api.ts';
 import { useApp } from '../app-context.ts';
 import { takePrefetchedRows } from '../grid-activity.ts';
-import { cellHoverText, cellTone, formatDateTime, maskValue, MASKED_FIELDS, percent } from '../format.ts';
+import { confirmFromGrid } from '../review-actions.ts';
+import { cellHoverText, cellTone, formatDateTime, percent, shownFieldValue } from '../format.ts';
 import { docTypeLabel, fieldLabel, reviewLabel, statusLabel, translate } from '../i18n.ts';
 import { GridHost } from './GridHost.tsx';
 import { COLUMN_STATE_KEY, currentSort, forgetColumnState, toSortSpec, type SortSpec } from './grid-layout.ts';
@@ -45,6 +47,23 @@ export const gridTheme = themeQuartz.withParams({
 export const FIELD_COLUMNS: string[] = [...PASSPORT_FIELDS, ...INN_FIELDS.filter((f) => !(PASSPORT_FIELDS as readonly string[]).includes(f))];
 
 // Stable prop objects: a new object per render would make AG Grid rebuild its columns on every re-render.
+/**
+ * Grid header of a field. Passport and INN certificate share the grid's columns; where two fields read the same
+ * («Печать» on both) the document type is added, so the column chooser never lists two identical names.
+ */
+export function gridFieldLabel(lang: Language, name: string): string {
+  const label = fieldLabel(lang, name);
+  const twins = FIELD_COLUMNS.filter((f) => fieldLabel(lang, f) === label);
+  if (twins.length < 2) return label;
+  const type = (PASSPORT_FIELDS as readonly string[]).includes(name) ? 'PASSPORT' : 'INN';
+  return `${label} (${docTypeLabel(lang, type).toLowerCase()})`;
+}
+
+/** Whether the filter hides anything (a quick filter other than «Все», a type, folder, date or search). */
+export function isNarrowed(f: DocumentFilter): boolean {
+  return f.quick !== 'all' || !!f.search || !!f.types?.length || !!f.statuses?.length || !!f.review?.length || f.folderId !== undefined || f.caseId !== undefined || f.dateFrom !== undefined || f.dateTo !== undefined;
+}
+
 export const DEFAULT_COL_DEF: ColDef = { sortable: true, resizable: true, suppressHeaderMenuButton: true };
 const ROW_SELECTION = { mode: 'multiRow', checkboxes: false, headerCheckbox: false, enableClickSelection: true } as const;
 export const LOCALE_TEXT = {
@@ -68,6 +87,7 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
   const apiRef = useRef<GridApi<DocumentRow> | null>(null);
   const [chooserOpen, setChooserOpen] = useState(false);
   const [, forceRender] = useState(0);
+  const [noMatch, setNoMatch] = useState(false);
   const threshold = settings.confidenceThreshold;
   const mask = settings.maskPassportNumbers;
 
@@ -111,12 +131,12 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
     ];
     const fields: ColDef<DocumentRow>[] = FIELD_COLUMNS.map((name) => ({
       colId: `field:${name}`,
-      headerName: fieldLabel(lang, name),
+      headerName: gridFieldLabel(lang, name),
       width: name.startsWith('MRZ') ? 260 : name.startsWith('Has') ? 80 : 120,
       hide: hiddenInGridByDefault(name),
       valueGetter: (p) => {
         const v = p.data?.fields[name]?.v ?? '';
-        return mask && MASKED_FIELDS.has(name) && v ? maskValue(v) : v;
+        return p.data ? shownFieldValue(name, v, p.data.type, lang, mask) : v;
       },
       // One function per cell (not one rule per class): this runs for every cell scrolled into view.
       cellClass: (p) => {
@@ -138,8 +158,15 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
       (takePrefetchedRows(query) ?? call('documents:list', query))
         .then((res) => {
           params.successCallback(res.rows, res.total);
-          if (res.total === 0) apiRef.current?.showNoRowsOverlay();
-          else apiRef.current?.hideOverlay();
+          // An empty page under a filter or search means «nothing matches», not «no documents yet».
+          if (res.total === 0 && isNarrowed(filter)) {
+            apiRef.current?.hideOverlay();
+            setNoMatch(true);
+          } else {
+            setNoMatch(false);
+            if (res.total === 0) apiRef.current?.showNoRowsOverlay();
+            else apiRef.current?.hideOverlay();
+          }
         })
         .catch((err: unknown) => {
           params.failCallback();
@@ -182,8 +209,22 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
     localeText: LOCALE_TEXT[lang],
     onRowDoubleClicked: (e) => { if (e.data) onOpen(e.data.id); },
     onCellKeyDown: (e) => {
-      const key = (e.event as KeyboardEvent | null | undefined)?.key;
-      if (key === 'Enter' && e.data) onOpen(e.data.id);
+      const ev = e.event as KeyboardEvent | null | undefined;
+      if (ev?.key !== 'Enter' || !e.data) return;
+      const id = e.data.id;
+      if (!ev.ctrlKey && !ev.metaKey) {
+        onOpen(id);
+        return;
+      }
+      // Ctrl+Enter: a clean document is confirmed in this one keystroke and the focus moves down; else it opens.
+      const { rowIndex } = e;
+      const colId = 'column' in e ? e.column.getColId() : 'fileName';
+      confirmFromGrid(id, { lang, settings, toast })
+        .then((r) => {
+          if (r === 'open') onOpen(id);
+          else if (r === 'confirmed' && rowIndex !== null) e.api.setFocusedCell(rowIndex + 1, colId);
+        })
+        .catch((err: unknown) => toast('error', errorText(err, lang)));
     },
     onSelectionChanged: (e) => onSelectionChange(e.api.getSelectedRows()),
     onSortChanged: (e) => onSortChange(currentSort(e.api)),
@@ -206,6 +247,7 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
           </div>
         ) : null}
       </div>
+      {noMatch ? <div className="grid-no-match" role="status" data-testid="grid-no-match">{t('grid.noMatch')}</div> : null}
       {/* localeText is initial-only: a language switch remounts the grid (layout and sort are restored from storage). */}
       <GridHost<DocumentRow> key={lang} options={gridOptions} datasource={datasource} layoutKey={COLUMN_STATE_KEY} refreshTick={refreshTick} onReady={onGridReady} />
     </div>

@@ -1,18 +1,50 @@
-// Export dialog: format, scope, only verified, template, header language → 'export:run' with progress.
+// Export dialog: format, scope, only verified, rows without data, template, header language → 'export:run' with
+// progress. Before the run it shows what the export will hold (export:preview): how many documents, how many of the
+// scope are left out for having no data, and — for CSV — that identifiers with a leading zero lose it when a
+// spreadsheet opens the file by double-click, with a one-click switch to XLSX.
 // The column editor chooses and orders a template's columns and saves them as the clerk's own named template
 // (export:save-template); own templates can be changed or deleted, built-ins (default, 1C) are read-only.
 // An export always runs a saved template, so the file, the CLI (--template) and the export log agree on what was used.
 import { useEffect, useState } from 'react';
-import type { DocumentFilter, ExportScope, ExportTemplate } from '../../shared/api.ts';
+import type { DocumentFilter, ExportPreview, ExportScope, ExportTemplate } from '../../shared/api.ts';
 import { CSV_PRESETS, EXPORT_FORMATS } from '../../shared/types.ts';
 import { COLUMN_GROUPS, columnLabel, isCaseColumn } from '../../shared/export-columns.ts';
 import { call, errorText, onEvent, transport } from '../api.ts';
 import { useApp } from '../app-context.ts';
+import { fieldLabel, templateLabel } from '../i18n.ts';
 
 type Props = { filter: DocumentFilter; selection: number[]; caseId: number | null; onClose: () => void };
 type Columns = ExportTemplate['columns'];
 
 const sameColumns = (a: Columns, b: Columns) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The scope the dialog opens with: the grid's current filter, unless several rows were selected on purpose. A single
+ * row is selected by merely clicking it, which says nothing about what to export.
+ */
+export function initialScopeKind(selection: readonly number[]): ExportScope['kind'] {
+  return selection.length > 1 ? 'selection' : 'filter';
+}
+
+function PreviewNote({ preview, csv, includeUnrecognised, onXlsx }: { preview: ExportPreview | null; csv: boolean; includeUnrecognised: boolean; onXlsx: () => void }) {
+  const { lang, t } = useApp();
+  if (!preview) return null;
+  const zero = preview.leadingZero;
+  return (
+    <div data-testid="export-preview">
+      <p className="muted">
+        {t('export.previewCount', { n: preview.documents })}
+        {!includeUnrecognised && preview.withoutData > 0 ? <><br />{t('export.withoutData', { n: preview.withoutData })}</> : null}
+      </p>
+      {csv && zero ? (
+        <p className="export-warning" role="alert" data-testid="export-leading-zeros">
+          {t('export.leadingZeros', { field: fieldLabel(lang, zero.field), value: zero.value, stripped: zero.value.replace(/^0+(?=\d)/, '') })}{' '}
+          <button type="button" className="btn btn-small" onClick={onXlsx}>{t('export.switchToXlsx')}</button>
+        </p>
+      ) : null}
+    </div>
+  );
+}
 
 function ColumnEditor({ template, onSaved, onDeleted, onDirty }: {
   template: ExportTemplate;
@@ -102,8 +134,10 @@ export function ExportDialog({ filter, selection, caseId, onClose }: Props) {
   const { lang, t } = useApp();
   const [format, setFormat] = useState<(typeof EXPORT_FORMATS)[number]>('xlsx');
   const [preset, setPreset] = useState<(typeof CSV_PRESETS)[number]>('excel-ru');
-  const [scopeKind, setScopeKind] = useState<ExportScope['kind']>(selection.length > 0 ? 'selection' : 'filter');
+  const [scopeKind, setScopeKind] = useState<ExportScope['kind']>(initialScopeKind(selection));
   const [onlyVerified, setOnlyVerified] = useState(false);
+  const [includeUnrecognised, setIncludeUnrecognised] = useState(false);
+  const [preview, setPreview] = useState<ExportPreview | null>(null);
   const [templates, setTemplates] = useState<ExportTemplate[]>([]);
   const [templateId, setTemplateId] = useState('default');
   const [columnsDirty, setColumnsDirty] = useState(false);
@@ -133,10 +167,18 @@ export function ExportDialog({ filter, selection, caseId, onClose }: Props) {
       case 'case': return caseId !== null ? { kind: 'case', caseId } : { kind: 'all' };
     }
   };
+  const scopeKey = JSON.stringify(scope());
+  useEffect(() => {
+    let live = true;
+    call('export:preview', { scope: JSON.parse(scopeKey) as ExportScope, onlyVerified, includeUnrecognised, templateId })
+      .then((p) => { if (live) setPreview(p); })
+      .catch((err: unknown) => { if (live) { setPreview(null); setError(errorText(err, lang)); } });
+    return () => { live = false; };
+  }, [scopeKey, onlyVerified, includeUnrecognised, templateId, lang]);
   const run = async () => {
     setError(null); setResult(null); setProgress({ done: 0, total: 0 });
     try {
-      setResult(await call('export:run', { format, csvPreset: preset, scope: scope(), onlyVerified, templateId, headerLanguage }));
+      setResult(await call('export:run', { format, csvPreset: preset, scope: scope(), onlyVerified, includeUnrecognised, templateId, headerLanguage }));
     } catch (err) {
       setError(errorText(err, lang));
     }
@@ -168,7 +210,7 @@ export function ExportDialog({ filter, selection, caseId, onClose }: Props) {
           </label>
           <label>{t('export.template')}
             <select value={templateId} onChange={(e) => setTemplateId(e.target.value)} data-testid="export-template">
-              {templates.map((tp) => <option key={tp.id} value={tp.id}>{tp.name}</option>)}
+              {templates.map((tp) => <option key={tp.id} value={tp.id}>{templateLabel(lang, tp)}</option>)}
             </select>
           </label>
           <label>{t('export.headerLanguage')}
@@ -177,7 +219,9 @@ export function ExportDialog({ filter, selection, caseId, onClose }: Props) {
             </select>
           </label>
           <label className="check"><input type="checkbox" checked={onlyVerified} onChange={(e) => setOnlyVerified(e.target.checked)} />{t('export.onlyVerified')}</label>
+          <label className="check"><input type="checkbox" checked={includeUnrecognised} onChange={(e) => setIncludeUnrecognised(e.target.checked)} data-testid="export-include-unrecognised" />{t('export.includeUnrecognised')}</label>
         </div>
+        <PreviewNote preview={preview} csv={format === 'csv'} includeUnrecognised={includeUnrecognised} onXlsx={() => setFormat('xlsx')} />
         {!spreadsheet || !template ? null : (
           <ColumnEditor template={template} onDirty={setColumnsDirty} onSaved={(saved) => loadTemplates(saved.id)} onDeleted={() => loadTemplates('default')} />
         )}

@@ -4,17 +4,19 @@ import type { AppInfo } from '../../shared/api.ts';
 import { call, errorText } from '../api.ts';
 import { useApp } from '../app-context.ts';
 import { CredentialsForm } from './SettingsScreen.tsx';
+import { FolderPicker } from './FolderPicker.tsx';
 
 export function FirstRun({ onDone }: { onDone: (info: AppInfo) => void }) {
   const { lang, t, toast } = useApp();
   const [path, setPath] = useState('');
   const [busy, setBusy] = useState(false);
+  const [picking, setPicking] = useState(false);
   const run = async (fn: () => Promise<AppInfo>) => {
     setBusy(true);
     try {
       onDone(await fn());
     } catch (err) {
-      toast('error', errorText(err, lang));
+      toast('error', errorText(err, lang), 'first-run');
     } finally {
       setBusy(false);
     }
@@ -24,7 +26,13 @@ export function FirstRun({ onDone }: { onDone: (info: AppInfo) => void }) {
       <h1>{t('firstRun.title')}</h1>
       <p>{t('firstRun.intro')}</p>
       <section>
-        <label className="stack">{t('firstRun.folder')}<input value={path} onChange={(e) => setPath(e.target.value)} placeholder={'C:\\Сканы\\Входящие'} /></label>
+        <label className="stack">{t('firstRun.folder')}
+          <span className="row">
+            <input className="grow" value={path} onChange={(e) => setPath(e.target.value)} placeholder={'C:\\Сканы\\Входящие'} />
+            <button type="button" className="btn" onClick={() => setPicking(true)} data-testid="pick-folder">{t('picker.open')}</button>
+          </span>
+        </label>
+        {picking ? <FolderPicker onClose={() => setPicking(false)} onChoose={(p) => { setPath(p); setPicking(false); }} /> : null}
         <CredentialsForm />
         <button type="button" className="btn btn-primary start-btn" disabled={busy || !path.trim()} onClick={() => void run(async () => { await call('folders:add', { path: path.trim(), defaultType: 'PASSPORT' }); return call('app:first-run-done', {}); })}>{t('firstRun.start')}</button>
       </section>

@@ -9,9 +9,10 @@ type Props = { history: AuditEntry[]; fields: FieldDetail[] };
 
 const shown = (v: string | null | undefined) => (v === null || v === undefined || v === '' ? '—' : v);
 
-/** Rows without a field say what happened through their value only for these actions (reason, format). */
+/** Rows without a field say what happened through their value only for these actions (reason, the findings
+ *  confirmed despite, format). */
 function detailOf(h: AuditEntry): string {
-  if (h.action === 'reject') return h.newValue ?? '';
+  if (h.action === 'reject' || h.action === 'confirm-despite-findings') return h.newValue ?? '';
   if (h.action === 'export') return (h.newValue ?? '').toUpperCase();
   return '';
 }

@@ -1,7 +1,7 @@
 // Quick filters with counts ('documents:counts'), type / folder pickers with counts ('documents:facets'),
 // date pickers and free-text search. Everything is a DocumentFilter the engine turns into SQL: the grid
 // never filters in the browser.
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { whenGridIdle } from '../grid-activity.ts';
 import type { DocumentFilter, FacetCounts } from '../../shared/api.ts';
 import { QUICK_FILTERS, type QuickFilter } from '../../shared/types.ts';
@@ -9,7 +9,7 @@ import type { Folder } from '../../shared/settings.ts';
 import { DOC_TYPES, type DocType } from '../../shared/types.ts';
 import { call, errorText } from '../api.ts';
 import { useApp } from '../app-context.ts';
-import { dateInputToMs } from '../format.ts';
+import { DateField } from './DateField.tsx';
 import { docTypeLabel, quickFilterLabel } from '../i18n.ts';
 
 type Props = {
@@ -17,13 +17,9 @@ type Props = {
   onChange: (f: DocumentFilter) => void;
   refreshTick: number;
   folders: Folder[];
+  /** The toolbar's actions, on the filter controls' row (right-aligned). */
+  children?: ReactNode;
 };
-
-function msToDateInput(ms: number | undefined): string {
-  if (ms === undefined) return '';
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
 
 /**
  * Counting 100k rows per filter takes up to a few hundred ms and the engine answers one request at a time: the
@@ -32,7 +28,7 @@ function msToDateInput(ms: number | undefined): string {
  */
 const COUNTS_DELAY_MS = 300;
 
-export function QuickFilters({ filter, onChange, refreshTick, folders }: Props) {
+export function QuickFilters({ filter, onChange, refreshTick, folders, children }: Props) {
   const { lang, t, toast } = useApp();
   const [counts, setCounts] = useState<Record<QuickFilter, number> | null>(null);
   const [facets, setFacets] = useState<FacetCounts | null>(null);
@@ -91,6 +87,7 @@ export function QuickFilters({ filter, onChange, refreshTick, folders }: Props) 
           </button>
         ))}
       </div>
+      <div className="toolbar-row">
       <div className="filter-row">
         <input
           type="search"
@@ -120,11 +117,13 @@ export function QuickFilters({ filter, onChange, refreshTick, folders }: Props) 
           {folders.map((f) => <option key={f.id} value={f.id}>{withCount(f.path, facets ? (facets.folders.find((x) => x.folderId === f.id)?.count ?? 0) : undefined)}</option>)}
         </select>
         <label className="inline">{t('filter.dateFrom')}
-          <input type="date" value={msToDateInput(filter.dateFrom)} onChange={(e) => onChange({ ...filter, dateFrom: dateInputToMs(e.target.value, false) })} />
+          <DateField valueMs={filter.dateFrom} endOfDay={false} onChange={(ms) => onChange({ ...filter, dateFrom: ms })} testId="date-from" />
         </label>
         <label className="inline">{t('filter.dateTo')}
-          <input type="date" value={msToDateInput(filter.dateTo)} onChange={(e) => onChange({ ...filter, dateTo: dateInputToMs(e.target.value, true) })} />
+          <DateField valueMs={filter.dateTo} endOfDay onChange={(ms) => onChange({ ...filter, dateTo: ms })} testId="date-to" />
         </label>
+      </div>
+      {children}
       </div>
     </div>
   );

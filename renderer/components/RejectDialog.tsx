@@ -1,19 +1,24 @@
-// Reject with a reason: a small modal; Enter submits, Esc cancels.
-import { useEffect, useRef, useState } from 'react';
+// Reject with a reason: a small modal that takes the focus (the reason box), keeps it (focus trap), Enter submits,
+// Esc cancels, and the focus goes back where it was.
+import { useRef, useState } from 'react';
 import { useApp } from '../app-context.ts';
+import { useFocusTrap } from '../useFocusTrap.ts';
 
 export function RejectDialog({ onCancel, onReject }: { onCancel: () => void; onReject: (reason: string) => void }) {
   const { t } = useApp();
   const [reason, setReason] = useState('');
   const ref = useRef<HTMLInputElement | null>(null);
-  useEffect(() => ref.current?.focus(), []);
+  const formRef = useRef<HTMLFormElement | null>(null);
+  useFocusTrap(formRef, ref);
   return (
     <div className="modal-backdrop">
       <form
+        ref={formRef}
         className="modal"
         role="dialog"
         aria-modal="true"
         aria-label={t('reject.title')}
+        data-testid="reject-dialog"
         onSubmit={(e) => { e.preventDefault(); if (reason.trim()) onReject(reason.trim()); }}
         onKeyDown={(e) => { e.stopPropagation(); if (e.key === 'Escape') onCancel(); }}
       >

@@ -140,11 +140,16 @@ export const documentsApi = {
   'documents:apply-fix': req<DocumentDetail>()(z.object({ findingId: id })),
   'documents:undo-field': req<DocumentDetail>()(z.object({ id, field: z.string().min(1).max(64) })),
   'documents:undo-document': req<DocumentDetail>()(z.object({ id })),
-  'documents:confirm': req<DocumentDetail>()(z.object({ id })),
+  /** Confirms a recognised document. With error-level findings or biometry below the thresholds the engine refuses
+   *  (code 'confirm-needs-ack', the reasons in the message) unless `despiteFindings` says the clerk was asked again. */
+  'documents:confirm': req<DocumentDetail>()(z.object({ id, despiteFindings: z.boolean().optional() })),
   'documents:postpone': req<DocumentDetail>()(z.object({ id })),
   'documents:reject': req<DocumentDetail>()(z.object({ id, reason: z.string().min(1).max(500) })),
-  /** Next document needing attention after `afterId` in the given list order. */
-  'documents:next-attention': req<{ id: number | null }>()(listQuerySchema.omit({ offset: true, limit: true }).extend({ afterId: id.optional() })),
+  /** Next recognised document still pending review after `afterId` in the given list order: only those needing
+   *  attention, or (`include: 'pending'`) every one of them, clean ones included. */
+  'documents:next-attention': req<{ id: number | null }>()(
+    listQuerySchema.omit({ offset: true, limit: true }).extend({ afterId: id.optional(), include: z.enum(['attention', 'pending']).default('attention') }),
+  ),
   'cases:list': req<{ rows: CaseRow[]; total: number }>()(listQuerySchema),
   'stats:get': req<Stats>()(z.object({ days: z.number().int().min(1).max(366).default(30) })),
 } as const;

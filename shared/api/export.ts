@@ -21,6 +21,8 @@ export const exportOptionsSchema = z.object({
   csvPreset: z.enum(CSV_PRESETS).default('excel-ru'),
   scope: exportScopeSchema.default({ kind: 'all' }),
   onlyVerified: z.boolean().default(false),
+  /** Also rows without data: failed, rejected, skipped (temp/system files), duplicate, not yet recognised. */
+  includeUnrecognised: z.boolean().optional(),
   templateId: z.string().max(64).optional(), // built-in ('default', '1c-persons') or saved
   headerLanguage: z.enum(['ru', 'en']).default('ru'),
 });
@@ -35,11 +37,23 @@ export const exportTemplateSchema = z.object({
 });
 export type ExportTemplate = z.infer<typeof exportTemplateSchema>;
 
+/** What the export dialog shows before the clerk presses «Выгрузить» (see main/engine/export/preview.ts). */
+export const exportPreviewSchema = exportOptionsSchema.pick({ scope: true, onlyVerified: true, includeUnrecognised: true, templateId: true });
+export type ExportPreview = {
+  /** Documents the export will write. */
+  documents: number;
+  /** Documents of the same scope left out because they have no data (only counted while includeUnrecognised is off). */
+  withoutData: number;
+  /** An identifier with a leading zero among the template's columns, which a spreadsheet drops from a CSV ('0312' → 312). */
+  leadingZero: { field: string; value: string } | null;
+};
+
 export type ExportLogEntry = { id: number; at: number; actor: string; format: string; fileName: string; rows: number; scope: string };
 
 export const exportApi = {
   /** Writes into the export folder (setting), never to a path chosen by the renderer. */
   'export:run': req<{ exportId: number; fileName: string; rows: number }>()(exportOptionsSchema),
+  'export:preview': req<ExportPreview>()(exportPreviewSchema),
   'export:templates': req<ExportTemplate[]>()(z.object({})),
   'export:save-template': req<ExportTemplate>()(exportTemplateSchema),
   'export:delete-template': req<void>()(z.object({ id: z.string().min(1).max(64) })),

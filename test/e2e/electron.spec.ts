@@ -30,7 +30,7 @@ const skipReason = !binary
   : !nativeReady
     ? 'better-sqlite3 not rebuilt for Electron yet: run `npm start` once (it builds .electron-native/)'
     : !built
-      ? 'not built: run `npm run build`'
+      ? 'not built: run `npm start` once (a dev build: `node scripts/build.js --dev`)'
       : null;
 if (skipReason) console.log(`electron.spec.ts skipped: ${skipReason}`);
 

@@ -110,7 +110,11 @@ test('grid: hover shows the real finding and its source, exported date column; h
   const before = await app.request<DocumentDetail>('documents:get', { id: edited });
   const recognised = before.fields.find((f) => f.name === 'LastName')!.recognised!;
   await app.request('documents:set-field', { id: edited, field: 'LastName', value: 'ИСПРАВЛЕНОВ' });
-  await app.request('documents:confirm', { id: edited });
+  // The new surname no longer matches the MRZ (an error finding): confirming it is a deliberate second decision.
+  await app.request('documents:confirm', { id: edited, despiteFindings: true });
+  const confirmed = passportOf(LAST - 8);
+  sql('UPDATE documents SET match_score = 0.99 WHERE id = ?', confirmed);
+  await app.request('documents:confirm', { id: confirmed });
 
   await page.goto(app.url);
   const grid = new GridPage(page);
@@ -131,7 +135,10 @@ test('grid: hover shows the real finding and its source, exported date column; h
   await expect(edit.locator('.history-recognised')).toHaveText(recognised);
   await expect(edit.locator('.history-old')).toHaveText(recognised);
   await expect(edit.locator('.history-new')).toHaveText('ИСПРАВЛЕНОВ');
-  await expect(history.locator('tr[data-action="confirm"] td').nth(2)).toHaveText('Документ подтверждён');
+  await expect(history.locator('tr[data-action="confirm-despite-findings"] td').nth(2)).toHaveText('Подтверждён несмотря на замечания');
+  await expect(history.locator('tr[data-action="confirm-despite-findings"]')).toContainText('ИСПРАВЛЕНОВ');
+  const clean = (await openFromGrid(page, confirmed)).root.getByTestId('history');
+  await expect(clean.locator('tr[data-action="confirm"] td').nth(2)).toHaveText('Документ подтверждён');
 });
 
 test('case grid: translated state, only server-sortable columns sort, the sort is remembered across reloads', async ({ page }) => {

@@ -61,15 +61,30 @@ void describe('scandesk export (child process)', () => {
     assert.deepEqual(fs.readFileSync(file), fs.readFileSync(path.join(import.meta.dirname, '../fixtures/golden/export/default-excel-ru.csv')));
   });
 
+  void test('says what the export dialog says: files without data left out, leading zeros a CSV loses', async () => {
+    const r = await cli(['--db', db, '--out', out('notes.csv'), '--format', 'csv']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /Не выгружено файлов без данных .*: 4; добавить их: --include-unrecognised\n.*left out: 4/);
+    assert.match(r.stderr, /ведущим нулём \((ИНН 012345678912\).* в 12345678912|Серия 0312\).* в 312|Номер 000123\).* в 123); XLSX их сохраняет/);
+    const x = await cli(['--db', db, '--out', out('notes.xlsx'), '--format', 'xlsx', '--include-unrecognised']);
+    assert.equal(x.code, 0, x.stderr);
+    assert.doesNotMatch(x.stderr, /без данных|ведущим нулём/, 'nothing left out, and XLSX keeps the zeros');
+  });
+
   void test('CSV: --filter verified --lang en --preset rfc4180 → only the verified rows, English headers, commas', async () => {
     const rows = csv(await exportOk(['--format', 'csv', '--filter', 'verified', '--lang', 'en', '--preset', 'rfc4180']), ',');
     assert.deepEqual(rows[0]!.slice(0, 6), ['File', 'Case', 'Document type', 'Status', 'Review', 'Surname']);
     assert.deepEqual(rows.slice(1).map((r) => r[0]), ['инн.jpg', 'паспорт.pdf']);
   });
 
-  void test('CSV: --ids selects documents, --case selects a case, --only-verified narrows either', async () => {
-    const byIds = csv(await exportOk(['--format', 'csv', '--ids', `${ids.passport2},${ids.failed}`]));
+  void test('CSV: --ids selects documents, --case selects a case, --only-verified narrows either, --include-unrecognised adds rows without data', async () => {
+    const byIds = csv(await exportOk(['--format', 'csv', '--ids', `${ids.passport2},${ids.failed}`, '--include-unrecognised']));
     assert.deepEqual(byIds.slice(1).map((r) => r[0]), ['паспорт.pdf', 'мусор.jpg']);
+    // Without the flag a file with no data (failed, rejected, skipped, duplicate) stays out, even when named.
+    const withData = csv(await exportOk(['--format', 'csv', '--ids', `${ids.passport2},${ids.failed},${ids.ignored}`]));
+    assert.deepEqual(withData.slice(1).map((r) => [r[0], r[3]]), [['паспорт.pdf', 'Распознан']]);
+    const all = csv(await exportOk(['--format', 'csv', '--include-unrecognised']));
+    assert.deepEqual(all.slice(1).map((r) => r[3]), ['Распознан', 'Распознан', 'Распознан', 'Распознан', 'Сбой', 'Отклонён', 'Пропущен', 'Дубликат']);
     const byCase = csv(await exportOk(['--format', 'csv', '--case', String(ids.c1)]));
     assert.deepEqual(byCase.slice(1).map((r) => r[0]), ['паспорт.jpg', 'инн.jpg', 'селфи.jpg']);
     const verified = csv(await exportOk(['--format', 'csv', '--case', String(ids.c1), '--only-verified']));
@@ -136,5 +151,16 @@ void describe('scandesk export (child process)', () => {
       assert.match(r.stderr, en, args.join(' '));
     }
     assert.equal(['x.csv', 'x.xlsx', 'x.pdf'].some((f) => fs.existsSync(out(f))), false);
+  });
+
+  void test('--only-verified never exports a document without recognised data, whatever its review state says', async () => {
+    // A row verified before the rule existed (e.g. a failed document confirmed with one Enter).
+    const engine = await createEngine({ dataDir: root, dbFile: db, mode: 'test', dbKey: null, autoStart: false });
+    engine.ctx.db.prepare(`UPDATE documents SET review_state = 'verified' WHERE id = ?`).run(ids.failed);
+    await engine.stop();
+    // Rows without data are exported only when asked (--include-unrecognised); --only-verified refuses them even then.
+    assert.deepEqual(csv(await exportOk(['--format', 'csv', '--ids', String(ids.failed), '--include-unrecognised'])).slice(1).map((r) => r[0]), ['мусор.jpg']);
+    assert.deepEqual(csv(await exportOk(['--format', 'csv', '--ids', String(ids.failed), '--only-verified'])).slice(1), []);
+    assert.deepEqual(csv(await exportOk(['--format', 'csv', '--ids', String(ids.failed), '--only-verified', '--include-unrecognised'])).slice(1), []);
   });
 });

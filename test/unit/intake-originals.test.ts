@@ -121,9 +121,9 @@ void test('a case of only a duplicate and a rejected file is final and moves: du
   assert.equal(bad.current_path, path.join(inbox, 'Ошибки', 'Второй', 'селфи.jpg'));
   assert.equal((engine.ctx.db.prepare('SELECT state FROM cases WHERE id = ?').get(dup.case_id) as { state: string }).state, 'rejected');
   assert.equal(sim.log().filter((e) => e.kind === 'upload').length, 1, 'paid once');
-  // The JSON export carries the link (only on the copy).
+  // The JSON export carries the link (only on the copy). Duplicates are exported only when asked.
   const out = path.join(path.dirname(inbox), 'export.json');
-  await exportToFile(engine.ctx, { format: 'json', csvPreset: 'excel-ru', scope: { kind: 'all' }, onlyVerified: false, headerLanguage: 'ru' }, out);
+  await exportToFile(engine.ctx, { format: 'json', csvPreset: 'excel-ru', scope: { kind: 'all' }, onlyVerified: false, includeUnrecognised: true, headerLanguage: 'ru' }, out);
   const records = (JSON.parse(await fs.readFile(out, 'utf8')) as unknown[]).map((r) => jsonRecordSchema.parse(r));
   assert.equal(records.find((r) => r.id === dup.id)?.duplicateOf, first.id);
   assert.equal(records.find((r) => r.id === first.id)?.duplicateOf, undefined);

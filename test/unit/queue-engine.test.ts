@@ -1,5 +1,7 @@
 // The queue against the real simulator on loopback and a real SQLite file: right states, right fields,
 // ONE add_document per case, passport+selfie in one request with the relation, limits respected, restart safety.
+// Engine and simulator share one virtual clock (test/helpers/virtual-time.ts): processing and poll intervals cost no
+// real time, and the rate windows are measured in it exactly.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -8,16 +10,19 @@ import { startSimulator, type Simulator, type SimLogEntry } from '../../main/eng
 import { generateSamples, type SamplePerson, type GeneratedFile } from '../../main/engine/samples/index.ts';
 import { openDatabase } from '../../main/engine/db/open.ts';
 import { UNCERTAIN_REASON } from '../../main/engine/queue/index.ts';
-import { rmrf, seedCase, stopAllEngines, spawnSim, startEngine, tempDir } from './queue-fixtures.ts';
+import { rmrf, seedCase, stopAllEngines, startVirtualEngine, tempDir } from './queue-fixtures.ts';
+import { createVirtualTime } from '../helpers/virtual-time.ts';
+import { realTurn } from '../helpers/manual-clock.ts';
 
 let sim: Simulator;
 let samplesDir: string;
 let people: SamplePerson[];
 let files: GeneratedFile[];
 const dirs: string[] = [];
+const vt = createVirtualTime(() => sim.waiting());
 
 before(async () => {
-  sim = await startSimulator({ config: { timeScale: 0.02, seed: 7 } });
+  sim = await startSimulator({ clock: vt.clock, config: { timeScale: 0.02, seed: 7 } });
   samplesDir = tempDir('scandesk-samples-');
   dirs.push(samplesDir);
   ({ people, files } = await generateSamples({ dir: samplesDir, count: 8, layout: 'folders', seed: 3 }));
@@ -40,7 +45,7 @@ void test('passport+selfie, INN, passport-only and bad files end in the right st
   sim.reset();
   const dir = tempDir();
   dirs.push(dir);
-  const engine = await startEngine(dir, sim.url);
+  const engine = await startVirtualEngine(vt, dir, sim.url);
   const bad = path.join(dir, 'broken.jpg');
   fs.writeFileSync(bad, 'this is not an image at all');
   const cases: { id: number; person: SamplePerson | null; kind: string }[] = [];
@@ -50,7 +55,7 @@ void test('passport+selfie, INN, passport-only and bad files end in the right st
     cases.push({ id: seedCase(engine, `${p.lastName} inn`, [{ file: fileOf(p.id, 'INN'), type: 'INN' }]), person: p, kind: 'inn' });
   });
   const badCase = seedCase(engine, 'bad', [{ file: bad, type: 'PASSPORT' }]);
-  await engine.queue.idle();
+  await vt.run(engine.queue.idle());
   const db = engine.ctx.db;
 
   for (const c of cases) {
@@ -100,15 +105,16 @@ void test('passport+selfie, INN, passport-only and bad files end in the right st
 });
 
 void test('concurrency cap and the shared rps budget are never exceeded; 425 polls grow', async () => {
-  const child = await spawnSim(['--time-scale', '0.05']);
+  sim.reset();
+  sim.setConfig({ timeScale: 0.05, delay: { kind: 'lognormal', medianMs: 5_000, p95Ms: 30_000, maxMs: 150_000 } });
   const dir = tempDir();
   dirs.push(dir);
   try {
-    const engine = await startEngine(dir, child.url, { concurrency: 3, rps: 8, burst: 3, pollFirstDelayMs: 100, pollMaxIntervalMs: 800 });
+    const engine = await startVirtualEngine(vt, dir, sim.url, { concurrency: 3, rps: 8, burst: 3, pollFirstDelayMs: 100, pollMaxIntervalMs: 800 });
     for (const p of people) seedCase(engine, p.lastName, [{ file: fileOf(p.id, 'PASSPORT'), type: 'PASSPORT' }]);
     for (const p of people) seedCase(engine, `${p.lastName} inn`, [{ file: fileOf(p.id, 'INN'), type: 'INN' }]);
-    await engine.queue.idle();
-    const log = (await child.log()).filter((e) => e.kind === 'upload' || e.kind === 'poll');
+    await vt.run(engine.queue.idle());
+    const log = sim.log().filter((e) => e.kind === 'upload' || e.kind === 'poll');
     assert.ok(log.length > people.length * 2, 'some polls happened');
     for (const e of log) assert.ok(e.requestsInFlight <= 3, `in flight ${e.requestsInFlight}`);
     // Exact invariant on the client's own start times (api_requests.at is taken when the budget grants a request).
@@ -132,7 +138,7 @@ void test('concurrency cap and the shared rps budget are never exceeded; 425 pol
     assert.deepEqual(states, [{ state: 'done', n: people.length * 2 }]);
     await engine.stop();
   } finally {
-    await child.close();
+    sim.setConfig({ timeScale: 0.02 });
   }
 });
 
@@ -141,14 +147,18 @@ void test('restart mid-batch resumes polling without a second add_document; inte
   sim.setConfig({ delay: { kind: 'fixed', ms: 60_000 }, timeScale: 0.02 }); // 1.2 s processing
   const dir = tempDir();
   dirs.push(dir);
-  let engine = await startEngine(dir, sim.url);
+  let engine = await startVirtualEngine(vt, dir, sim.url);
   const ids = people.map((p) => seedCase(engine, p.lastName, [{ file: fileOf(p.id, 'PASSPORT'), type: 'PASSPORT' }]));
   // wait until every case has its document_id, then stop while they are processing
-  for (let i = 0; i < 200; i++) {
-    const n = (engine.ctx.db.prepare(`SELECT COUNT(*) AS n FROM cases WHERE state = 'processing'`).get() as { n: number }).n;
-    if (n === ids.length) break;
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  const first = engine;
+  const allProcessing = async () => {
+    for (;;) {
+      const n = (first.ctx.db.prepare(`SELECT COUNT(*) AS n FROM cases WHERE state = 'processing'`).get() as { n: number }).n;
+      if (n === ids.length) return;
+      await realTurn();
+    }
+  };
+  await vt.run(allProcessing());
   await engine.stop();
   // Simulate a crash between intent and document_id for one extra case.
   const db = openDatabase(path.join(dir, 'scandesk.db'));
@@ -156,8 +166,8 @@ void test('restart mid-batch resumes polling without a second add_document; inte
   const crashed = (db.prepare('SELECT MAX(id) AS id FROM cases').get() as { id: number }).id;
   db.prepare(`INSERT INTO documents(case_id, path, rel_path, file_name, doc_type, api_key, status, created_at, updated_at) VALUES (?, ?, 'a', 'a', 'PASSPORT', 'PASSPORT1', 'sending', 1, 1)`).run(crashed, fileOf(people[0]!.id, 'PASSPORT'));
   db.close();
-  engine = await startEngine(dir, sim.url);
-  await engine.queue.idle();
+  engine = await startVirtualEngine(vt, dir, sim.url);
+  await vt.run(engine.queue.idle());
   const rows = engine.ctx.db.prepare('SELECT id, state FROM cases ORDER BY id').all() as { id: number; state: string }[];
   for (const r of rows) assert.equal(r.state, r.id === crashed ? 'uncertain' : 'done');
   const doc = engine.ctx.db.prepare('SELECT status, status_reason FROM documents WHERE case_id = ?').get(crashed) as { status: string; status_reason: string };
@@ -167,7 +177,7 @@ void test('restart mid-batch resumes polling without a second add_document; inte
   assert.equal(uploads.length, people.length, 'no second add_document after restart');
   // resolve-uncertain: resubmit sends it once
   await engine.request('cases:resolve-uncertain', { caseId: crashed, action: 'resubmit' });
-  await engine.queue.idle();
+  await vt.run(engine.queue.idle());
   assert.equal((engine.ctx.db.prepare('SELECT state FROM cases WHERE id = ?').get(crashed) as { state: string }).state, 'done');
   await engine.stop();
   sim.setConfig({ delay: { kind: 'lognormal', medianMs: 5_000, p95Ms: 30_000, maxMs: 150_000 } });

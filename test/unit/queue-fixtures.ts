@@ -7,6 +7,8 @@ import { createEngine, type Engine, type EngineOptions } from '../../main/engine
 import { createMemorySecretStore } from '../../main/engine/secrets.ts';
 import { SIM_CREDENTIALS, type SimConfigPatch, type SimDocumentInfo, type SimLogEntry } from '../../main/engine/sim/server.ts';
 import { createLogger } from '../../main/engine/log.ts';
+import type { Clock } from '../../main/engine/clock.ts';
+import type { VirtualTime } from '../helpers/virtual-time.ts';
 import type { Settings } from '../../shared/settings.ts';
 import type { DocType } from '../../shared/types.ts';
 
@@ -55,6 +57,25 @@ export async function startEngine(dir: string, apiUrl: string, settings: Partial
   return engine;
 }
 
+/** An engine on the virtual clock: its queue's HTTP is counted so `vt.run` moves time only when the wire is quiet. */
+export function startVirtualEngine(vt: VirtualTime, dir: string, apiUrl: string, settings: Partial<Settings> = {}): Promise<Engine> {
+  return startEngine(dir, apiUrl, settings, true, { clock: vt.clock, queue: { fetch: vt.fetch } });
+}
+
+/** Calls `fn` every `ms` on `clock` until the returned stop() (a test's director, in the test's own time). */
+export function every(clock: Clock, ms: number, fn: () => void): () => void {
+  let stopped = false;
+  const loop = () => {
+    if (stopped) return;
+    fn();
+    void clock.sleep(ms).then(loop);
+  };
+  void clock.sleep(ms).then(loop);
+  return () => {
+    stopped = true;
+  };
+}
+
 function quietLogger() {
   return createLogger({});
 }
@@ -63,7 +84,7 @@ export type SeedDoc = { file: string; type: DocType };
 /** Insert one case the way the intake does; returns its id. */
 export function seedCase(engine: Engine, label: string, docs: SeedDoc[], emit = true): number {
   const db = engine.ctx.db;
-  const now = Date.now();
+  const now = engine.ctx.clock.now();
   const caseId = Number(
     db.prepare(`INSERT INTO cases(case_key, label, state, created_at, updated_at) VALUES (?, ?, 'queued', ?, ?)`).run(label, label, now, now).lastInsertRowid,
   );

@@ -1,18 +1,21 @@
 // The cost meter counts billed documents and roubles ([Note: what a submission costs]), the daily cap is in documents
-// and stops a batch cleanly; the first poll waits the median of recent processing times. Real simulator, real SQLite.
+// and stops a batch cleanly; the first poll waits the median of recent processing times. Real simulator, real SQLite,
+// one virtual clock for both (test/helpers/virtual-time.ts): processing times are exact, not the machine's.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimulator, type Simulator } from '../../main/engine/sim/server.ts';
 import { generateSamples, type GeneratedFile, type SamplePerson } from '../../main/engine/samples/index.ts';
 import type { QueueState } from '../../shared/api/queue.ts';
-import { rmrf, seedCase, startEngine, stopAllEngines, tempDir } from './queue-fixtures.ts';
+import { rmrf, seedCase, startVirtualEngine, stopAllEngines, tempDir } from './queue-fixtures.ts';
+import { createVirtualTime } from '../helpers/virtual-time.ts';
 
 let sim: Simulator;
 let people: SamplePerson[];
 let files: GeneratedFile[];
 const dirs: string[] = [];
+const vt = createVirtualTime(() => sim.waiting());
 before(async () => {
-  sim = await startSimulator({ config: { timeScale: 0.02, seed: 4 } });
+  sim = await startSimulator({ clock: vt.clock, config: { timeScale: 0.02, seed: 4 } });
   const d = tempDir('scandesk-samples-');
   dirs.push(d);
   ({ people, files } = await generateSamples({ dir: d, count: 8, layout: 'folders', seed: 8 }));
@@ -29,12 +32,12 @@ void test('cost meter: documents and roubles per the billing model; re-process q
   sim.setConfig({ delay: { kind: 'fixed', ms: 0 } });
   const dir = tempDir();
   dirs.push(dir);
-  const engine = await startEngine(dir, sim.url, { pricePerDocumentRub: 4.5 });
+  const engine = await startVirtualEngine(vt, dir, sim.url, { pricePerDocumentRub: 4.5 });
   const [a, b, c] = people as [SamplePerson, SamplePerson, SamplePerson];
   seedCase(engine, 'pass+selfie', [fileOf(a, 'PASSPORT'), fileOf(a, 'SELFIE')]); // 1 document
   const full = seedCase(engine, 'pass+inn+selfie', [fileOf(b, 'PASSPORT'), fileOf(b, 'INN'), fileOf(b, 'SELFIE')]); // 2
   seedCase(engine, 'selfie only', [fileOf(c, 'SELFIE')]); // 1 (a request bills at least one)
-  await engine.queue.idle();
+  await vt.run(engine.queue.idle());
   const st = (await engine.request('queue:state', {})) as QueueState;
   assert.deepEqual(
     { today: st.cost.todayDocuments, todayRub: st.cost.todayRub, total: st.cost.totalDocuments, totalRub: st.cost.totalRub },
@@ -52,9 +55,9 @@ void test('daily cap counts documents, pauses with a message, and a batch run st
   sim.setConfig({ delay: { kind: 'fixed', ms: 0 } });
   const dir = tempDir();
   dirs.push(dir);
-  const engine = await startEngine(dir, sim.url, { dailyCap: 3, concurrency: 1 });
+  const engine = await startVirtualEngine(vt, dir, sim.url, { dailyCap: 3, concurrency: 1 });
   for (const p of people.slice(0, 3)) seedCase(engine, p.lastName, [fileOf(p, 'PASSPORT'), fileOf(p, 'INN')]); // 2 documents each
-  await engine.queue.idle({ signal: AbortSignal.timeout(15_000) }); // resolves: the cap is a block for today, not a wait
+  await vt.run(engine.queue.idle({ signal: AbortSignal.timeout(15_000) })); // resolves: the cap is a block for today, not a wait
   const st = (await engine.request('queue:state', {})) as QueueState;
   assert.equal(st.pausedReason, 'daily-cap');
   assert.match(st.pausedMessage ?? '', /Достигнут дневной лимит: 3 док/);
@@ -69,15 +72,15 @@ void test('first poll waits the median of recent processing times (learned), not
   sim.setConfig({ delay: { kind: 'fixed', ms: 50_000 } }); // × 0.02 = 1 s processing
   const dir = tempDir();
   dirs.push(dir);
-  const engine = await startEngine(dir, sim.url, { pollFirstDelayMs: 100, pollMaxIntervalMs: 3000 });
+  const engine = await startVirtualEngine(vt, dir, sim.url, { pollFirstDelayMs: 100, pollMaxIntervalMs: 3000 });
   const pass = (p: SamplePerson) => [fileOf(p, 'PASSPORT')];
   for (const p of people.slice(0, 5)) seedCase(engine, p.lastName, pass(p)); // 5 completions to learn from
-  await engine.queue.idle();
+  await vt.run(engine.queue.idle());
   const learnedFrom = engine.ctx.db.prepare(`SELECT completed_at - submitted_at AS d FROM cases WHERE state = 'done'`).all() as { d: number }[];
   const median = learnedFrom.map((r) => r.d).sort((x, y) => x - y)[2]!;
   assert.ok(median >= 1000, `median processing ${median} ms`);
   const later = people.slice(5, 7).map((p) => seedCase(engine, `${p.lastName} later`, pass(p)));
-  await engine.queue.idle();
+  await vt.run(engine.queue.idle());
   const log = sim.log();
   const pollsOf = (docId: string) => log.filter((e) => e.kind === 'poll' && e.documentId === docId);
   const docIdOf = (caseId: number) => (engine.ctx.db.prepare('SELECT beorg_document_id AS id FROM cases WHERE id = ?').get(caseId) as { id: string }).id;

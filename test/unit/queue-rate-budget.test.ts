@@ -3,41 +3,13 @@
 // its answer the server logs it, no 1 s window of arrivals holds more than ceil(rps).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Clock } from '../../main/engine/clock.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
 import { createRateBudget, type Permit } from '../../main/engine/queue/rate-budget.ts';
 import { maxInWindow } from './queue-fixtures.ts';
 
 function manualClock() {
-  let now = 1_000_000;
-  const timers = new Set<{ at: number; fire: () => void }>();
-  const clock: Clock = {
-    now: () => now,
-    sleep: (ms, signal) =>
-      new Promise<void>((resolve, reject) => {
-        if (signal?.aborted) return reject(signal.reason);
-        const t = { at: now + Math.max(0, ms), fire: resolve };
-        timers.add(t);
-        signal?.addEventListener('abort', () => {
-          timers.delete(t);
-          reject(signal.reason);
-        }, { once: true });
-      }),
-  };
-  const settle = () => new Promise<void>((r) => setImmediate(r));
-  /** Moves time forward to `to`, firing every timer due on the way (in order) and letting their continuations run. */
-  async function advanceTo(to: number) {
-    for (;;) {
-      await settle();
-      const due = [...timers].filter((t) => t.at <= to).sort((a, b) => a.at - b.at)[0];
-      if (!due) break;
-      timers.delete(due);
-      now = Math.max(now, due.at);
-      due.fire();
-    }
-    now = to;
-    await settle();
-  }
-  return { clock, advanceTo, now: () => now };
+  const clock = new ManualClock(1_000_000);
+  return { clock, advanceTo: (to: number) => clock.advanceTo(to), now: () => clock.now() };
 }
 
 void test('token bucket on start times (the burst at once, then one every 1/rps) within ceil(rps) a second', async () => {

@@ -147,7 +147,12 @@ void describe('review edits with validation running', () => {
       seedDocuments(engine.ctx.db, { count: 3, seed: 3, folderPath: path.join(tmp, 'in') });
       await engine.start();
       const series = ((await engine.request('documents:get', { id: 1 })) as DocumentDetail).fields.find((f) => f.name === 'Series')!.value!;
-      const misread = `${series.slice(0, 3)}O`; // a letter O where a digit was: the format rule offers a fix
+      // The letter OCR returns for one of the series digits (0 → O, 5 → S…): the format rule offers the fix, and
+      // the passport's sound MRZ agrees with it (a letter that does not match the MRZ gets no fix).
+      const lookAlike: Record<string, string> = { '0': 'O', '1': 'I', '3': 'З', '4': 'Ч', '5': 'S', '6': 'Б', '8': 'B' };
+      const at = [...series].findIndex((c) => lookAlike[c] !== undefined);
+      assert.ok(at >= 0, `series ${series} has a digit with a look-alike letter`);
+      const misread = series.slice(0, at) + lookAlike[series[at]!]! + series.slice(at + 1);
       const d = (await engine.request('documents:set-field', { id: 1, field: 'Series', value: misread })) as DocumentDetail;
       const finding = d.findings.find((f) => f.field === 'Series' && f.fix !== null);
       assert.ok(finding, `a finding with a fix: ${JSON.stringify(d.findings)}`);
@@ -155,6 +160,7 @@ void describe('review edits with validation running', () => {
       assert.equal(d.row.fields.Series?.f, 'error');
       const fixed = (await engine.request('documents:apply-fix', { findingId: finding.id })) as DocumentDetail;
       assert.equal(fixed.fields.find((f) => f.name === 'Series')!.value, finding.fix!.value);
+      assert.equal(finding.fix!.value, series, 'the fix restores the series');
       assert.ok(!fixed.findings.some((f) => f.field === 'Series' && f.severity === 'error' && f.code === finding.code), 'finding gone after the fix');
     } finally {
       await engine.stop();

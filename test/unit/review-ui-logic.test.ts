@@ -29,7 +29,7 @@ void describe('grid cell hover text', () => {
 
 void describe('history action labels', () => {
   void it('translates every action code the engine writes and shows unknown ones as they are', () => {
-    const codes = ['set-field', 'accept-field', 'rule-fix', 'undo', 'undo-document', 'confirm', 'postpone', 'reject', 'reprocess', 'resolve-uncertain:resubmit', 'resolve-uncertain:mark-failed', 'export'];
+    const codes = ['set-field', 'accept-field', 'rule-fix', 'undo', 'undo-document', 'confirm', 'confirm-despite-findings', 'postpone', 'reject', 'reprocess', 'resolve-uncertain:resubmit', 'resolve-uncertain:mark-failed', 'export'];
     for (const code of codes) {
       for (const lang of ['ru', 'en'] as const) assert.notEqual(historyActionLabel(lang, code), code, `${lang}:${code}`);
     }
@@ -40,9 +40,13 @@ void describe('history action labels', () => {
 
 void describe('column mode filter', () => {
   void it('narrows to the types that have the field and skips verified documents', () => {
-    assert.deepEqual(columnFilter({ quick: 'all' }, 'IssueId', true), { quick: 'all', types: ['PASSPORT', 'INN'], review: ['pending', 'postponed', 'rejected'] });
-    assert.deepEqual(columnFilter({ quick: 'all' }, 'OGRN', false), { quick: 'all', types: ['INN'] });
-    assert.deepEqual(columnFilter({ quick: 'low-confidence', types: ['PASSPORT'], review: ['verified', 'pending'] }, 'Series', true), { quick: 'low-confidence', types: ['PASSPORT'], review: ['pending'] });
+    assert.deepEqual(columnFilter({ quick: 'all' }, 'IssueId', true), { quick: 'all', types: ['PASSPORT', 'INN'], statuses: ['recognised'], review: ['pending', 'postponed', 'rejected'] });
+    assert.deepEqual(columnFilter({ quick: 'all' }, 'OGRN', false), { quick: 'all', types: ['INN'], statuses: ['recognised'] });
+    assert.deepEqual(columnFilter({ quick: 'low-confidence', types: ['PASSPORT'], review: ['verified', 'pending'] }, 'Series', true), { quick: 'low-confidence', types: ['PASSPORT'], statuses: ['recognised'], review: ['pending'] });
+  });
+  void it('takes recognised documents only: nothing else has a value to accept', () => {
+    assert.deepEqual(columnFilter({ quick: 'all', statuses: ['failed', 'recognised'] }, 'INN', false)?.statuses, ['recognised']);
+    assert.equal(columnFilter({ quick: 'all', statuses: ['duplicate', 'rejected'] }, 'INN', false), null);
   });
   void it('is null when nothing can match (an empty list would mean "any" to the engine)', () => {
     assert.equal(columnFilter({ quick: 'all', types: ['SELFIE'] }, 'IssueId', true), null);

@@ -27,4 +27,13 @@ void it('builds a sandbox-safe preload and a main bundle with the hardened windo
   }
   assert.match(main, /setWindowOpenHandler\(\(\) => \(\{ action: "deny" \}\)\)/);
   assert.match(main, /setPermissionRequestHandler/);
+  // [Note: no module paths from the environment in a release]
+  assert.ok(!main.includes('SCANDESK_NATIVE_DIR'), 'the production bundle reads no module path from the environment');
+  assert.doesNotMatch(main, /module\.paths\.unshift/);
+});
+
+void it('a dev build (npm start) keeps the native-module hook', async () => {
+  const devOut = path.join(outDir, 'dev');
+  await (buildElectron as (o: { renderer: boolean; outDir: string; dev: boolean }) => Promise<void>)({ renderer: false, outDir: devOut, dev: true });
+  assert.match(fs.readFileSync(path.join(devOut, 'main/shell.cjs'), 'utf8'), /process\.env\.SCANDESK_NATIVE_DIR/);
 });

@@ -1,5 +1,7 @@
 // Load and failure behaviour of the simulator: token-bucket rate limit and in-flight cap (429 + Retry-After),
 // each injected fault kind, seeded determinism, terminal failures, the delay distribution, the request log.
+// The simulator runs on a manual clock: a test moves time itself (stalls, latencies, the bucket's refill), so what it
+// asserts holds however slow the machine is.
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -7,16 +9,26 @@ import http from 'node:http';
 import sharp from 'sharp';
 import { startSimulator, SIM_CREDENTIALS as C, type Simulator, type FaultRates } from '../../main/engine/sim/server.ts';
 import { addDocumentBody, getResult, postAddDocument } from '../../main/engine/sim/requests.ts';
+import { ManualClock, realTurn } from '../helpers/manual-clock.ts';
 
 const PI = [{ type: 'PASSPORT' }];
 const NO_FAULTS: FaultRates = { http500: 0, http502: 0, http503: 0, reset: 0, stall: 0, lostResponse: 0 };
 
 let sim: Simulator;
 let img: Buffer;
+const clock = new ManualClock();
+
+/** Real loop turns until `cond` holds (a request reached the server and parked on its clock, say). */
+async function until(cond: () => boolean, what: string): Promise<void> {
+  for (let i = 0; !cond(); i++) {
+    if (i > 10_000) throw new Error(`never happened: ${what}`);
+    await realTurn();
+  }
+}
 
 before(async () => {
   img = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#ddd' } }).jpeg().toBuffer();
-  sim = await startSimulator({ config: { delay: { kind: 'fixed', ms: 60_000 } } });
+  sim = await startSimulator({ clock, config: { delay: { kind: 'fixed', ms: 60_000 } } });
 });
 after(async () => {
   await sim.close();
@@ -57,17 +69,25 @@ void describe('rate limiting', () => {
   void it('the bucket refills at perSecond', async () => {
     sim.setConfig({ rateLimit: { perSecond: 20, burst: 1 } });
     assert.equal((await upload()).status, 200);
-    assert.equal((await upload()).status, 429);
-    await new Promise((r) => setTimeout(r, 80));
-    assert.equal((await upload()).status, 200);
+    assert.equal((await upload()).status, 429, 'no time passed: the bucket is empty');
+    await clock.advance(49);
+    assert.equal((await upload()).status, 429, '49 ms: still less than one token at 20/s');
+    await clock.advance(31);
+    assert.equal((await upload()).status, 200, '80 ms: refilled');
   });
 
   void it('max in-flight uploads per token → 429', async () => {
     sim.setConfig({ maxInFlightUploads: 2, uploadLatencyMs: [150, 150] });
-    const rs = await Promise.all([upload(), upload(), upload()]);
+    const all = Promise.all([upload(), upload(), upload()]);
+    await until(() => sim.waiting() === 2 && sim.log().some((e) => e.status === 429), 'two uploads held, the third refused');
+    await clock.advance(150);
+    const rs = await all;
     assert.deepEqual(rs.map((r) => r.status).sort(), [200, 200, 429]);
     assert.equal(rs.find((r) => r.status === 429)!.headers.get('retry-after'), '1');
-    assert.equal((await upload()).status, 200, 'slots are released');
+    const again = upload();
+    await until(() => sim.waiting() === 1, 'a new upload is held, not refused');
+    await clock.advance(150);
+    assert.equal((await again).status, 200, 'slots are released');
   });
 });
 
@@ -109,21 +129,30 @@ void describe('fault injection', () => {
   void it('stall holds the response stallMs, then answers normally', async () => {
     sim.setConfig({ faults: { poll: { ...NO_FAULTS, stall: 1 }, stallMs: 300 } });
     const ok = await upload();
-    const t0 = Date.now();
-    const r = await getResult(sim.url, idOf(ok));
-    const took = Date.now() - t0;
+    const t0 = clock.now();
+    const pending = getResult(sim.url, idOf(ok));
+    await until(() => sim.waiting() === 1, 'the poll is stalled');
+    await clock.advance(299);
+    assert.equal(sim.waiting(), 1, 'still held at 299 ms');
+    await clock.advance(1);
+    const r = await pending;
+    const e = sim.log().find((x) => x.kind === 'poll')!;
     assert.equal(r.status, 425);
-    assert.ok(took >= 280, `stalled ${took} ms`);
+    assert.equal(e.tEnd - t0, 300, `stalled ${e.tEnd - t0} ms`);
     assert.equal(sim.log().find((e) => e.kind === 'poll')!.fault, 'stall');
   });
 
   void it('a client that gives up on a stalled upload: the server survives and still processes it', async () => {
     sim.setConfig({ faults: { upload: { ...NO_FAULTS, stall: 1 }, stallMs: 200 } });
-    await assert.rejects(fetch(`${sim.url}/api/bescan/add_document`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(addDocumentBody({ images: [img] })), signal: AbortSignal.timeout(50),
-    }));
-    const deadline = Date.now() + 3000;
-    while (sim.documents().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const giveUp = new AbortController();
+    const sent = fetch(`${sim.url}/api/bescan/add_document`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(addDocumentBody({ images: [img] })), signal: giveUp.signal,
+    });
+    await until(() => sim.waiting() === 1, 'the upload is stalled');
+    giveUp.abort();
+    await assert.rejects(sent);
+    await clock.advance(200);
+    await until(() => sim.documents().length === 1, 'the stalled upload is processed');
     assert.equal(sim.documents().length, 1);
     assert.equal(sim.log().find((e) => e.kind === 'upload')!.fault, 'stall');
     sim.setConfig({ faults: { upload: NO_FAULTS } });
@@ -132,20 +161,29 @@ void describe('fault injection', () => {
 
   void it('an upload abandoned by its client after sending is still created and billed (configurable)', async () => {
     sim.setConfig({ uploadLatencyMs: [250, 250] });
-    const send = () => fetch(`${sim.url}/api/bescan/add_document`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(addDocumentBody({ images: [img], processInfo: PI })), signal: AbortSignal.timeout(60),
-    });
-    await assert.rejects(send());
-    const deadline = Date.now() + 3000;
-    while (sim.documents().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    /** Sends, hangs up once the server holds the whole request, then lets the server's latency pass. */
+    const sendAndHangUp = async () => {
+      const giveUp = new AbortController();
+      const sent = fetch(`${sim.url}/api/bescan/add_document`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(addDocumentBody({ images: [img], processInfo: PI })), signal: giveUp.signal,
+      });
+      await until(() => sim.waiting() === 1, 'the upload is held');
+      giveUp.abort();
+      await assert.rejects(sent);
+      await until(() => sim.inFlight() === 0, 'the server saw the client go');
+      await clock.advance(250);
+      await until(() => sim.waiting() === 0, 'the latency passed');
+    };
+    await sendAndHangUp();
+    await until(() => sim.documents().length === 1, 'the abandoned upload is created');
     assert.equal(sim.documents().length, 1);
     assert.equal(sim.billing()[C.token], 1);
     const e = sim.log().find((x) => x.kind === 'upload')!;
     assert.equal(e.status, null);
     assert.equal(e.fault, 'client-gone');
     sim.setConfig({ processAbandonedUploads: false });
-    await assert.rejects(send());
-    await new Promise((r) => setTimeout(r, 400));
+    await sendAndHangUp();
+    await clock.advance(400);
     assert.equal(sim.documents().length, 1);
   });
 
@@ -222,7 +260,10 @@ void describe('request log', () => {
   void it('records concurrency, timing, tokens, ids and the hash of every uploaded image', async () => {
     sim.setConfig({ uploadLatencyMs: [120, 120] });
     sim.clearLog();
-    const rs = await Promise.all([upload(), upload(), upload()]);
+    const all = Promise.all([upload(), upload(), upload()]);
+    await until(() => sim.waiting() === 3, 'three uploads held');
+    await clock.advance(120);
+    const rs = await all;
     await getResult(sim.url, idOf(rs[0]!));
     const log = sim.log();
     const uploads = log.filter((e) => e.kind === 'upload');
@@ -234,7 +275,7 @@ void describe('request log', () => {
       assert.equal(e.token, C.token);
       assert.equal(e.status, 200);
       assert.match(e.documentId!, /^s-\d+$/);
-      assert.ok(e.tEnd - e.t >= 100, `latency ${e.tEnd - e.t}`);
+      assert.equal(e.tEnd - e.t, 120, `latency ${e.tEnd - e.t}`);
       assert.equal(e.method, 'POST');
     }
     const poll = log.find((e) => e.kind === 'poll')!;

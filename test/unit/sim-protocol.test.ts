@@ -1,15 +1,18 @@
 // The simulated Beorg API over real HTTP on loopback: every status code of add_document and document/result,
 // the processing lifecycle (425 → 200 with timeScale), grouping, billing, dedup, balance, admin endpoints.
+// The simulator runs on a manual clock: processing time and result expiry move only when a test moves it.
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { startSimulator, SIM_CREDENTIALS as C, defaultSimConfig, type Simulator } from '../../main/engine/sim/server.ts';
 import { addDocumentBody, getResult, postAddDocument } from '../../main/engine/sim/requests.ts';
+import { ManualClock } from '../helpers/manual-clock.ts';
 
 const PASSPORT = [{ key: 'PASSPORT1', type: 'PASSPORT', options: { stages: ['verification'] } }];
 const OTHER = { token: 'a'.repeat(32), machineUid: 'B'.repeat(40), projects: [C.projectId] };
 
 let sim: Simulator;
+const clock = new ManualClock();
 let jpeg: Buffer;
 let png: Buffer;
 
@@ -17,6 +20,7 @@ before(async () => {
   jpeg = await sharp({ create: { width: 900, height: 640, channels: 3, background: '#f0e8e0' } }).jpeg().toBuffer();
   png = await sharp({ create: { width: 900, height: 640, channels: 3, background: '#e0f0e8' } }).png().toBuffer();
   sim = await startSimulator({
+    clock,
     config: { delay: { kind: 'fixed', ms: 60_000 }, accounts: [...defaultSimConfig().accounts, OTHER] },
   });
 });
@@ -25,7 +29,7 @@ after(async () => {
 });
 beforeEach(() => {
   sim.reset();
-  sim.setConfig({ requireJsonContentType: true, delay: { kind: 'fixed', ms: 60_000 }, timeScale: 1, idFormat: 's-int', pendingMode: '425', resultPost: false, acceptCampaignId: false, acceptTiff: false, unsupportedFormat: 'reject', dedup: { mode: 'off' }, balance: null, maxFileBytes: 10 * 1024 * 1024, maxTotalBytes: 50 * 1024 * 1024, maxBodyBytes: 80 * 1024 * 1024 });
+  sim.setConfig({ requireJsonContentType: true, delay: { kind: 'fixed', ms: 60_000 }, timeScale: 1, idFormat: 's-int', pendingMode: '425', resultPost: false, acceptCampaignId: false, acceptTiff: false, unsupportedFormat: 'reject', dedup: { mode: 'off' }, balance: null, resultTtlMs: null, maxFileBytes: 10 * 1024 * 1024, maxTotalBytes: 50 * 1024 * 1024, maxBodyBytes: 80 * 1024 * 1024 });
 });
 
 const upload = (body: unknown) => postAddDocument(sim.url, body);
@@ -180,18 +184,18 @@ void describe('document/result', () => {
   void it('425 {"status":"processing"} while processing, then 200, repeatable (timeScale)', async () => {
     sim.setConfig({ delay: { kind: 'fixed', ms: 30_000 }, timeScale: 0.01 }); // 300 ms
     const id = await create();
-    const t0 = Date.now();
+    const t0 = clock.now();
     const first = await getResult(sim.url, id);
     assert.equal(first.status, 425);
     assert.deepEqual(first.body, { status: 'processing' });
     let last = first;
     while (last.status === 425) {
-      await new Promise((r) => setTimeout(r, 25));
+      await clock.advance(25);
       last = await getResult(sim.url, id);
     }
-    const waited = Date.now() - t0;
+    const waited = clock.now() - t0;
     assert.equal(last.status, 200);
-    assert.ok(waited >= 250 && waited < 3000, `ready after ${waited} ms, expected ≈300`);
+    assert.equal(waited, 300, `ready after ${waited} ms, expected 300`);
     const again = await getResult(sim.url, id);
     assert.equal(again.status, 200);
     assert.deepEqual(again.body, last.body);
@@ -237,7 +241,9 @@ void describe('document/result', () => {
     sim.setConfig({ delay: { kind: 'fixed', ms: 0 }, resultTtlMs: 50 });
     const id = await create();
     assert.equal((await getResult(sim.url, id)).status, 200);
-    await new Promise((r) => setTimeout(r, 80));
+    await clock.advance(50);
+    assert.equal((await getResult(sim.url, id)).status, 200, 'kept for exactly resultTtlMs');
+    await clock.advance(1);
     assert.equal((await getResult(sim.url, id)).status, 404);
     sim.setConfig({ resultTtlMs: null });
   });

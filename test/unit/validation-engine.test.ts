@@ -83,7 +83,7 @@ const verdictOf = (db: Db, caseId: number) => {
 void test('planted errors give exactly the expected findings, counts and verdicts', () => {
   const ctx = makeCtx('planted.db');
   const clean = insertCase(ctx.db, 'clean', personDocs());
-  const badInn = insertCase(ctx.db, 'bad-inn', personDocs({ number: '111111', innBody: '5001007322' }, { inn: { INN: '500100782259' } })); // 3 read as 8
+  const badInn = insertCase(ctx.db, 'bad-inn', personDocs({ number: '111111', innBody: '5001007322' }, { inn: { INN: '500100772259' } })); // 3 read as 7 (3 read as 8 has two one-key readings: no fix)
   const mrzMismatch = insertCase(ctx.db, 'mrz', personDocs({ number: '222222', innBody: '7701000011' }, { passport: { Number: '222228' } }));
   const before14 = insertCase(ctx.db, 'young', personDocs({ number: '333333', birthDate: '01.06.2005', issueDate: '15.05.2019', series: '4519', innBody: '7701000022' }, {}));
   const lowMatch = insertCase(ctx.db, 'match', personDocs({ number: '444444', innBody: '7701000033' }, { match: 0.93 }));
@@ -100,7 +100,7 @@ void test('planted errors give exactly the expected findings, counts and verdict
   assert.equal(innFinding.document_id, badInn.docIds[1]);
   assert.equal(innFinding.source, 'local');
   assert.equal(verdictOf(ctx.db, badInn.caseId).verdict, 'review');
-  assert.match(verdictOf(ctx.db, badInn.caseId).reasons[0]!, /^ИНН: ИНН 500100782259: контрольная сумма не сходится/);
+  assert.match(verdictOf(ctx.db, badInn.caseId).reasons[0]!, /^ИНН: ИНН 500100772259: контрольная сумма не сходится/);
 
   assert.deepEqual(blocking(ctx.db, mrzMismatch.caseId), ['error:mrz.mismatch@Number']);
   assert.equal(findingsOf(ctx.db, mrzMismatch.caseId).find((f) => f.code === 'mrz.mismatch')!.fix_value, '222222');
@@ -209,5 +209,31 @@ void test('module wiring: case:finished (done) and document:edited recompute; a 
   void mod.stop?.();
   ctx.settings.set({ matchThreshold: 0.99 });
   assert.deepEqual(blocking(ctx.db, c.caseId), ['error:cross.name@LastName'], 'no recompute after stop');
+  ctx.db.close();
+});
+
+void test('F4 on a finding without a provable fix writes nothing: the stored finding has no fix value and apply-fix refuses', async () => {
+  const ctx = makeCtx('nofix.db');
+  const validation = createValidationModule(ctx);
+  void validation.start?.();
+  const base = personDocs({ number: '127456', innBody: '7701000055' });
+  const printed = base[0]!.fields!;
+  const mrz2 = printed.MRZ2!;
+  // The MRZ's sex flipped (no check digit covers it), and its number digits 2 and 7 swapped (every check digit still passes).
+  const misread = mrz2.slice(0, 4) + mrz2[5] + mrz2[4] + mrz2.slice(6, 20) + (mrz2[20] === 'F' ? 'M' : 'F') + mrz2.slice(21);
+  base[0] = { ...base[0]!, fields: { ...printed, MRZ2: misread } };
+  const c = insertCase(ctx.db, 'nofix', base);
+  recomputeCase(ctx, c.caseId);
+  const rows = findingsOf(ctx.db, c.caseId).filter((f) => f.code === 'mrz.mismatch');
+  assert.deepEqual(rows.map((f) => [f.field, f.severity, f.fix_value]).sort(), [['Gender', 'warning', null], ['Number', 'error', null]]);
+  const review = createReviewModule(ctx);
+  for (const f of rows) {
+    const id = (ctx.db.prepare(`SELECT id FROM findings WHERE case_id = ? AND code = 'mrz.mismatch' AND field = ?`).get(c.caseId, f.field) as { id: number }).id;
+    await assert.rejects(async () => review.handlers['documents:apply-fix']!({ findingId: id }), (e: Error & { code?: string }) => e.code === 'no-fix');
+  }
+  const values = ctx.db.prepare(`SELECT name, value, state FROM fields WHERE document_id = ? AND name IN ('Number', 'Gender') ORDER BY name`).all(c.docIds[0]);
+  assert.deepEqual(values, [{ name: 'Gender', value: 'Ж', state: 'pending' }, { name: 'Number', value: '127456', state: 'pending' }]);
+  assert.equal((ctx.db.prepare(`SELECT COUNT(*) AS n FROM audit_events`).get() as { n: number }).n, 0, 'no rule-fix in the audit trail');
+  void validation.stop?.();
   ctx.db.close();
 });

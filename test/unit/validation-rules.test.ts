@@ -77,10 +77,14 @@ void test('INN/SNILS: look-alike letters inside digits give a format error with 
   assert.deepEqual(validateSnils('001-001-998 00'), []); // ≤ 001-001-998: exempt from the check number
 });
 
-void test('KPP: Cyrillic look-alikes in the reason code are flagged with the Latin repair', () => {
-  const f = validateKpp('7701АВ001')[0]!; // Cyrillic А, В
+void test('KPP: Cyrillic look-alikes in the reason code are flagged; the Latin repair only when no letter could be a digit', () => {
+  const f = validateKpp('7701АВ001')[0]!; // Cyrillic А, В — but В could as well be an 8 (no check digit settles it)
   assert.equal(f.code, 'kpp.cyrillic');
-  assert.equal(f.fix?.value, '7701AB001');
+  assert.equal(f.fix, undefined);
+  assert.match(f.messageRu, /Исправление не предлагается/);
+  const k = validateKpp('7701АК001')[0]!; // Cyrillic А, К: no digit looks like them
+  assert.equal(k.code, 'kpp.cyrillic');
+  assert.equal(k.fix?.value, '7701AK001');
   assert.equal(validateKpp('770101001', { inn: '5027000014' })[0]?.code, 'kpp.tax-office');
 });
 
@@ -155,13 +159,15 @@ void test('names: Latin look-alikes, digits, pattern, hyphenated surnames, compo
   assert.deepEqual(codes(f), ['name.patronymic-gender@MiddleName']);
 });
 
-void test('MRZ: Ё in the MRZ but Е printed is a warning with the MRZ spelling as fix; other name differences are errors', () => {
+void test('MRZ: Ё in the MRZ but Е printed, and other name differences, are warnings without a fix (line 1 has no check digit)', () => {
   const yo = validatePassport(passport({ name: 'ПЁТР' }, { FirstName: 'ПЕТР' }), TODAY);
   assert.deepEqual(codes(yo), ['mrz.name-yo@FirstName']);
-  assert.equal(yo.find((x) => x.code === 'mrz.name-yo')!.fix?.value, 'ПЁТР');
+  assert.equal(yo.find((x) => x.code === 'mrz.name-yo')!.fix, undefined);
   const shch = validatePassport(passport({ surname: 'ЩЕРБАКОВ' }, { LastName: 'ШЕРБАКОВ' }), TODAY).find((x) => x.code === 'mrz.name-mismatch')!;
   assert.equal(shch.field, 'LastName');
-  assert.equal(shch.fix?.value, 'ЩЕРБАКОВ');
+  assert.equal(shch.severity, 'warning');
+  assert.equal(shch.fix, undefined);
+  assert.match(shch.messageRu, /в MRZ «ЩЕРБАКОВ».*не защищено контрольной цифрой/);
   // A Latin look-alike is one OCR artefact: reported by the name check only, not again as an MRZ mismatch.
   assert.deepEqual(codes(validatePassport(passport({}, { LastName: 'ИВAНОВ' }), TODAY)), ['name.latin@LastName']);
   const hyphen = validatePassport(passport({ surname: 'ЩЕРБАКОВА-ЁЛКИНА', name: 'ЮЛИЯ', patronymic: 'ЭДУАРДОВНА', gender: 'Ж' }), TODAY);
@@ -184,11 +190,12 @@ void test('MRZ: name truncation (§4.3) is not a mismatch; a wrong patronymic in
   assert.deepEqual(codes(validatePassport(passport(huge), TODAY)), []);
 });
 
-void test('MRZ vs printed: each disagreement is an error on that field with the MRZ value as fix when its check digit passes', () => {
+void test('MRZ vs printed: each disagreement is flagged on that field; the MRZ value is the fix only for check-digit fields', () => {
   const f = validatePassport(passport({}, { Number: '123457', Series: '4513', BirthDate: '16.03.1990', IssueDate: '20.04.2013', IssueId: '770-002', Gender: 'ЖЕН.' }), TODAY);
   const mm = f.filter((x) => x.code === 'mrz.mismatch');
-  assert.deepEqual(mm.map((x) => [x.field, x.fix?.value]).sort(), [
-    ['BirthDate', '15.03.1990'], ['Gender', 'М'], ['IssueDate', '20.04.2012'], ['IssueId', '770-001'], ['Number', '123456'], ['Series', '4512'],
+  // Sex (position 21) is under no check digit: a plain warning, never a fix.
+  assert.deepEqual(mm.map((x) => [x.field, x.severity, x.fix?.value]).sort(), [
+    ['BirthDate', 'error', '15.03.1990'], ['Gender', 'warning', undefined], ['IssueDate', 'error', '20.04.2012'], ['IssueId', 'error', '770-001'], ['Number', 'error', '123456'], ['Series', 'error', '4512'],
   ]);
   // A broken MRZ check digit means the MRZ is not trusted for that field: still an error, no fix.
   const good = passport();

@@ -98,7 +98,7 @@ function readKeyFile(file: string): string {
 
 /** Create-exclusive with 0600 so the secret never exists with wider permissions, even briefly. */
 export function writePrivate(file: string, data: string | Buffer): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;
   fs.rmSync(tmp, { force: true });
   fs.writeFileSync(tmp, data, { mode: 0o600, flag: 'wx' });

@@ -4,6 +4,8 @@
 // document.
 import { DOC_TYPE_LABELS, INN_FIELDS, PASSPORT_FIELDS, TEXT_LIKE_FIELDS } from '../../../shared/fields.ts';
 import { ALL_EXPORT_FIELDS, columnLabel, FIXED_COLUMN_LABELS, isCaseColumn } from '../../../shared/export-columns.ts';
+import { DISPLAY_FORM_FIELDS, displayDeptCode, displayFieldValue } from '../../../shared/field-display.ts';
+import { DOC_STATUS_LABELS, labelOf, REVIEW_STATE_LABELS, VERDICT_LABELS } from '../../../shared/labels.ts';
 import type { ExportTemplate } from '../../../shared/api/export.ts';
 import type { DocType, Language } from '../../../shared/types.ts';
 import type { DocColumn, DocRecord } from './records.ts';
@@ -30,7 +32,7 @@ export type Column = {
 export const BUILT_IN_TEMPLATES: readonly ExportTemplate[] = [
   {
     id: 'default',
-    name: 'Все столбцы / All columns',
+    name: 'Все столбцы',
     builtIn: true,
     columns: [
       { key: 'file' }, { key: 'case' }, { key: 'type' }, { key: 'status' }, { key: 'review' },
@@ -40,7 +42,7 @@ export const BUILT_IN_TEMPLATES: readonly ExportTemplate[] = [
   },
   {
     id: '1c-persons',
-    name: '1С: физические лица / 1C: persons',
+    name: '1С: физические лица',
     builtIn: true,
     columns: [
       { key: 'fio', header: 'ФИО' },
@@ -98,21 +100,31 @@ const joinText = (values: (string | null | undefined)[]) => {
   return parts.length ? parts.join('; ') : null;
 };
 
-function fieldColumn(key: string, header: string, pick: (unit: Unit, name: string) => DocRecord | undefined, name: string): Column {
+// Values in their shown form ([Note: display forms of field values]): the test for the field name is made once per
+// column, so the other columns of a 100k-row export pay nothing for it.
+function fieldColumn(key: string, header: string, pick: (unit: Unit, name: string) => DocRecord | undefined, name: string, lang: Language): Column {
+  const value = DISPLAY_FORM_FIELDS.has(name)
+    ? (u: Unit) => {
+      const doc = pick(u, name);
+      return displayFieldValue(name, valueOf(doc, name), doc?.type ?? null, lang);
+    }
+    : (u: Unit) => valueOf(pick(u, name), name);
   return {
-    key, header, text: TEXT_LIKE_FIELDS.has(name), width: TEXT_LIKE_FIELDS.has(name) ? 16 : 24, reads: [],
-    value: (u) => valueOf(pick(u, name), name),
-    review: (u, t, lang) => fieldReview(pick(u, name), name, t, lang),
+    key, header, text: TEXT_LIKE_FIELDS.has(name), width: TEXT_LIKE_FIELDS.has(name) ? 16 : 24, reads: [], value,
+    review: (u, t, lg) => fieldReview(pick(u, name), name, t, lg),
   };
 }
 
-function formatDeptCode(raw: string | null | undefined): string | null {
-  if (!raw) return null;
-  const digits = raw.replace(/\D/g, '');
-  return digits.length === 6 ? `${digits.slice(0, 3)}-${digits.slice(3)}` : raw;
-}
+const labelsOf = <K extends string>(labels: Record<K, { ru: string; en: string }>, codes: (string | null)[], lang: Language) =>
+  joinText(codes.map((c) => labelOf(labels, c, lang)));
 
-const fmtTime = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString().replace('T', ' ').slice(0, 19));
+/** дд.мм.гггг чч:мм in the machine's time zone, as the clerk saw it in the grid (the JSON export keeps ISO UTC). */
+const fmtTime = (ms: number | null) => {
+  if (ms === null) return null;
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getDate())}.${p(d.getMonth() + 1)}.${d.getFullYear()} ${p(d.getHours())}:${p(d.getMinutes())}`;
+};
 const first = <T>(unit: Unit, get: (d: DocRecord) => T | null) => {
   for (const d of unit) {
     const v = get(d);
@@ -127,9 +139,9 @@ export function resolveColumn(key: string, lang: Language, headerOverride?: stri
   const m = /^(field|passport|inn):(.+)$/.exec(key);
   if (m && !(key in FIXED_COLUMN_LABELS)) {
     const name = m[2]!;
-    if (m[1] === 'field') return fieldColumn(key, header, docWithField, name);
+    if (m[1] === 'field') return fieldColumn(key, header, docWithField, name, lang);
     const type = SOURCE_TYPE[m[1]!]!;
-    return fieldColumn(key, header, (u) => docOfType(u, type), name);
+    return fieldColumn(key, header, (u) => docOfType(u, type), name, lang);
   }
   if (!(key in FIXED_COLUMN_LABELS)) throw new Error(`unknown export column ${key}`);
   const simple = (reads: Column['reads'], value: (u: Unit) => CellData, text = false, width = 18): Column => ({ key, header, text, width, reads, value, review: noReview });
@@ -137,11 +149,11 @@ export function resolveColumn(key: string, lang: Language, headerOverride?: stri
     case 'file': return simple(['fileName'], (u) => joinText(u.map((d) => d.fileName)), false, 28);
     case 'path': return simple(['path', 'currentPath'], (u) => joinText(u.map((d) => d.currentPath ?? d.path)), false, 50);
     case 'case': return simple(['caseLabel'], (u) => u[0]?.caseLabel ?? null, false, 26);
-    case 'verdict': return simple(['caseVerdict'], (u) => u[0]?.caseVerdict ?? null);
+    case 'verdict': return simple(['caseVerdict'], (u) => labelOf(VERDICT_LABELS, u[0]?.caseVerdict, lang));
     case 'type': return simple([], (u) => joinText(u.map((d) => DOC_TYPE_LABELS[d.type][lang])), false, 14);
-    case 'status': return simple(['status'], (u) => joinText(u.map((d) => d.status)), false, 14);
+    case 'status': return simple(['status'], (u) => labelsOf(DOC_STATUS_LABELS, u.map((d) => d.status), lang), false, 14);
     case 'status-reason': return simple(['statusReason'], (u) => joinText(u.map((d) => d.statusReason)), false, 30);
-    case 'review': return simple(['review'], (u) => joinText(u.map((d) => d.review)), false, 14);
+    case 'review': return simple(['review'], (u) => labelsOf(REVIEW_STATE_LABELS, u.map((d) => d.review), lang), false, 14);
     case 'exported': return simple(['exportedAt'], (u) => fmtTime(first(u, (d) => d.exportedAt)), true, 20);
     case 'min-confidence': return simple([], (u) => {
       let min: number | null = null;
@@ -170,7 +182,10 @@ export function resolveColumn(key: string, lang: Language, headerOverride?: stri
     };
     case 'passport:dept-code': return {
       key, header, text: true, width: 16, reads: [],
-      value: (u) => formatDeptCode(valueOf(docOfType(u, 'PASSPORT'), 'IssueId')),
+      value: (u) => {
+        const code = valueOf(docOfType(u, 'PASSPORT'), 'IssueId');
+        return code ? displayDeptCode(code) : null;
+      },
       review: (u, t, lg) => fieldReview(docOfType(u, 'PASSPORT'), 'IssueId', t, lg),
     };
     default: throw new Error(`unhandled export column ${key}`);

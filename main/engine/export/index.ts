@@ -9,12 +9,14 @@ import { dataPaths } from '../paths.ts';
 import { describeScope } from './scope.ts';
 import { exportToFile } from './run.ts';
 import { createTemplateStore } from './templates.ts';
+import { previewExport } from './preview.ts';
 
 export { exportToFile } from './run.ts';
 export { createTemplateStore } from './templates.ts';
 export { buildExportWhere } from './scope.ts';
 export { BUILT_IN_TEMPLATES, neutraliseFormula } from './columns.ts';
 export { jsonRecordSchema } from './json.ts';
+export { previewExport } from './preview.ts';
 
 const EXTENSIONS: Record<ExportOptions['format'], string> = { xlsx: 'xlsx', csv: 'csv', json: 'json', ndjson: 'ndjson' };
 
@@ -66,6 +68,7 @@ export function createExportModule(ctx: EngineContext): EngineModule {
           throw err;
         }
       },
+      'export:preview': (o) => previewExport(ctx.db, o, templates.get(o.templateId ?? 'default'), ctx.settings.get().confidenceThreshold),
       'export:templates': () => templates.list(),
       'export:save-template': (t) => templates.save(t),
       'export:delete-template': ({ id }) => templates.remove(id),
@@ -94,7 +97,7 @@ export function createExportModule(ctx: EngineContext): EngineModule {
 function scopeText(optionsJson: string): string {
   try {
     const o = JSON.parse(optionsJson) as Partial<ExportOptions>;
-    return o.scope ? describeScope(o.scope) + (o.onlyVerified ? '+verified' : '') : 'all';
+    return o.scope ? describeScope(o.scope) + (o.onlyVerified ? '+verified' : '') + (o.includeUnrecognised ? '+unrecognised' : '') : 'all';
   } catch {
     return 'unknown';
   }

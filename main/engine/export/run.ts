@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { exportOptionsSchema, type ExportOptions } from '../../../shared/api/export.ts';
-import { DOC_TYPE_LABELS } from '../../../shared/fields.ts';
+import { DOC_TYPE_LABELS, FIELD_LABELS } from '../../../shared/fields.ts';
+import { FINDING_SOURCE_LABELS, labelOf, SEVERITY_LABELS } from '../../../shared/labels.ts';
 import { DOC_TYPES, assertNever, type DocType, type Language } from '../../../shared/types.ts';
 import type { EngineContext } from '../context.ts';
 import { UserError } from '../dispatch.ts';
@@ -190,11 +191,11 @@ async function writeFindingsSheet(ctx: EngineContext, xlsx: ReturnType<typeof cr
     col('file', 'Файл', 'File', 28, (r) => r.file),
     col('case', 'Дело', 'Case', 26, (r) => r.caseLabel),
     col('type', 'Тип документа', 'Document type', 14, (r) => DOC_TYPE_LABELS[r.type][lang]),
-    col('field', 'Поле', 'Field', 16, (r) => r.field),
-    col('severity', 'Серьёзность', 'Severity', 12, (r) => r.severity),
+    col('field', 'Поле', 'Field', 16, (r) => (r.field === null ? null : FIELD_LABELS[r.field]?.[lang] ?? r.field)),
+    col('severity', 'Серьёзность', 'Severity', 12, (r) => labelOf(SEVERITY_LABELS, r.severity, lang)),
     col('code', 'Код', 'Code', 24, (r) => r.code),
     col('message', 'Сообщение', 'Message', 60, (r) => (ru ? r.messageRu : r.messageEn)),
-    col('source', 'Источник', 'Source', 10, (r) => r.source),
+    col('source', 'Источник', 'Source', 10, (r) => labelOf(FINDING_SOURCE_LABELS, r.source, lang)),
   ];
   const sheet = xlsx.addSheet(ru ? 'Замечания' : 'Findings', cols);
   let after = 0;

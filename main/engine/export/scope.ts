@@ -22,11 +22,23 @@ function buildScopeWhere(scope: ExportScope, threshold: number): Where {
   }
 }
 
-/** Rows an export covers: the scope, optionally only verified documents. */
-export function buildExportWhere(options: Pick<ExportOptions, 'scope' | 'onlyVerified'>, threshold: number): Where {
+export type ExportWhereOptions = Pick<ExportOptions, 'scope' | 'onlyVerified'> & { includeUnrecognised?: boolean };
+
+/**
+ * Rows an export covers: the scope, narrowed to documents with data (recognised) unless the clerk asks for the rest
+ * (failed, rejected, skipped temp/system files, duplicates, files still in the queue), optionally only verified ones —
+ * and those recognised ones only, whatever their review state says ([Note: only recognised data is verified]).
+ */
+export function buildExportWhere(options: ExportWhereOptions, threshold: number): Where {
   const scope = buildScopeWhere(options.scope, threshold);
-  if (!options.onlyVerified) return scope;
-  return { sql: `(${scope.sql}) AND d.review_state = 'verified'`, params: scope.params };
+  // The unary + keeps these columns' indexes out of the planner's choice: the export pages by keyset (the primary
+  // key, or documents_case for one row per person), and an index on status or review state there means a full sort of
+  // the scope for every page (measured on a busy machine: the 1C CSV of 100k documents took 105 s instead of ~1 s).
+  const narrow: string[] = [];
+  if (!options.includeUnrecognised || options.onlyVerified) narrow.push(`+d.status = 'recognised'`);
+  if (options.onlyVerified) narrow.push(`+d.review_state = 'verified'`);
+  if (narrow.length === 0) return scope;
+  return { sql: `(${scope.sql}) AND ${narrow.join(' AND ')}`, params: scope.params };
 }
 
 export function describeScope(scope: ExportScope): string {

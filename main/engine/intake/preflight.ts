@@ -7,6 +7,7 @@ import path from 'node:path';
 import { EncryptedPDFError, PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import type { Settings } from '../../../shared/settings.ts';
+import { jpegEnd, pdfActiveContent, pngEnd } from './file-structure.ts';
 
 export type Sniffed = 'jpeg' | 'png' | 'pdf' | 'tiff' | { other: string };
 
@@ -34,6 +35,18 @@ const reject = (code: string, reason: string): PreflightReject => ({ ok: false, 
 //   64 KiB buffer per chunk (80 per 5 MB scan, 800,000 for a 10,000-file batch) and makes a thread-pool round trip
 //   for each: fewer syscalls, no garbage, and the first bytes come back for sniffing without another open.
 sharp.cache(false);
+
+/** libvips refuses to decode more pixels than this (a decompression bomb); the header says how many there are. */
+export const MAX_INPUT_PIXELS = 300_000_000;
+/**
+ * [Note: hostile files in pre-flight] a passport, INN certificate or selfie scan is a few pages; even a whole
+ * passport booklet scanned page by page is 20 pages and the covers. Hundreds of pages are no document scan.
+ */
+export const MAX_PDF_PAGES = 30;
+
+/** Files and directories pre-flight writes are the user's alone (they hold passport scans). */
+const PRIVATE_DIR = 0o700;
+const PRIVATE_FILE = 0o600;
 
 const HASH_CHUNK = 1024 * 1024;
 const HEAD_BYTES = 4096;
@@ -123,6 +136,14 @@ async function preflightPdf(file: string, size: number, settings: Settings): Pro
     return reject('preflight.corrupt', 'PDF повреждён: не читается список страниц');
   }
   if (pages === 0) return reject('preflight.pdf-no-pages', 'В PDF нет ни одной страницы');
+  if (pages > MAX_PDF_PAGES) return reject('preflight.pdf-too-many-pages', `В PDF слишком много страниц: ${pages} (предел ${MAX_PDF_PAGES})`);
+  let active: string | null;
+  try {
+    active = pdfActiveContent(doc);
+  } catch {
+    return reject('preflight.corrupt', 'PDF повреждён: не читается структура');
+  }
+  if (active) return reject('preflight.pdf-active', `PDF содержит активное содержимое (${active}) — отсканируйте документ заново или сохраните его как изображение`);
   return { ok: true, mime: 'application/pdf', width: null, height: null, pages, uploadPath: null, note: null };
 }
 
@@ -140,7 +161,7 @@ async function preflightImage(
   uploadsDir: string,
 ): Promise<PreflightResult> {
   const mime = kind === 'jpeg' ? 'image/jpeg' : kind === 'png' ? 'image/png' : 'image/tiff';
-  const input = () => sharp(file, { failOn: 'warning', limitInputPixels: 300_000_000 });
+  const input = () => sharp(file, { failOn: 'warning', limitInputPixels: MAX_INPUT_PIXELS });
   const corrupt = () => reject('preflight.corrupt', 'Изображение повреждено или обрезано (не декодируется полностью)');
   // failOn 'warning' turns libjpeg's "premature end of data" into an error. A tiny resize still reads every byte
   // of the compressed data (shrink-on-load scales, it doesn't skip), so truncation is caught at ~1/10 of the cost
@@ -158,12 +179,17 @@ async function preflightImage(
   let height: number;
   let pages: number;
   try {
-    const meta = await input().metadata();
+    // The header only (no pixels are decoded): read without the pixel limit so an oversized image is named as such.
+    const meta = await sharp(file, { failOn: 'warning', limitInputPixels: false }).metadata();
     width = meta.width;
     height = meta.height;
     pages = meta.pages ?? 1;
   } catch {
     return corrupt();
+  }
+  if (width * height > MAX_INPUT_PIXELS) {
+    const mp = (n: number) => Math.round(n / 1_000_000);
+    return reject('preflight.too-many-pixels', `Изображение слишком большое: ${mp(width * height)} Мп (${width}×${height}, предел ${mp(MAX_INPUT_PIXELS)} Мп)`);
   }
   const tooSmall = Math.min(width, height) < settings.minShortSidePx;
   const longSide = Math.max(width, height);
@@ -176,9 +202,10 @@ async function preflightImage(
   }
   if (!needsRecompress) {
     if (size > settings.maxUploadBytes) return tooLarge(size, settings);
-    return { ok: true, mime, width, height, pages, uploadPath: null, note: null };
+    const trimmed = await trimTrailingData(file, sha256, kind === 'jpeg' ? 'jpeg' : 'png', uploadsDir);
+    return { ok: true, mime, width, height, pages, uploadPath: trimmed?.uploadPath ?? null, note: trimmed?.note ?? null };
   }
-  await fs.mkdir(uploadsDir, { recursive: true });
+  await fs.mkdir(uploadsDir, { recursive: true, mode: PRIVATE_DIR });
   const uploadPath = path.join(uploadsDir, `${sha256}.jpg`);
   const tmp = `${uploadPath}.${process.pid}.tmp`;
   const max = settings.recompressMaxSidePx;
@@ -194,6 +221,7 @@ async function preflightImage(
     if (!(await decodesFully())) return corrupt();
     throw err; // the input decodes: writing failed (disk full…), reported as that, not as a damaged scan
   }
+  await fs.chmod(tmp, PRIVATE_FILE);
   await fs.rename(tmp, uploadPath);
   const out = (await fs.stat(uploadPath)).size;
   if (out > settings.maxUploadBytes) {
@@ -202,4 +230,21 @@ async function preflightImage(
   }
   const note = kind === 'tiff' ? 'TIFF преобразован в JPEG для отправки' : `Сжато для отправки: ${(size / 1e6).toFixed(1)} → ${(out / 1e6).toFixed(1)} МБ`;
   return { ok: true, mime, width, height, pages, uploadPath, note };
+}
+
+/**
+ * [Note: hostile files in pre-flight] A JPEG/PNG sent as is must end where its image ends: with anything appended
+ * (a ZIP, a video, a script) the upload is a copy cut at the end of the image, byte-exact up to there. The file is at
+ * most the recompression threshold here (larger ones are re-encoded, which drops a tail anyway).
+ */
+async function trimTrailingData(file: string, sha256: string, kind: 'jpeg' | 'png', uploadsDir: string): Promise<{ uploadPath: string; note: string } | null> {
+  const bytes = await fs.readFile(file);
+  const end = kind === 'jpeg' ? jpegEnd(bytes) : pngEnd(bytes);
+  if (end === null || end >= bytes.length) return null;
+  await fs.mkdir(uploadsDir, { recursive: true, mode: PRIVATE_DIR });
+  const uploadPath = path.join(uploadsDir, `${sha256}.${kind === 'jpeg' ? 'jpg' : 'png'}`);
+  const tmp = `${uploadPath}.${process.pid}.tmp`;
+  await fs.writeFile(tmp, bytes.subarray(0, end), { mode: PRIVATE_FILE });
+  await fs.rename(tmp, uploadPath);
+  return { uploadPath, note: `Отброшены данные после конца изображения (${bytes.length - end} байт): отправляется только само изображение` };
 }

@@ -117,6 +117,12 @@ export function createQueueRepo(db: Db) {
       `UPDATE cases SET state = 'queued', beorg_document_id = NULL, attempts = 0, next_try_at = NULL, last_error = NULL, error_kind = NULL, intent_at = NULL,
          submitted_at = NULL, polls = 0, next_poll_at = NULL, poll_deadline_at = NULL, overdue = 0, completed_at = NULL, updated_at = @now WHERE id = @id`,
     ),
+    cancelDocs: db.prepare(
+      `UPDATE documents SET status = 'cancelled', status_reason = 'Отменено оператором', updated_at = @now WHERE case_id = @caseId AND status IN ('queued','seen','waiting')`,
+    ),
+    repollDocs: db.prepare(
+      `UPDATE documents SET status = 'processing', status_reason = NULL, status_code = NULL, updated_at = @now WHERE case_id = @caseId AND status = 'failed'`,
+    ),
     repollCase: db.prepare(
       `UPDATE cases SET state = 'processing', next_poll_at = @now, last_error = NULL, error_kind = NULL, completed_at = NULL, updated_at = @now WHERE id = @id`,
     ),

@@ -2,6 +2,8 @@
 // transaction: change the field, write an audit row (old/new, actor, source), refresh the grid columns
 // through the one fields writer, let validation recompute findings (synchronous signal), then notify the UI.
 import type { DocumentDetail } from '../../../shared/api/documents.ts';
+import { confirmBlockers, isReviewable, notReviewableReason } from '../../../shared/review-rules.ts';
+import type { DocStatus } from '../../../shared/types.ts';
 import type { EngineContext, EngineModule } from '../context.ts';
 import { UserError } from '../dispatch.ts';
 import { createDocumentFieldsWriter } from '../store/document-fields.ts';
@@ -16,6 +18,13 @@ export function createReviewModule(ctx: EngineContext): EngineModule {
   const writer = createDocumentFieldsWriter(db);
 
   const docCase = db.prepare<[number], { case_id: number | null }>('SELECT case_id FROM documents WHERE id = ?');
+  const docReview = db.prepare<[number], { status: DocStatus; review_state: string; match_score: number | null; liveness_score: number | null }>(
+    'SELECT status, review_state, match_score, liveness_score FROM documents WHERE id = ?',
+  );
+  const errorFindings = db.prepare<[number, number], { severity: 'error'; code: string; message_ru: string; message_en: string }>(
+    `SELECT severity, code, message_ru, message_en FROM findings
+     WHERE severity = 'error' AND (document_id = ? OR (document_id IS NULL AND case_id = ?)) ORDER BY id`,
+  );
   const getField = db.prepare<[number, string], FieldRecord>('SELECT recognised, value, state FROM fields WHERE document_id = ? AND name = ?');
   const setField = db.prepare('UPDATE fields SET value = ?, state = ? WHERE document_id = ? AND name = ?');
   const audit = db.prepare(
@@ -28,6 +37,22 @@ export function createReviewModule(ctx: EngineContext): EngineModule {
     const d = docCase.get(id);
     if (!d) throw new UserError('not-found', 'Документ не найден', 'Document not found');
     return d;
+  }
+  /** [Note: only recognised data is verified]: anything else is refused with the reason, in the clerk's words. */
+  function requireReviewable(id: number): { status: DocStatus; review_state: string; match_score: number | null; liveness_score: number | null } {
+    const d = docReview.get(id);
+    if (!d) throw new UserError('not-found', 'Документ не найден', 'Document not found');
+    if (!isReviewable(d.status)) {
+      const why = notReviewableReason(d.status);
+      throw new UserError('not-reviewable', why.ru, why.en);
+    }
+    return d;
+  }
+  /** Reasons this document's confirmation must be asked twice (error findings, biometry below the thresholds). */
+  function blockersOf(id: number, caseId: number | null, d: { match_score: number | null; liveness_score: number | null }) {
+    const s = ctx.settings.get();
+    const findings = errorFindings.all(id, caseId ?? -1).map((f) => ({ severity: f.severity, code: f.code, messageRu: f.message_ru, messageEn: f.message_en }));
+    return confirmBlockers({ findings, matchScore: d.match_score, livenessScore: d.liveness_score, matchThreshold: s.matchThreshold, livenessThreshold: s.livenessThreshold });
   }
   function requireField(id: number, name: string): FieldRecord {
     const f = getField.get(id, name);
@@ -83,6 +108,7 @@ export function createReviewModule(ctx: EngineContext): EngineModule {
 
       'documents:set-field': ({ id, field, value }) =>
         edit(id, field, (doc, now) => {
+          requireReviewable(id);
           const f = requireField(id, field);
           if (f.value === value && f.state === 'corrected') return;
           setField.run(value, 'corrected', id, field);
@@ -91,6 +117,7 @@ export function createReviewModule(ctx: EngineContext): EngineModule {
 
       'documents:accept-field': ({ id, field }) =>
         edit(id, field, (doc, now) => {
+          requireReviewable(id);
           const f = requireField(id, field);
           if (f.state !== 'pending') return;
           setField.run(f.value, 'accepted', id, field);
@@ -108,6 +135,7 @@ export function createReviewModule(ctx: EngineContext): EngineModule {
         }
         const { document_id: id, field, fix_value: value } = finding;
         return edit(id, field, (doc, now) => {
+          requireReviewable(id);
           const f = requireField(id, field);
           setField.run(value, 'corrected', id, field);
           writeAudit(doc, id, now, { field, action: 'rule-fix', old: f.value, new: value, source: 'rule-fix', details: { findingId, code: finding.code } });
@@ -124,7 +152,10 @@ export function createReviewModule(ctx: EngineContext): EngineModule {
           const restored = last ? last.old_value : f.recognised;
           const state = edits.length > 1 || (last && restored !== f.recognised) ? 'corrected' : 'pending';
           setField.run(restored, state, id, field);
-          writeAudit(doc, id, now, { field, action: 'undo', old: f.value, new: restored, source: 'undo', details: last ? { undoes: last.id } : { toRecognised: true } });
+          // The confirmation vouched for the value just taken back: the document is to be checked again.
+          const unverified = docReview.get(id)?.review_state === 'verified';
+          if (unverified) setReview.run('pending', null, null, null, now, id);
+          writeAudit(doc, id, now, { field, action: 'undo', old: f.value, new: restored, source: 'undo', details: { ...(last ? { undoes: last.id } : { toRecognised: true }), ...(unverified ? { unverified: true } : {}) } });
         }),
 
       'documents:undo-document': ({ id }) =>
@@ -142,11 +173,26 @@ export function createReviewModule(ctx: EngineContext): EngineModule {
           writeAudit(doc, id, now, { field: null, action: 'undo-document', source: 'undo' });
         }),
 
-      'documents:confirm': ({ id }) =>
+      'documents:confirm': ({ id, despiteFindings }) =>
         edit(id, null, (doc, now) => {
+          const d = requireReviewable(id);
+          const reasons = blockersOf(id, doc.case_id, d);
+          if (reasons.length > 0 && despiteFindings !== true) {
+            throw new UserError(
+              'confirm-needs-ack',
+              `Есть замечания — подтвердите ещё раз: ${reasons.map((r) => r.ru).join('; ')}`,
+              `There are findings — confirm once more: ${reasons.map((r) => r.en).join('; ')}`,
+            );
+          }
           db.prepare(`UPDATE fields SET state = 'accepted' WHERE document_id = ? AND state = 'pending'`).run(id);
           setReview.run('verified', null, now, ctx.actor, now, id);
-          writeAudit(doc, id, now, { field: null, action: 'confirm', new: 'verified', source: 'clerk' });
+          if (reasons.length === 0) writeAudit(doc, id, now, { field: null, action: 'confirm', new: 'verified', source: 'clerk' });
+          else {
+            writeAudit(doc, id, now, {
+              field: null, action: 'confirm-despite-findings', new: reasons.map((r) => r.ru).join('; '), source: 'clerk',
+              details: { reasons: reasons.map((r) => r.ru), reasonsEn: reasons.map((r) => r.en) },
+            });
+          }
         }),
 
       'documents:postpone': ({ id }) =>
@@ -157,6 +203,7 @@ export function createReviewModule(ctx: EngineContext): EngineModule {
 
       'documents:reject': ({ id, reason }) =>
         edit(id, null, (doc, now) => {
+          requireReviewable(id);
           const text = reason.trim();
           if (!text) throw new UserError('reason-required', 'Укажите причину отклонения', 'A reason is required');
           setReview.run('rejected', text, now, ctx.actor, now, id);

@@ -21,6 +21,8 @@ type FindingRecord = {
   related_document_id: number | null;
 };
 
+const MIME_BY_EXTENSION: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.pdf': 'application/pdf', '.tif': 'image/tiff', '.tiff': 'image/tiff' };
+
 const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 
 export function toFinding(f: FindingRecord): Finding {
@@ -132,12 +134,13 @@ export function createReviewReader(ctx: EngineContext) {
     return { types, folders };
   }
 
-  /** Next pending document needing attention after `afterId`, in the list's order (keyset seek, no walk). */
-  function nextAttention(query: Pick<ListQuery, 'sort' | 'filter'> & { afterId?: number | undefined }): number | null {
+  /** Next pending recognised document (needing attention, or any) after `afterId`, in the list's order (keyset seek, no walk). */
+  // Only recognised documents: nothing else has data to verify ([Note: only recognised data is verified]).
+  function nextAttention(query: Pick<ListQuery, 'sort' | 'filter'> & { afterId?: number | undefined; include?: 'attention' | 'pending' }): number | null {
     const where = buildDocumentWhere(query.filter, { confidenceThreshold: threshold() });
     const terms = buildOrderTerms(query.sort);
-    const attention = attentionSql(threshold());
-    const parts: SqlPart[] = [where, { sql: `review_state = 'pending' AND ${attention.sql}`, params: attention.params }];
+    const attention = query.include === 'pending' ? { sql: '1', params: [] } : attentionSql(threshold());
+    const parts: SqlPart[] = [where, { sql: `review_state = 'pending' AND status = 'recognised' AND ${attention.sql}`, params: attention.params }];
     if (query.afterId !== undefined) {
       // The anchor's own order values, even if it no longer matches the filter (e.g. it was just verified).
       const anchor = db.prepare(`SELECT ${terms.map((t, i) => `${t.expr} AS k${i}`).join(', ')} FROM documents WHERE id = ?`).raw().get(query.afterId) as unknown[] | undefined;
@@ -190,9 +193,25 @@ export function createReviewReader(ctx: EngineContext) {
       findings,
       history,
       case: caseInfo,
-      image: rec.mime ? { mime: rec.mime, pages: rec.pages ?? 1, width: rec.width, height: rec.height } : null,
+      image: imageOf(rec),
       rawBroken: rec.broken === 1 ? { reasons: parseStrings(rec.broken_reasons), reasonsRu: parseStrings(rec.broken_reasons_ru) } : null,
     };
+  }
+
+  const imageMeta = db.prepare<[number], { mime: string | null; pages: number | null; width: number | null; height: number | null }>(
+    'SELECT mime, pages, width, height FROM documents WHERE id = ?',
+  );
+  /**
+   * What the viewer should try to show. Intake records the image's metadata only for files it accepted; a duplicate
+   * has the earlier document's bytes (so its metadata), and a refused file with an image's extension may still be a
+   * readable picture (a tiny or oversized scan). The image route sniffs the bytes and refuses anything else, and the
+   * viewer says «Скан недоступен» when the picture does not load.
+   */
+  function imageOf(rec: { mime: string | null; pages: number | null; width: number | null; height: number | null; duplicate_of: number | null; file_name: string }): DocumentDetail['image'] {
+    const own = rec.mime ? rec : rec.duplicate_of !== null ? imageMeta.get(rec.duplicate_of) : undefined;
+    if (own?.mime) return { mime: own.mime, pages: own.pages ?? 1, width: own.width, height: own.height };
+    const guessed = MIME_BY_EXTENSION[/\.[^.]+$/.exec(rec.file_name.toLowerCase())?.[0] ?? ''];
+    return guessed ? { mime: guessed, pages: 1, width: null, height: null } : null;
   }
 
   const CASE_SORT: Record<string, string> = { id: 'c.id', label: 'c.label', state: 'c.state', verdict: 'c.verdict', updatedAt: 'c.updated_at', createdAt: 'c.created_at' };

@@ -7,6 +7,7 @@
 import sharp from 'sharp';
 import { z } from 'zod';
 import type { SamplePerson } from './person.ts';
+import { isValidInn } from '../validation/primitives.ts';
 
 export type SampleDocType = 'PASSPORT' | 'INN' | 'SELFIE';
 
@@ -91,5 +92,44 @@ export function readScenario(buf: Buffer): ScenarioPayload | null {
     return parsed.success ? (parsed.data as ScenarioPayload) : null;
   } catch {
     return null;
+  }
+}
+
+/** Replace one digit with a different one (deterministically), e.g. to plant an INN misread that breaks its checksum. */
+function flipDigit(s: string, at: number, delta = 3): string {
+  const d = Number(s[at]);
+  return s.slice(0, at) + String((d + delta) % 10) + s.slice(at + 1);
+}
+
+/** A one-digit INN misread that really fails the checksum (a rare change can keep both check digits valid). */
+function misreadInn(inn: string): string {
+  for (let delta = 3; delta < 12; delta++) {
+    const v = flipDigit(inn, 7, delta % 10 || 1);
+    if (!isValidInn(v)) return v;
+  }
+  return flipDigit(inn, 10);
+}
+
+/**
+ * The demo's scenario: a fixed catalogue of planted problems (`scenarioFor: demoScenarioFor`, used by `scandesk demo`
+ * and the app's demo mode). Everything else on a demo scan is read exactly as drawn; these differences are on purpose.
+ * Every 8 people show, in turn, a clean case, a misread INN digit, a low-confidence name, an MRZ/printed number
+ * mismatch, a Latin look-alike letter in a surname, a face match below 0.95, a failed liveness, and a poor (broken)
+ * passport scan.
+ */
+export function demoScenarioFor(index: number, type: SampleDocType, person: SamplePerson): SampleScenario | undefined {
+  switch (index % 8) {
+    case 1: return type === 'INN' ? { ocrOverrides: { INN: misreadInn(person.inn) } } : undefined;
+    case 2: return type === 'PASSPORT' ? { lowConfidence: ['LastName', 'FirstName'], confidences: { LastName: 0.58, FirstName: 0.64 } } : undefined;
+    case 3: return type === 'PASSPORT' ? { ocrOverrides: { Number: flipDigit(person.number, 2) } } : undefined;
+    case 4: {
+      if (type !== 'PASSPORT') return undefined;
+      const latin = person.lastName.replace(/[ОЕА]/u, (c) => ({ О: 'O', Е: 'E', А: 'A' })[c] ?? c);
+      return latin === person.lastName ? undefined : { ocrOverrides: { LastName: latin } };
+    }
+    case 5: return type === 'SELFIE' ? { similarity: 0.93 } : undefined;
+    case 6: return type === 'SELFIE' ? { liveness: 0.62 } : undefined;
+    case 7: return type === 'PASSPORT' ? { poor: true } : undefined;
+    default: return undefined;
   }
 }

@@ -207,3 +207,12 @@ export const SIM_PRESETS = {
   /** A tight provider: 5 requests/s per token (burst 10), at most 4 uploads at a time. */
   strict: { rateLimit: { perSecond: 5, burst: 10 }, maxInFlightUploads: 4 },
 } satisfies Record<string, SimConfigPatch>;
+
+/**
+ * The simulator the demo mode runs in-process: fast, and with document ids that are not reused by the next run. A
+ * restarted app starts a new simulator and then polls the cases it left processing; with ids counted from the same
+ * number those polls would be answered with the new run's documents — another person's data on a scan.
+ */
+export function demoSimConfig(random: () => number = Math.random): SimConfigPatch {
+  return { timeScale: 0.05, seed: 7, firstDocumentNumber: 100_000 + Math.floor(random() * 900_000_000) };
+}

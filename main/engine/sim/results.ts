@@ -123,12 +123,13 @@ function passportData(p: SamplePerson, type: string, cfg: SimConfig): Data {
   };
 }
 
-function innData(p: SamplePerson, rng: Rng): Data {
+function innData(p: SamplePerson, rng: Rng, known: boolean): Data {
   return {
     Gender: p.gender === 'М' ? 'M' : 'F', LastName: p.lastName, FirstName: p.firstName, MiddleName: p.middleName,
     BirthDate: p.birthDate, BirthPlace: p.birthPlace, OrgName: p.taxOffice, OGRN: '',
-    // The provider's INN example has RegDate null; older certificate forms leave it unreadable.
-    RegDate: rng.chance(0.3) ? null : p.innRegDate, RegPlace: p.taxOffice, IssueId: '', INN: p.inn, KPP: '',
+    // The provider's INN example has RegDate null; older certificate forms leave it unreadable. A sample scan shows
+    // its date, so it is read ([Note: the scan carries its own answer]); only unknown images lose it at random.
+    RegDate: !known && rng.chance(0.3) ? null : p.innRegDate, RegPlace: p.taxOffice, IssueId: '', INN: p.inn, KPP: '',
     HasSeal: true, HasSignature: true,
   };
 }
@@ -256,7 +257,7 @@ export function buildResultDocuments(groups: Group[], cfg: SimConfig, now: numbe
   return groups.map((g) => {
     const brokenNotDoc = g.reasons.includes('not_document');
     const isPassport = g.type === 'PASSPORT' || g.type === 'PASSPORT_REG';
-    let data: Data = isPassport ? passportData(g.person, g.type, cfg) : g.type === 'INN' ? innData(g.person, g.rng) : {};
+    let data: Data = isPassport ? passportData(g.person, g.type, cfg) : g.type === 'INN' ? innData(g.person, g.rng, g.known) : {};
     for (const [k, v] of Object.entries(g.scenario.ocrOverrides ?? {})) data[k] = v;
     if (brokenNotDoc) data = emptyData(data);
     const brief = g.type === 'INN' && cfg.innMetadataStyle === 'brief';

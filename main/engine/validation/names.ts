@@ -28,8 +28,8 @@ export type Gender = 'М' | 'Ж';
 
 /** Passport 'М'/'Ж'/'МУЖ.'/'ЖЕН.' and the INN's Latin 'M'/'F' → one value; null if unrecognisable. */
 const GENDERS: ReadonlyMap<string, Gender> = new Map([
-  ['М', 'М'], ['МУЖ', 'М'], ['M', 'М'], ['MALE', 'М'],
-  ['Ж', 'Ж'], ['ЖЕН', 'Ж'], ['F', 'Ж'], ['FEMALE', 'Ж'],
+  ['М', 'М'], ['МУЖ', 'М'], ['МУЖ.', 'М'], ['M', 'М'], ['MALE', 'М'],
+  ['Ж', 'Ж'], ['ЖЕН', 'Ж'], ['ЖЕН.', 'Ж'], ['F', 'Ж'], ['FEMALE', 'Ж'],
 ]);
 export function normaliseGender(v: string | null | undefined): Gender | null {
   if (v == null) return null;

@@ -2,9 +2,10 @@
 // (ru-doc-rules.md §3, §4, §6). Pure: FINAL field values in, finding drafts out.
 import { addDays, addYears, ageOn, compareYmd, formatRu, parseRuDate, yearsRu, ymdOf, type Ymd } from './dates.ts';
 import { draft, type Fix, type FindingDraft } from './draft.ts';
-import { validateMrz } from './mrz.ts';
+import { validateMrz } from './mrz-findings.ts';
+import { parsePassportMrz } from './mrz.ts';
 import { normaliseGender, validateNames } from './names.ts';
-import { mapLookAlikes, stripSeparators } from './ocr-fixes.ts';
+import { describeLookAlikes, mapLookAlikes, normaliseOcr, stripSeparators } from './ocr-fixes.ts';
 import { compareSeriesRegion } from './regions.ts';
 
 export type DocFields = Record<string, string | null | undefined>;
@@ -33,9 +34,21 @@ function digitsField(raw: string | null | undefined, pattern: RegExp): string | 
   return pattern.test(v) ? v : null;
 }
 
-function fixed(raw: string, len: number): Fix | undefined {
+/** Look-alike letters read as digits (no check digit settles it). When a sound MRZ carries the field, it decides:
+ * the repair is offered only if the MRZ agrees ([Note: a one-key fix must be provably right]). */
+function fixed(raw: string, len: number, mrzValue: string | null): Fix | undefined {
   const m = mapLookAlikes(stripSeparators(raw));
-  return m !== null && m.length === len ? { value: m, noteRu: `Буквы, похожие на цифры, заменены: ${m}`, noteEn: `Look-alike letters replaced: ${m}` } : undefined;
+  if (m === null || m.length !== len || (mrzValue !== null && m !== mrzValue)) return undefined;
+  return mrzValue !== null
+    ? { value: m, noteRu: `Буквы, похожие на цифры, заменены: ${m} (так же в MRZ)`, noteEn: `Look-alike letters replaced: ${m} (the MRZ agrees)` }
+    : { value: m, noteRu: `Буквы, похожие на цифры, заменены: ${m}`, noteEn: `Look-alike letters replaced: ${m}` };
+}
+
+/** Series, number and department code from line 2 when it is sound (every check digit, layout, dates); else nulls. */
+function soundMrzValues(fields: DocFields, today: Date): { series: string | null; number: string | null; dept: string | null } {
+  const m = parsePassportMrz(fields.MRZ1, fields.MRZ2, today);
+  const sound = m.line2.length === 44 && m.failedChecks.length === 0 && !m.problems.some((p) => p.field === 'MRZ2');
+  return sound ? { series: m.series, number: m.number, dept: m.departmentCode && m.departmentCode.replace('-', '') } : { series: null, number: null, dept: null };
 }
 
 /** Birth or issue date: format, calendar, range, future. Returns the date when usable. */
@@ -79,8 +92,30 @@ export function explainSeriesRegion(series: string, departmentCode: string): { r
   };
 }
 
-export function validatePassport(fields: DocFields, today: Date): FindingDraft[] {
-  const out: FindingDraft[] = [];
+const NORMALISED_FIELDS = ['Series', 'Number', 'IssueId', 'BirthDate', 'IssueDate'] as const;
+
+/** Typographic look-alikes in the printed digit fields are read as ASCII; each one is noted with the recognised
+ * value and the plain form as a fix ([Note: OCR look-alike normalisation]). */
+function normalisePrinted(fields: DocFields): { fields: DocFields; notes: FindingDraft[] } {
+  const notes: FindingDraft[] = [];
+  let out = fields;
+  for (const f of NORMALISED_FIELDS) {
+    const raw = fields[f];
+    if (raw == null) continue;
+    const n = normaliseOcr(raw);
+    if (n.kinds.length === 0) continue;
+    out = { ...out, [f]: n.value };
+    const d = describeLookAlikes(n.kinds);
+    const l = LABELS[f]!;
+    notes.push(draft(f, 'info', 'passport.normalised', `${l.ru}: распознано «${raw}» — ${d.ru} прочитаны как обычные символы: ${n.value}.`, `${l.en}: recognised as '${raw}' — ${d.en} read as plain characters: ${n.value}.`,
+      { value: n.value, noteRu: `Те же символы без типографских знаков: ${n.value}`, noteEn: `The same characters without typographic look-alikes: ${n.value}` }));
+  }
+  return { fields: out, notes };
+}
+
+export function validatePassport(recognised: DocFields, today: Date): FindingDraft[] {
+  const { fields, notes } = normalisePrinted(recognised);
+  const out: FindingDraft[] = [...notes];
   const t = ymdOf(today);
   for (const f of REQUIRED) {
     if (blank(fields[f])) {
@@ -89,20 +124,22 @@ export function validatePassport(fields: DocFields, today: Date): FindingDraft[]
     }
   }
 
+  let mrzValues: ReturnType<typeof soundMrzValues> | null = null;
+  const mrz = () => (mrzValues ??= soundMrzValues(fields, today));
   const series = digitsField(fields.Series, /^\d{4}$/);
   if (!blank(fields.Series) && !series) {
-    out.push(draft('Series', 'error', 'passport.series.format', `Серия «${fields.Series}»: ожидаются 4 цифры (например, 45 12).`, `Series '${fields.Series}': expected 4 digits (e.g. 45 12).`, fixed(fields.Series!, 4)));
+    out.push(draft('Series', 'error', 'passport.series.format', `Серия «${fields.Series}»: ожидаются 4 цифры (например, 45 12).`, `Series '${fields.Series}': expected 4 digits (e.g. 45 12).`, fixed(fields.Series!, 4, mrz().series)));
   }
   const number = digitsField(fields.Number, /^\d{6}$/);
   if (!blank(fields.Number) && !number) {
-    out.push(draft('Number', 'error', 'passport.number.format', `Номер «${fields.Number}»: ожидаются 6 цифр.`, `Number '${fields.Number}': expected 6 digits.`, fixed(fields.Number!, 6)));
+    out.push(draft('Number', 'error', 'passport.number.format', `Номер «${fields.Number}»: ожидаются 6 цифр.`, `Number '${fields.Number}': expected 6 digits.`, fixed(fields.Number!, 6, mrz().number)));
   }
   // The API sends the department code as 6 digits without the dash; both spellings are fine.
   const deptRaw = (fields.IssueId ?? '').trim();
   const deptDigits = /^\d{3}-?\d{3}$/.test(deptRaw) ? deptRaw.replace('-', '') : null;
   const dept = deptDigits ? `${deptDigits.slice(0, 3)}-${deptDigits.slice(3)}` : null;
   if (deptRaw && !dept) {
-    const f = fixed(deptRaw, 6);
+    const f = fixed(deptRaw, 6, mrz().dept);
     out.push(draft('IssueId', 'error', 'passport.department-code.format', `Код подразделения «${deptRaw}»: ожидается NNN-NNN (6 цифр).`, `Department code '${deptRaw}': expected NNN-NNN (6 digits).`, f));
   }
   const gender = normaliseGender(fields.Gender);

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { startSimulator, SIM_CREDENTIALS, type Simulator } from '../../main/engine/sim/server.ts';
 import { generateSamples, type GeneratedFile, type SamplePerson } from '../../main/engine/samples/index.ts';
-import { rmrf, tempDir } from './queue-fixtures.ts';
+import { rmrf, tempDir } from '../unit/queue-fixtures.ts';
 
 let sim: Simulator;
 const dirs: string[] = [];

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { startSimulator, SIM_CREDENTIALS, type Simulator } from '../../main/engine/sim/server.ts';
 import { generateSamples } from '../../main/engine/samples/index.ts';
-import { rmrf, tempDir } from './queue-fixtures.ts';
+import { rmrf, tempDir } from '../unit/queue-fixtures.ts';
 
 const ENV = { ...process.env, BEORG_TOKEN: SIM_CREDENTIALS.token, BEORG_MACHINE_UID: SIM_CREDENTIALS.machineUid, BEORG_PROJECT_ID: SIM_CREDENTIALS.projectId };
 const dirs: string[] = [];

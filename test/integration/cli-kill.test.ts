@@ -10,7 +10,7 @@ import crypto from 'node:crypto';
 import sharp from 'sharp';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { startSimulator, SIM_CREDENTIALS } from '../../main/engine/sim/server.ts';
-import { rmrf, tempDir } from './queue-fixtures.ts';
+import { rmrf, tempDir } from '../unit/queue-fixtures.ts';
 
 const FILES = 200;
 const ENV = { ...process.env, BEORG_TOKEN: SIM_CREDENTIALS.token, BEORG_MACHINE_UID: SIM_CREDENTIALS.machineUid, BEORG_PROJECT_ID: SIM_CREDENTIALS.projectId };

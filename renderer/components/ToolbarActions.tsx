@@ -1,0 +1,35 @@
+// The review toolbar's actions (right of the filters) and the F1 key that opens the shortcut card from anywhere.
+import { useEffect } from 'react';
+import { call, errorText } from '../api.ts';
+import { useApp } from '../app-context.ts';
+
+type Props = { onStartReview: () => void; canLocate: boolean; onLocate: () => void; onColumnMode: () => void };
+
+export function ToolbarActions({ onStartReview, canLocate, onLocate, onColumnMode }: Props) {
+  const { lang, t, settings, setSettings, toast } = useApp();
+  return (
+    <div className="toolbar-actions">
+      <button type="button" className="btn btn-small btn-primary" onClick={onStartReview} data-testid="start-review">{t('grid.startReview')}</button>
+      <button type="button" className="btn btn-small" disabled={!canLocate} onClick={onLocate}>{t('grid.openLocation')}</button>
+      <button type="button" className="btn btn-small" onClick={onColumnMode} data-testid="column-mode-toggle">{t('detail.columnMode')}</button>
+      <label className="check small" title={t('detail.onlyAttention')}>
+        <input type="checkbox" checked={settings.onlyAttention} onChange={(e) => { call('settings:set', { onlyAttention: e.target.checked }).then(setSettings).catch((err: unknown) => toast('error', errorText(err, lang))); }} />
+        {t('toolbar.onlyAttention')}
+      </label>
+    </div>
+  );
+}
+
+/** F1 anywhere: `open` (the help card closes itself on F1 or Esc). */
+export function useF1(open: () => void): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'F1') {
+        e.preventDefault();
+        open();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [open]);
+}
