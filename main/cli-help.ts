@@ -10,7 +10,7 @@ const PROCESS = `scandesk process <папка/folder> [--once] [--db FILE] [--ap
     Process a folder (--once: everything present now, then exit; otherwise watch until Ctrl+C).
     Учётные данные / credentials: BEORG_TOKEN, BEORG_MACHINE_UID, BEORG_PROJECT_ID (флаги важнее / flags win).
     Коды выхода / exit codes: 0 всё распознано / all recognised; 3 есть ошибки / some failed, rejected or
-    uncertain; 2 ошибка запуска / usage or configuration error.
+    uncertain, or an original not moved; 2 ошибка запуска / usage or configuration error.
 `;
 
 const EXPORT = `scandesk export --format ${EXPORT_FORMATS.join('|')} --out FILE [--db FILE] [--preset ${CSV_PRESETS.join('|')}]

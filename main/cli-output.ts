@@ -16,6 +16,8 @@ export type Summary = {
   billable: number;
   billedDocuments: number;
   failed: { caseId: number; label: string; state: string; reason: string | null }[];
+  /** Originals still in place after a failed move to Обработано/ or Ошибки/ (the reason is on the document). */
+  moveFailures?: number;
   exitCode: number;
 };
 
@@ -28,15 +30,18 @@ export function summarise(engine: Engine): Summary {
     .prepare(`SELECT id AS caseId, label, state, last_error AS reason FROM cases WHERE state NOT IN ('done','cancelled') ORDER BY id LIMIT 200`)
     .all() as Summary['failed'];
   const bad = (documents.failed ?? 0) + (documents.rejected ?? 0) + (documents.uncertain ?? 0) + (documents.queued ?? 0) + (documents.processing ?? 0) + (documents.sending ?? 0);
-  return { cases, documents, billable: bill.n, billedDocuments: bill.docs, failed, exitCode: failed.length === 0 && bad === 0 ? EXIT_OK : EXIT_SOME_FAILED };
+  const moveFailures = engine.intake.moveFailures();
+  const ok = failed.length === 0 && bad === 0 && moveFailures === 0;
+  return { cases, documents, billable: bill.n, billedDocuments: bill.docs, failed, moveFailures, exitCode: ok ? EXIT_OK : EXIT_SOME_FAILED };
 }
 
 /** The summary a clerk reads: counts, then each unfinished case with its state in words (the --json line keeps the codes). */
-export function formatSummary(s: Pick<Summary, 'documents' | 'billable' | 'billedDocuments' | 'failed'>): string {
+export function formatSummary(s: Pick<Summary, 'documents' | 'billable' | 'billedDocuments' | 'failed' | 'moveFailures'>): string {
   const d = s.documents;
   let text =
     `\nИтог / summary: документов ${Object.values(d).reduce((a, b) => a + b, 0)}: распознано ${d.recognised ?? 0}, ошибки ${d.failed ?? 0}, ` +
-    `отклонено ${d.rejected ?? 0}, дубликаты ${d.duplicate ?? 0}, неизвестно ${d.uncertain ?? 0}; платных запросов ${s.billable}, оплачено документов ${s.billedDocuments}\n`;
+    `отклонено ${d.rejected ?? 0}, дубликаты ${d.duplicate ?? 0}, неизвестно ${d.uncertain ?? 0}; платных запросов ${s.billable}, оплачено документов ${s.billedDocuments}` +
+    (s.moveFailures ? `; оригиналов не перемещено ${s.moveFailures} (причина — в документе)\n` : '\n');
   for (const f of s.failed.slice(0, 20)) {
     text += `  дело ${f.caseId} «${printable(f.label)}»: ${labelOf(CASE_STATE_LABELS, f.state, 'ru')}${f.reason ? ` — ${printable(f.reason)}` : ''}\n`;
   }

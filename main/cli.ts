@@ -82,6 +82,7 @@ async function runProcess(run: ProcessRun): Promise<number> {
       await engine.intake.scanNow();
       await engine.intake.settled();
       await engine.queue.idle();
+      await engine.intake.settled(); // finished cases move their originals: counted in the summary
     } else {
       process.stderr.write(`Слежу за папкой / watching ${printable(run.folder)} (Ctrl+C — остановить / to stop)\n`);
       await new Promise<void>((resolve) => {

@@ -395,6 +395,9 @@ export const ru = {
   'stats.min': '{n} мин',
   'template.default': 'Все столбцы',
   'template.1c-persons': '1С: физические лица',
+  // intake: what intake writes into a document's history
+  'history.action.intake-redecide': 'Файл изменился — решение пересмотрено',
+  'history.action.move-original-failed': 'Оригинал не перемещён',
 } as const;
 
 export type MessageKey = keyof typeof ru;
@@ -788,6 +791,9 @@ export const en: Record<MessageKey, string> = {
   'stats.min': '{n} min',
   'template.default': 'All columns',
   'template.1c-persons': '1C: persons',
+  // intake: what intake writes into a document's history
+  'history.action.intake-redecide': 'File changed — decided again',
+  'history.action.move-original-failed': 'Original not moved',
 };
 
 export const dictionaries: Record<Language, Record<MessageKey, string>> = { ru, en };

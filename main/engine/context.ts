@@ -69,6 +69,8 @@ export type IntakeController = {
   scanNow(folderId?: number): Promise<void>;
   /** Resolves when no file is 'seen'/'waiting' and no case is 'collecting' (everything present is decided). */
   settled(opts?: { signal?: AbortSignal }): Promise<void>;
+  /** Documents whose original could not be moved to Обработано/ or Ошибки/ and is still in place. */
+  moveFailures(): number;
 };
 
 /** Queue controls used by the CLI and tests. */

@@ -21,7 +21,8 @@ import { RejectDialog } from './RejectDialog.tsx';
 import { ScanViewer } from './ScanViewer.tsx';
 
 /** Statuses whose reason the clerk needs to read to decide what to do (the engine writes it in Russian). */
-const REASON_STATUSES = new Set<DocStatus>(['failed', 'rejected', 'uncertain', 'waiting', 'duplicate', 'ignored', 'cancelled']);
+// A recognised document carries a reason only when something needs the clerk (its original could not be moved).
+const REASON_STATUSES = new Set<DocStatus>(['failed', 'rejected', 'uncertain', 'waiting', 'duplicate', 'ignored', 'cancelled', 'recognised']);
 
 export function DetailPanel(props: SessionProps) {
   const { documentId, onClose, onNavigate } = props;

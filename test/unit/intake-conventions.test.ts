@@ -23,7 +23,7 @@ void describe('intake naming rules (pure)', () => {
   void it('derives type, case and label from names and folders', () => {
     assert.deepEqual(placeFile('ivanov_passport.jpg', 'INN'), { type: 'PASSPORT', groupKey: 'prefix:ivanov', label: 'ivanov' });
     assert.deepEqual(placeFile('Иванов И.И/паспорт.jpg', 'INN'), { type: 'PASSPORT', groupKey: 'dir:иванов и.и', label: 'Иванов И.И' });
-    assert.deepEqual(placeFile('inn/scan01.png', 'PASSPORT'), { type: 'INN', groupKey: 'file:inn/scan01.png', label: 'scan01' });
+    assert.deepEqual(placeFile('inn/scan01.png', 'PASSPORT'), { type: 'INN', groupKey: 'prefix:scan01', label: 'scan01' });
     assert.deepEqual(placeFile('inn/petrov-INN.png', 'PASSPORT'), { type: 'INN', groupKey: 'prefix:petrov', label: 'petrov' });
     assert.equal(placeFile('scan 7.jpg', 'SELFIE').type, 'SELFIE');
     assert.equal(placeFile('passportless.jpg', 'INN').type, 'INN', 'a token must be a whole word');

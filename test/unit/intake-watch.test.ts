@@ -95,7 +95,7 @@ void test('polling mode (network shares) picks up a new file by itself', async (
   assert.equal(rowsOf(engine)[0]?.status, 'queued');
 });
 
-void test('a case whose files keep arriving or changing restarts its window; a rewritten page replaces the old one', async () => {
+void test('a case whose files keep arriving or changing restarts its window; a rewritten page replaces the old one in its own row', async () => {
   const windowMs = 1500;
   const { engine, inbox } = await setup({ caseWindowMs: windowMs, rescanMinutes: 1440 });
   const dir = path.join(inbox, 'Иванов И.И');
@@ -114,10 +114,12 @@ void test('a case whose files keep arriving or changing restarts its window; a r
   const rows = rowsOf(engine);
   const cases = engine.ctx.db.prepare<[], { id: number; state: string }>('SELECT id, state FROM cases').all();
   assert.equal(cases.length, 1, 'one case, not "Иванов (2)"');
+  // One path = one current document: the rewritten page re-decided its own row; the old version is in the history.
   assert.deepEqual(rows.map((r) => [path.basename(r.path), r.status, r.status_code]), [
-    ['паспорт.jpg', 'ignored', 'intake.superseded'],
-    ['селфи.jpg', 'queued', null],
     ['паспорт.jpg', 'queued', null],
+    ['селфи.jpg', 'queued', null],
   ]);
   assert.ok(rows.every((r) => r.case_id === cases[0]?.id));
+  const history = engine.ctx.db.prepare<[number], { action: string; old_value: string }>('SELECT action, old_value FROM audit_events WHERE document_id = ?').all(rows[0]?.id ?? -1);
+  assert.deepEqual(history, [{ action: 'intake-redecide', old_value: 'queued' }], 'the replaced version is in the history');
 });

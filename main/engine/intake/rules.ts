@@ -66,7 +66,8 @@ const TOKEN_SPLIT = /[_\-.\s]+/u;
 /**
  * Type: a type token in the file name (whole word split by `_ - . space`), else a whole directory segment,
  * else the folder default. Case: the first sub-folder that is not a type folder / drop folder; else the
- * file-name prefix before the type token; else the file alone.
+ * file-name prefix before the type token; else, inside a type folder, the whole name (so the same name in
+ * `passport/`, `inn/` and `selfie/` is one person); else the file alone.
  */
 export function placeFile(rel: string, defaultType: DocType): Placement {
   const segs = splitRel(rel);
@@ -86,6 +87,11 @@ export function placeFile(rel: string, defaultType: DocType): Placement {
   if (tokenIndex > 0) {
     const label = words.slice(0, tokenIndex).join(' ');
     return { type: type ?? defaultType, groupKey: `prefix:${words.slice(0, tokenIndex).join('_').toLocaleLowerCase('ru-RU')}`, label };
+  }
+  // In a type folder the whole name is the prefix: `passport/petrov.jpg`, `inn/petrov.png` and `petrov_selfie.jpg`
+  // are one person (type folders of one parent never split a case).
+  if (tokenIndex < 0 && words.length > 0 && dirs.some((d) => typeOfToken(d) !== null)) {
+    return { type: type ?? defaultType, groupKey: `prefix:${words.join('_').toLocaleLowerCase('ru-RU')}`, label: words.join(' ') };
   }
   return { type: type ?? defaultType, groupKey: `file:${segs.join('/').toLocaleLowerCase('ru-RU')}`, label: stem };
 }

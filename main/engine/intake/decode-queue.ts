@@ -1,0 +1,89 @@
+// Settled files waiting for a decode slot, and the slot's run: decide.ts's processFile, then the case pass.
+//
+// [Note: settled files wait as data] A settled file waits for one of DECODE_WIDTH decode slots as an entry in a
+// plain FIFO (its Pending record), not as a parked async call: 10,000 queued files used to hold 10,000 suspended
+// checkSettled frames, p-limit closures and promise chains (~6 KB of heap each, 60 MB at 10,000 files).
+import type { Folder } from '../../../shared/settings.ts';
+import type { Hub } from './hub.ts';
+import type { Pending } from './settle.ts';
+
+/** Files hashed and decoded at once ([Note: pre-flight memory]). */
+const DECODE_WIDTH = 2;
+
+type SettleHooks = {
+  pending: Map<string, Pending>;
+  schedule(abs: string, ms: number): void;
+  noteFile(folder: Folder, abs: string): Promise<void>;
+};
+
+export function createDecodeQueue(hub: Hub, settle: SettleHooks) {
+  const { log } = hub.ctx;
+  const { pending, schedule, noteFile } = settle;
+  const ready: (Pending | undefined)[] = [];
+  let readyHead = 0;
+  let decoding = 0;
+
+  function pump() {
+    while (hub.isRunning() && decoding < DECODE_WIDTH && readyHead < ready.length) {
+      const p = ready[readyHead];
+      ready[readyHead++] = undefined;
+      if (readyHead >= 1024 && readyHead * 2 >= ready.length) {
+        ready.splice(0, readyHead);
+        readyHead = 0;
+      }
+      // Changed since (back to settling), removed with its folder, vanished or already done: a stale entry.
+      if (!p || p.stage !== 'ready' || pending.get(p.abs) !== p) continue;
+      decoding++;
+      p.stage = 'processing';
+      hub.track(runFile(p));
+    }
+  }
+
+  async function runFile(p: Pending): Promise<void> {
+    let slotHeld = true;
+    const freeSlot = () => {
+      if (!slotHeld) return;
+      slotHeld = false;
+      decoding--;
+      pump();
+    };
+    const folder = hub.getFolder(p.folderId);
+    if (!folder) {
+      // Its folder was removed while it waited.
+      pending.delete(p.abs);
+      freeSlot();
+      return;
+    }
+    try {
+      const { committed } = await hub.decide.processFile(folder, p);
+      freeSlot(); // the next file decodes while this decision waits for its batch's commit
+      await committed;
+    } catch (err) {
+      // Unexpected (disk full, I/O error): retry later instead of deciding for good, but never forever.
+      p.attempts++;
+      log.warn('intake: processing failed', { attempt: p.attempts, err: String(err) });
+      if (p.attempts < 5) return schedule(p.abs, folder.options.settleMs * 2 ** p.attempts);
+      pending.delete(p.abs);
+      if (p.docId !== null) hub.setStatus(p.docId, 'rejected', `Не удалось обработать файл: ${String(err).slice(0, 200)}`, 'intake.error');
+      return;
+    } finally {
+      freeSlot();
+    }
+    if (pending.get(p.abs) === p) pending.delete(p.abs);
+    if (p.dirty && hub.isRunning()) await noteFile(folder, p.abs);
+    hub.cases.requestEvaluate();
+  }
+
+  return {
+    /** A settled file joins the FIFO. */
+    push(p: Pending) {
+      p.stage = 'ready';
+      ready.push(p);
+      pump();
+    },
+    reset() {
+      ready.length = 0;
+      readyHead = 0;
+    },
+  };
+}
