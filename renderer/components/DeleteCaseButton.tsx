@@ -4,7 +4,7 @@
 import { useRef, useState } from 'react';
 import { call, errorText } from '../api.ts';
 import { useApp } from '../app-context.ts';
-import { useFocusTrap } from '../useFocusTrap.ts';
+import { Modal } from './Modal.tsx';
 
 type Props = { caseId: number; caseLabel: string; onDeleted?: () => void };
 
@@ -41,21 +41,18 @@ export function DeleteCaseButton({ caseId, caseLabel, onDeleted }: Props) {
 /** The question, as a modal that holds the focus (cancel first) and keeps its keys from the detail panel behind it. */
 function DeleteCaseDialog({ caseLabel, busy, error, onCancel, onConfirm }: { caseLabel: string; busy: boolean; error: string | null; onCancel: () => void; onConfirm: () => void }) {
   const { t } = useApp();
-  const rootRef = useRef<HTMLDivElement | null>(null);
   const cancelRef = useRef<HTMLButtonElement | null>(null);
-  useFocusTrap(rootRef, cancelRef);
+  // The label is rendered as text (React escapes it): file and case names are untrusted input.
+  const title = t('deleteCase.title', { label: caseLabel });
   return (
-    <div className="modal-backdrop" onKeyDown={(e) => { e.stopPropagation(); if (e.key === 'Escape' && !busy) onCancel(); }}>
-      <div ref={rootRef} className="modal" role="alertdialog" aria-modal="true" aria-labelledby="delete-case-title" data-testid="delete-case-dialog">
-        {/* The label is rendered as text (React escapes it): file and case names are untrusted input. */}
-        <h3 id="delete-case-title">{t('deleteCase.title', { label: caseLabel })}</h3>
-        <p>{t('deleteCase.text')}</p>
-        {error ? <p className="bad" role="alert">{error}</p> : null}
-        <div className="modal-actions">
-          <button type="button" className="btn" ref={cancelRef} onClick={onCancel} disabled={busy}>{t('common.cancel')}</button>
-          <button type="button" className="btn btn-danger" onClick={onConfirm} disabled={busy} data-testid="delete-case-confirm">{t('deleteCase.confirm')}</button>
-        </div>
+    <Modal label={title} testId="delete-case-dialog" focusRef={cancelRef} onCancel={onCancel} busy={busy}>
+      <h3>{title}</h3>
+      <p>{t('deleteCase.text')}</p>
+      {error ? <p className="bad" role="alert">{error}</p> : null}
+      <div className="modal-actions">
+        <button type="button" className="btn" ref={cancelRef} onClick={onCancel} disabled={busy}>{t('common.cancel')}</button>
+        <button type="button" className="btn btn-danger" onClick={onConfirm} disabled={busy} data-testid="delete-case-confirm">{t('deleteCase.confirm')}</button>
       </div>
-    </div>
+    </Modal>
   );
 }
