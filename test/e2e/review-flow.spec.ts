@@ -2,13 +2,13 @@
 // document (clean ones and selfies too) at one keystroke per clean document and k+1 for k flagged-but-right fields;
 // documents without recognised data are never reached and Enter on them only explains why; a duplicate shows its
 // scan, its reason and a link to the earlier document.
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { cp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DocumentDetail } from '../../shared/api.ts';
 import { generateSamples } from '../../main/engine/samples/index.ts';
 import { startScanDesk, type ScanDeskApp } from './helpers/scandesk.ts';
-import { DetailPage, GridPage } from './helpers/pages.ts';
+import { DetailPage, GridPage, snapshot } from './helpers/pages.ts';
 
 test.use({ viewport: { width: 1440, height: 900 } });
 
@@ -20,20 +20,6 @@ let app: ScanDeskApp;
 test.beforeEach(async () => { app = await startScanDesk(); });
 test.afterEach(async () => { await app?.close(); });
 
-type Snapshot = { docId: number | null; current: string | null; states: string };
-async function snapshot(page: Page): Promise<Snapshot> {
-  return page.evaluate(() => {
-    const doc = (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(a: string): string | null; querySelectorAll(s: string): ArrayLike<{ getAttribute(a: string): string | null }> } | null } }).document;
-    const root = doc.querySelector('[data-testid="detail-panel"]');
-    if (!root) return { docId: null, current: null, states: '' };
-    const current = root.querySelectorAll('.field-current')[0];
-    return {
-      docId: Number(root.getAttribute('data-document-id')),
-      current: current ? current.getAttribute('data-field') : null,
-      states: Array.from(root.querySelectorAll('.field')).map((f) => f.getAttribute('data-state')).join(','),
-    };
-  });
-}
 
 async function recognisedCount(): Promise<number> {
   return (await app.request<{ counts: Record<string, number> }>('queue:state')).counts.recognised ?? 0;

@@ -2,14 +2,14 @@
 // are clean (one keystroke each: Enter); three people have low-confidence fields; the clerk corrects
 // two values and accepts the rest. Then we check, through the engine and its database: review states,
 // the stored values, the audit rows, the keystroke count, and that undo restores the recognised value.
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { cp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { DocumentDetail } from '../../shared/api.ts';
 import { generateSamples } from '../../main/engine/samples/index.ts';
 import { ARTIFACTS_DIR, startScanDesk, type ScanDeskApp } from './helpers/scandesk.ts';
-import { DetailPage, GridPage } from './helpers/pages.ts';
+import { DetailPage, GridPage, snapshot } from './helpers/pages.ts';
 
 const LOW_PEOPLE = new Set([1, 4, 7]);
 const ALL_LOW_CANDIDATES = ['BirthPlace', 'IssuedBy', 'MiddleName', 'IssueDate', 'Number', 'MRZ1', 'OrgName', 'RegDate'];
@@ -22,21 +22,6 @@ let app: ScanDeskApp;
 test.beforeEach(async () => { app = await startScanDesk(); });
 test.afterEach(async () => { await app?.close(); });
 
-type Snapshot = { docId: number | null; current: string | null; states: string };
-async function snapshot(page: Page): Promise<Snapshot> {
-  // One DOM read (no auto-waiting locators: a clean document has no current field at all).
-  return page.evaluate(() => {
-    const doc = (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(a: string): string | null; querySelectorAll(s: string): ArrayLike<{ getAttribute(a: string): string | null }> } | null } }).document;
-    const root = doc.querySelector('[data-testid="detail-panel"]');
-    if (!root) return { docId: null, current: null, states: '' };
-    const current = root.querySelectorAll('.field-current')[0];
-    return {
-      docId: Number(root.getAttribute('data-document-id')),
-      current: current ? current.getAttribute('data-field') : null,
-      states: Array.from(root.querySelectorAll('.field')).map((f) => f.getAttribute('data-state')).join(','),
-    };
-  });
-}
 
 test('keyboard-only review of 20 documents: one keystroke per clean document, corrections stored and audited, undo restores', async ({ page }) => {
   const startedAt = Date.now();

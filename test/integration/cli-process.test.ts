@@ -1,7 +1,7 @@
 // `scandesk process --once` and `scandesk export` as real child processes against the simulator on loopback.
+import { runCli } from '../helpers/cli.ts';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { startSimulator, SIM_CREDENTIALS, type Simulator } from '../../main/engine/sim/server.ts';
@@ -20,16 +20,7 @@ after(async () => {
   for (const d of dirs) rmrf(d);
 });
 
-function cli(args: string[], env: NodeJS.ProcessEnv = ENV): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.resolve('bin/scandesk.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[], env: NodeJS.ProcessEnv = ENV) => runCli(args, env);
 
 void test('process --once recognises a generated folder (exit 0), export --format json matches the people record by record', async () => {
   const root = tempDir('scandesk-cli-');

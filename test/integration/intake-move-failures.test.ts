@@ -1,8 +1,8 @@
 // A move of an original to Обработано/ or Ошибки/ that fails is shown on the document (a Russian reason in the
 // grid and the detail) and makes `process --once` exit with 3, not only a log line. Real temp folders, real SQLite,
 // the CLI as a child process against the simulator on loopback.
+import { runCli } from '../helpers/cli.ts';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,17 +51,8 @@ void test('a failed move to Ошибки/ is on the document, with a Russian rea
   }
 });
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env = { ...process.env, BEORG_TOKEN: SIM_CREDENTIALS.token, BEORG_MACHINE_UID: SIM_CREDENTIALS.machineUid, BEORG_PROJECT_ID: SIM_CREDENTIALS.projectId };
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.resolve('bin/scandesk.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) =>
+  runCli(args, { ...process.env, BEORG_TOKEN: SIM_CREDENTIALS.token, BEORG_MACHINE_UID: SIM_CREDENTIALS.machineUid, BEORG_PROJECT_ID: SIM_CREDENTIALS.projectId });
 
 void test('process --once --move-processed exits 3 when recognised originals cannot be moved', { skip: !posix && 'symlinks need a POSIX file system' }, async () => {
   const tmp = await temp();

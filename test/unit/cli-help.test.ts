@@ -1,8 +1,8 @@
 // Every sub-command answers --help with its usage (exit 0), and `scandesk demo` ends by saying where its data is and
 // how to open or export it — commands that really work on what it left (real child processes, real files).
+import { runCli } from '../helpers/cli.ts';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { prepareSecurity } from '../../main/engine/secret-file.ts';
@@ -16,17 +16,10 @@ after(() => {
   for (const d of dirs) rmrf(d);
 });
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(args: string[]) {
   const env = { ...process.env };
   delete env.SCANDESK_DB_KEY;
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.resolve('bin/scandesk.js'), ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCli(args, env);
 }
 
 for (const cmd of ['process', 'export', 'sim', 'demo', 'web']) {

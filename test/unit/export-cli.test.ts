@@ -1,9 +1,9 @@
 // `scandesk export` as a real child process against a real SQLite file: every option the export dialog has
 // (scope all / quick filter / ids / case, only verified, template, header language, preset, format), and usage
 // errors exit 2 with a Russian and an English line. The CLI's CSV equals the golden file the UI path produces.
+import { runCli } from '../helpers/cli.ts';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,14 +26,7 @@ before(async () => {
 });
 after(() => fs.rmSync(root, { recursive: true, force: true }));
 
-function cli(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.resolve('bin/scandesk.js'), 'export', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => resolve({ code, stderr }));
-  });
-}
+const cli = (args: string[]) => runCli(['export', ...args], env);
 /** main() in this process, stderr captured. */
 async function inProcess(argv: string[]): Promise<{ code: number; stderr: string }> {
   let stderr = '';

@@ -2,8 +2,9 @@
 // 0600; `scandesk demo` keeps an encrypted database in a private temp folder (no plain DB, no 0644 file in $TMPDIR);
 // `demo --folder` refuses a folder holding anything but its own samples. The CLI runs for real, umask of the test
 // runner as it is (022 here), so only the app's own care makes the files private.
-import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { CLI_BIN as BIN, runCli } from '../helpers/cli.ts';
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -13,7 +14,6 @@ import { foreignDemoEntry, recordDemoSamples } from '../../main/cli-demo-folder.
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-private-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));
-const BIN = path.resolve(import.meta.dirname, '../../bin/scandesk.js');
 
 /** Every path under `root` (itself included) whose mode is wider than 0700 (dirs) / 0600 (files). */
 function tooOpen(root: string): string[] {
@@ -34,14 +34,7 @@ function plainSqliteFiles(root: string): string[] {
     .filter((f) => fs.statSync(f).isFile() && fs.readFileSync(f).subarray(0, 16).toString('latin1') === 'SQLite format 3\0');
 }
 
-function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.once('exit', (code) => resolve({ code, stderr }));
-  });
-}
+const run = runCli;
 
 void it('`scandesk web` makes a new data folder and a 0755 one from an older run private', { timeout: 60_000 }, async () => {
   const fresh = path.join(tmp, 'web-new');

@@ -39,3 +39,19 @@ export class DetailPage {
     }).toBeGreaterThan(0);
   }
 }
+
+export type Snapshot = { docId: number | null; current: string | null; states: string };
+/** The detail panel in one DOM read (no auto-waiting locators: a clean document has no current field at all). */
+export async function snapshot(page: Page): Promise<Snapshot> {
+  return page.evaluate(() => {
+    const doc = (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(a: string): string | null; querySelectorAll(s: string): ArrayLike<{ getAttribute(a: string): string | null }> } | null } }).document;
+    const root = doc.querySelector('[data-testid="detail-panel"]');
+    if (!root) return { docId: null, current: null, states: '' };
+    const current = root.querySelectorAll('.field-current')[0];
+    return {
+      docId: Number(root.getAttribute('data-document-id')),
+      current: current ? current.getAttribute('data-field') : null,
+      states: Array.from(root.querySelectorAll('.field')).map((f) => f.getAttribute('data-state')).join(','),
+    };
+  });
+}

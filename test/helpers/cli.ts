@@ -1,0 +1,18 @@
+// The real CLI (`bin/scandesk.js`) in a child process, as a clerk's script runs it: exit code and output collected.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+
+export const CLI_BIN = path.resolve(import.meta.dirname, '../../bin/scandesk.js');
+
+export type CliResult = { code: number | null; stdout: string; stderr: string };
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
