@@ -24,7 +24,8 @@ import { HelpOverlay } from './components/HelpOverlay.tsx';
 import { RetryFailed } from './components/RetryFailed.tsx';
 import { askNotificationPermissionOnFirstClick, desktopNotify, usePauseNotification } from './notifications.ts';
 import { useToasts } from './useToasts.ts';
-import { ToolbarActions, useF1 } from './components/ToolbarActions.tsx';
+import { ToolbarActions } from './components/ToolbarActions.tsx';
+import { useGlobalKey } from './useGlobalKey.ts';
 
 const REFRESH_DEBOUNCE_MS = 400;
 // The charts (uPlot) load when Статистика is first opened, not with the grid.
@@ -58,7 +59,7 @@ export function App({ initialSettings, initialInfo, bootError }: { initialSettin
   const pauseText = useCallback((q: QueueState) => (q.pausedReason ? translate(lang, `header.paused.${q.pausedReason}`) : ''), [lang]);
   usePauseNotification(queue, pauseText);
   useEffect(() => askNotificationPermissionOnFirstClick(), []);
-  useF1(useCallback(() => setHelp(true), []));
+  useGlobalKey('F1', useCallback(() => setHelp(true), []));
 
   const loadFolders = useCallback(() => {
     call('folders:list', {}).then(setFolders).catch((err: unknown) => toast('error', errorText(err, lang)));
@@ -112,17 +113,7 @@ export function App({ initialSettings, initialInfo, bootError }: { initialSettin
       .then((id) => { if (id !== null) setOpenId(id); else toast('info', t('detail.allDone')); })
       .catch((err: unknown) => toast('error', errorText(err, lang)));
   }, [sort, filter, toast, t, lang]);
-  useEffect(() => {
-    if (openId !== null || columnMode || (screen !== 'review' && screen !== 'cases')) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'F9') {
-        e.preventDefault();
-        startReview();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [openId, columnMode, screen, startReview]);
+  useGlobalKey('F9', startReview, openId === null && !columnMode && (screen === 'review' || screen === 'cases'));
   const onFilterChange = useCallback((f: DocumentFilter) => setFilter(f), []);
   const closeDetail = useCallback((id: number) => {
     setOpenId(null);

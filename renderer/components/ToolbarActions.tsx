@@ -1,5 +1,4 @@
-// The review toolbar's actions (right of the filters) and the F1 key that opens the shortcut card from anywhere.
-import { useEffect } from 'react';
+// The review toolbar's actions (right of the filters).
 import { call, errorText } from '../api.ts';
 import { useApp } from '../app-context.ts';
 
@@ -18,18 +17,4 @@ export function ToolbarActions({ onStartReview, canLocate, onLocate, onColumnMod
       </label>
     </div>
   );
-}
-
-/** F1 anywhere: `open` (the help card closes itself on F1 or Esc). */
-export function useF1(open: () => void): void {
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'F1') {
-        e.preventDefault();
-        open();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [open]);
 }
