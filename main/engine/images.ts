@@ -7,7 +7,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { EngineContext } from './context.ts';
 import { MAX_INPUT_PIXELS } from './intake/preflight.ts';
-import { dataPaths } from './paths.ts';
+import { dataPaths, isInside } from './paths.ts';
 
 /**
  * A servable scan: its bytes are streamed from `file` (never read whole), at most `size` of them.
@@ -42,11 +42,6 @@ async function realpathOrNull(p: string): Promise<string | null> {
   } catch {
     return null;
   }
-}
-
-function isInside(child: string, root: string): boolean {
-  const rel = path.relative(root, child);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
 /** Detect the real type from magic bytes, so a renamed file is not served with a wrong MIME. */

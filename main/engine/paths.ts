@@ -34,3 +34,12 @@ export function osUser(): string {
     return process.env.USER ?? process.env.USERNAME ?? 'unknown';
   }
 }
+
+/**
+ * Whether `child` lies strictly inside `root` (both absolute and already resolved; callers that defend against
+ * symlinks pass real paths). A name that merely starts with two dots (`..notes/scan.jpg`) is inside.
+ */
+export function isInside(child: string, root: string): boolean {
+  const rel = path.relative(root, child);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel);
+}

@@ -7,18 +7,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { EngineContext } from './context.ts';
 import { UserError } from './dispatch.ts';
-import { dataPaths } from './paths.ts';
+import { dataPaths, isInside } from './paths.ts';
 
 type DocFiles = { id: number; path: string; current_path: string | null; upload_path: string | null };
 
 const DAY_MS = 86_400_000;
 /** Previews named before [Note: cache files are named by document id]: they cannot be attributed, so any purge drops them (they are re-made on demand). */
 const LEGACY_PREVIEW = /^[0-9a-f]{32}\.png$/;
-
-function isInside(file: string, dir: string): boolean {
-  const rel = path.relative(dir, file);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
-}
 
 /**
  * Cache files of these documents: TIFF previews (named by document id, images.ts), prepared uploads and any copy

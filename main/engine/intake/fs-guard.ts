@@ -15,7 +15,7 @@
 //   decision and the file is looked at afresh. (A hard link inside the folder is the folder's file by definition.)
 import { constants as fsc, type Stats } from 'node:fs';
 import fs, { type FileHandle } from 'node:fs/promises';
-import path from 'node:path';
+import { isInside } from '../paths.ts';
 
 export const LINK_OUTSIDE = { code: 'intake.link-outside', reason: 'Ссылка за пределы папки — файл не читается' } as const;
 export const NOT_REGULAR = { code: 'intake.not-regular', reason: 'Не обычный файл (канал, сокет или устройство) — не обрабатывается' } as const;
@@ -24,10 +24,8 @@ export type Skip = { code: string; reason: string };
 /** O_NONBLOCK where the platform has it: an open of a FIFO returns at once instead of waiting for a writer. */
 export const OPEN_READ = fsc.O_RDONLY | (fsc.O_NONBLOCK ?? 0);
 
-export function isInside(child: string, root: string): boolean {
-  const rel = path.relative(root, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
+/** The root itself or anything below it (real paths). */
+const within = (child: string, root: string): boolean => child === root || isInside(child, root);
 
 export type Entry =
   | { kind: 'file'; size: number; mtimeMs: number }
@@ -45,7 +43,7 @@ export async function inspectEntry(realRoot: string, abs: string): Promise<Entry
   const l = await fs.lstat(abs);
   if (!l.isSymbolicLink()) return fileOrSkip(l);
   const real = await fs.realpath(abs);
-  if (!isInside(real, realRoot)) return { kind: 'skip', skip: LINK_OUTSIDE };
+  if (!within(real, realRoot)) return { kind: 'skip', skip: LINK_OUTSIDE };
   const target = fileOrSkip(await fs.stat(real));
   // A link to a folder inside is not walked (its files are reached by their real path): report it as a folder.
   return target;
@@ -60,7 +58,7 @@ export async function openInside(realRoot: string, abs: string): Promise<Opened>
     const st = await handle.stat();
     if (!st.isFile()) return close(handle, { ok: false, skip: NOT_REGULAR });
     const real = await fs.realpath(abs);
-    if (!isInside(real, realRoot)) return close(handle, { ok: false, skip: LINK_OUTSIDE });
+    if (!within(real, realRoot)) return close(handle, { ok: false, skip: LINK_OUTSIDE });
     if (!sameFile(st, await fs.stat(real))) return close(handle, { ok: false, swapped: true });
     return { ok: true, real, handle, st };
   } catch (err) {
