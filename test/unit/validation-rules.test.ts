@@ -266,6 +266,8 @@ void test('case: biometry — match below threshold → review; liveness below t
   assert.match(low.findings.find((x) => x.code === 'biometry.match')!.messageRu, /0,93 — ниже порога 0,95/);
   assert.equal(validateCase(caseDocs({ match: 0.93 }), { ...T, matchThreshold: 0.9 }, TODAY).verdict, 'ok');
   assert.equal(validateCase(caseDocs({ match: 0.95 }), T, TODAY).verdict, 'ok'); // ≥ threshold passes
+  // Just under the threshold: the score is rounded down, so the message never reads «0,95 — ниже порога 0,95».
+  assert.match(validateCase(caseDocs({ match: 0.9499 }), T, TODAY).findings.find((x) => x.code === 'biometry.match')!.messageRu, /0,94 — ниже порога 0,95/);
   const spoof = validateCase(caseDocs({ liveness: 0.5 }), T, TODAY);
   assert.equal(spoof.verdict, 'rejected');
   assert.match(spoof.reasons[0]!, /^Селфи: Живость селфи 0,50/);

@@ -33,6 +33,8 @@ export type Thresholds = { matchThreshold: number; livenessThreshold: number };
 export type CaseResult = { findings: CaseFindingDraft[]; verdict: CaseVerdict; reasons: string[] };
 
 const score = (x: number): string => x.toFixed(2).replace('.', ',');
+/** A score under its threshold, rounded down: 0.9499 against 0.95 reads «0,94», never «0,95 — ниже порога 0,95». */
+const scoreBelow = (x: number): string => score(Math.floor(x * 100 + 1e-9) / 100);
 
 function crossCheck(passport: DocFields, inn: DocFields): FindingDraft[] {
   const out: FindingDraft[] = [];
@@ -114,8 +116,8 @@ export function validateCase(docs: readonly CaseDocInput[], settings: Thresholds
     const m = docs[passportIdx]!.matchScore;
     if (m != null && m < matchThr) {
       findings.push({ docIndex: passportIdx, source: 'local', field: null, severity: 'error', code: 'biometry.match', relatedDocIndex: selfieIdx >= 0 ? selfieIdx : undefined,
-        messageRu: `Сходство лица на селфи с фото в паспорте ${score(m)} — ниже порога ${score(matchThr)}: возможно, это другой человек.`,
-        messageEn: `Face match between the selfie and the passport photo is ${score(m)}, below the ${score(matchThr)} threshold: possibly a different person.` });
+        messageRu: `Сходство лица на селфи с фото в паспорте ${scoreBelow(m)} — ниже порога ${score(matchThr)}: возможно, это другой человек.`,
+        messageEn: `Face match between the selfie and the passport photo is ${scoreBelow(m)}, below the ${score(matchThr)} threshold: possibly a different person.` });
     } else if (m == null && selfieIdx >= 0) {
       findings.push({ docIndex: passportIdx, source: 'local', field: null, severity: 'warning', code: 'biometry.match-missing', messageRu: 'Есть селфи, но сервис не вернул оценку сходства лица с паспортом.', messageEn: 'A selfie is present but the service returned no face-match score.' });
     }
@@ -125,8 +127,8 @@ export function validateCase(docs: readonly CaseDocInput[], settings: Thresholds
     if (l != null && l < liveThr) {
       livenessFailed = true;
       findings.push({ docIndex: selfieIdx, source: 'local', field: null, severity: 'error', code: 'biometry.liveness',
-        messageRu: `Живость селфи ${score(l)} — ниже порога ${score(liveThr)}: возможно, снято с фотографии или экрана.`,
-        messageEn: `Selfie liveness ${score(l)} is below the ${score(liveThr)} threshold: possibly a photo of a photo or a screen.` });
+        messageRu: `Живость селфи ${scoreBelow(l)} — ниже порога ${score(liveThr)}: возможно, снято с фотографии или экрана.`,
+        messageEn: `Selfie liveness ${scoreBelow(l)} is below the ${score(liveThr)} threshold: possibly a photo of a photo or a screen.` });
     } else if (l == null) {
       findings.push({ docIndex: selfieIdx, source: 'local', field: null, severity: 'warning', code: 'biometry.liveness-missing', messageRu: 'Сервис не вернул оценку живости селфи.', messageEn: 'The service returned no liveness score for the selfie.' });
     }
