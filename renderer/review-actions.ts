@@ -60,11 +60,12 @@ export function createReviewActions(s: ReviewSession, props: SessionProps, app: 
     }
   };
 
-  const goBack = () => {
+  /** Queued like every key, so it never overtakes an Enter pressed before it. */
+  const goBack = () => enqueue(async () => {
     const prev = s.visited.current.pop();
     if (prev === undefined) toast('info', t('review.noPrevious'));
     else props.onNavigate(prev);
-  };
+  });
 
   /** Saves the current field's typed value (set-field) or accepts it as is (accept-field); notes the edit. */
   const commitCurrent = async (): Promise<{ d: DocumentDetail; edited: string | null } | null> => {

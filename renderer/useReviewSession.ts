@@ -64,17 +64,22 @@ export function useReviewSession({ documentId }: Pick<SessionProps, 'documentId'
   const adoptRef = useRef(adopt);
   adoptRef.current = adopt;
 
+  // The document's load runs on the action chain too: a key pressed after a move acts on the document it was pressed
+  // for, never on the one still shown while the next loads.
   useEffect(() => {
     let cancelled = false;
     setError(null);
-    call('documents:get', { id: documentId })
-      .then((d) => {
+    chain.current = chain.current.then(async () => {
+      try {
+        const d = await call('documents:get', { id: documentId });
         if (cancelled) return;
         const field = focusOnLoad.current;
         focusOnLoad.current = null;
         adoptRef.current(d, field ? { field } : 'first');
-      })
-      .catch((err: unknown) => { if (!cancelled) setError(errorText(err, lang)); });
+      } catch (err: unknown) {
+        if (!cancelled) setError(errorText(err, lang));
+      }
+    });
     return () => { cancelled = true; };
   }, [documentId, lang]);
 
