@@ -2,7 +2,7 @@
 // actions live in review-actions.ts, the session's state in useReviewSession.ts; this file draws them.
 // A document without recognised data (duplicate, rejected, failed…) shows its scan when the file is a readable image,
 // its reason in full, a duplicate's link to the earlier document, and no way to verify it.
-import { useEffect, useRef } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 import type { DocumentDetail } from '../../shared/api.ts';
 import { isReviewable, notReviewableReason } from '../../shared/review-rules.ts';
 import { useApp } from '../app-context.ts';
@@ -35,8 +35,9 @@ export function DetailPanel(props: SessionProps) {
   const panelRef = useRef<HTMLDivElement | null>(null);
 
   // Keep keyboard focus where the work is: the current field's input, or the panel itself — never while a dialog
-  // is open (the dialog holds the focus; it hands it back when it closes).
-  useEffect(() => {
+  // is open (the dialog holds the focus; it hands it back when it closes). A layout effect: the focus moves in the same
+  // commit that shows the next document, so a key pressed the moment it appears is never lost on <body>.
+  useLayoutEffect(() => {
     if (!detail || dialog) return;
     const f = detail.fields[current];
     const el = f ? inputs.current.get(f.name) : null;
