@@ -9,7 +9,7 @@ import {
 import type { DocumentFilter, DocumentRow } from '../../shared/api.ts';
 import type { Language } from '../../shared/types.ts';
 import { hiddenInGridByDefault, INN_FIELDS, PASSPORT_FIELDS } from '../../shared/fields.ts';
-import { call, errorText } from '../api.ts';
+import { call } from '../api.ts';
 import { useApp } from '../app-context.ts';
 import { takePrefetchedRows } from '../grid-activity.ts';
 import { confirmFromGrid } from '../review-actions.ts';
@@ -83,7 +83,7 @@ type GridProps = {
 
 // memo: the App re-renders on every sort/selection/queue push; the grid only cares about its own props.
 export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, onOpen, onSelectionChange, onSortChange, focusId }: GridProps) {
-  const { lang, t, settings, toast } = useApp();
+  const { lang, t, settings, toast, toastError } = useApp();
   const apiRef = useRef<GridApi<DocumentRow> | null>(null);
   const [chooserOpen, setChooserOpen] = useState(false);
   const [, forceRender] = useState(0);
@@ -170,10 +170,10 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
         })
         .catch((err: unknown) => {
           params.failCallback();
-          toast('error', errorText(err, lang));
+          toastError(err);
         });
     },
-  }), [filter, lang, toast]);
+  }), [filter, lang, toastError]);
 
   // Coming back from the detail panel: keep the opened row in view and focused.
   useEffect(() => {
@@ -224,7 +224,7 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
           if (r === 'open') onOpen(id);
           else if (r === 'confirmed' && rowIndex !== null) e.api.setFocusedCell(rowIndex + 1, colId);
         })
-        .catch((err: unknown) => toast('error', errorText(err, lang)));
+        .catch((err: unknown) => toastError(err));
     },
     onSelectionChanged: (e) => onSelectionChange(e.api.getSelectedRows()),
     onSortChanged: (e) => onSortChange(currentSort(e.api)),
