@@ -39,4 +39,12 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'The renderer is sandboxed: use renderer/api.ts.' }], patterns: [{ group: ['**/main/**', 'node:*', 'fs', 'path', 'os', 'child_process'], message: 'The renderer imports only shared/ and its own files.' }] }],
     },
   },
+  {
+    // Size limits: a file or function past these does more than one job; split it into named parts.
+    files: ['main/**/*.ts', 'renderer/**/*.ts', 'renderer/**/*.tsx'],
+    rules: {
+      'max-lines': ['error', { max: 400, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['error', { max: 150, skipBlankLines: true, skipComments: true }],
+    },
+  },
 );
