@@ -62,14 +62,14 @@ const NON_DEFAULT: Settings = {
 };
 
 void describe('settings through the contract', () => {
-  it('the fixture covers every setting with a non-default value', () => {
+  void it('the fixture covers every setting with a non-default value', () => {
     assert.deepEqual(Object.keys(NON_DEFAULT).sort(), Object.keys(settingsSchema.shape).sort());
     for (const key of Object.keys(NON_DEFAULT) as (keyof Settings)[]) {
       assert.notDeepEqual(NON_DEFAULT[key], DEFAULT_SETTINGS[key], key);
     }
   });
 
-  it('settings:set with one key changes that key only, in memory and in the file', async () => {
+  void it('settings:set with one key changes that key only, in memory and in the file', async () => {
     const dir = tempDir();
     let engine = await open(dir);
     await call(engine, 'settings:set', NON_DEFAULT);
@@ -82,7 +82,7 @@ void describe('settings through the contract', () => {
     await engine.stop();
   });
 
-  it('an override is seen while it lasts but never written, whatever else is set', async () => {
+  void it('an override is seen while it lasts but never written, whatever else is set', async () => {
     const dir = tempDir();
     let engine = await open(dir, { settingsOverrides: { apiUrl: 'http://127.0.0.1:9', rps: 50 } });
     assert.equal(engine.ctx.settings.get().apiUrl, 'http://127.0.0.1:9');
@@ -102,7 +102,7 @@ void describe('settings through the contract', () => {
     await engine.stop();
   });
 
-  it('a relative export folder is refused', async () => {
+  void it('a relative export folder is refused', async () => {
     const engine = await open(tempDir());
     const res = await engine.call('settings:set', { exportDir: 'relative/folder' });
     assert.equal(res.ok, false);
@@ -110,7 +110,7 @@ void describe('settings through the contract', () => {
     await engine.stop();
   });
 
-  it('the export folder the clerk chooses is the one shown and the one written to', async () => {
+  void it('the export folder the clerk chooses is the one shown and the one written to', async () => {
     const dir = tempDir();
     const chosen = path.join(dir, 'Выгрузки клерка');
     let engine = await open(dir);
