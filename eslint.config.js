@@ -1,4 +1,4 @@
-// Lint: typescript-eslint with type information, plus the layer rules of STYLE.md enforced mechanically.
+// Lint: typescript-eslint with type information, plus the layer rules (which module may import what) enforced mechanically.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -30,7 +30,7 @@ export default tseslint.config(
   {
     // The engine runs under plain Node: never electron.
     files: ['main/engine/**/*.ts', 'main/cli.ts', 'main/web/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only main/shell may import electron (STYLE.md layers).' }], patterns: [{ group: ['**/renderer/**', '**/shell/**'], message: 'The engine may not import the renderer or the shell.' }] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only main/shell may import electron (layer rule).' }], patterns: [{ group: ['**/renderer/**', '**/shell/**'], message: 'The engine may not import the renderer or the shell.' }] }] },
   },
   {
     // Renderer: only shared/ and its own files; talks to main through renderer/api.ts.

@@ -1,5 +1,9 @@
-// Settings a clerk can change (UI "Настройки", CLI flags). Credentials are NOT here:
-// [Note: credentials never reach the renderer] — they live in the engine's secret store only.
+// Settings a clerk can change (UI "Настройки", CLI flags). Credentials are NOT here, see below.
+//
+// [Note: credentials never reach the renderer]
+// The Beorg token, machine uid and project id are written once (settings:set-credentials) and then live only in
+// the engine's secret store: the OS keystore in Electron, an encrypted 0600 file in the CLI and browser mode. No
+// request reads them back; the renderer only learns whether they are set (CredentialsStatus).
 import { z } from 'zod';
 import { DOC_TYPES } from './types.ts';
 import { DEFAULT_SETTINGS as DEFAULTS } from './settings-defaults.ts';

@@ -1,5 +1,5 @@
 // App module: settings, credentials (write-only), app info, demo mode, privacy actions.
-// [Note: credentials never reach the renderer] set-credentials stores through ctx.secrets and returns only a status.
+// See [Note: credentials never reach the renderer]: set-credentials stores through ctx.secrets and returns only a status.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,4 +1,4 @@
-// Privacy actions (issue 7): delete every trace of a case, and purge images/raw results after retention.
+// Privacy actions: delete every trace of a case, and purge images/raw results after retention.
 // The clerk's original scans in watched folders are NOT deleted (they are the clerk's files); only copies the
 // engine made under <dataDir>/cache are. UI text says so.
 // Rows: deleted data is overwritten in the file (PRAGMA secure_delete, db/open.ts) and the WAL is truncated after

@@ -23,7 +23,7 @@ export const settingsApi = {
   'settings:get': req<Settings>()(z.object({})),
   'settings:set': req<Settings>()(settingsPatchSchema),
   'settings:credentials-status': req<CredentialsStatus>()(z.object({})),
-  /** [Note: credentials never reach the renderer] — write-only: there is no request that reads them back. */
+  /** See [Note: credentials never reach the renderer]: write-only: there is no request that reads them back. */
   'settings:set-credentials': req<CredentialsStatus>()(
     z.object({
       token: z.string().trim().min(8).max(256),

@@ -1,4 +1,4 @@
-// Issue 7 privacy controls in real Chromium against browser mode with a real engine: the Settings
+// Privacy controls in real Chromium against browser mode with a real engine: the Settings
 // "Конфиденциальность" section (retention days, purge now with its result, masking) and the delete-case button
 // with its confirmation (mounted through the component harness, as the detail panel mounts it).
 import { test, expect } from '@playwright/test';

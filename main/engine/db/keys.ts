@@ -1,4 +1,6 @@
-// Where the SQLCipher key of the database comes from (issue 7). [Note: DB encrypted at rest]
+// [Note: DB encrypted at rest]
+// The database holds passport data, so it is a SQLCipher file whenever it has a key (only tests run it plain).
+// Where that key comes from:
 // - Electron: a random 32-byte key, stored encrypted by the OS keystore (safeStorage) — the shell passes a KeyStore.
 // - CLI/browser mode (plain Node has no OS keystore without native keytar): SCANDESK_DB_KEY, else a key file
 //   <dataDir>/db.key with mode 0600. Trade-off: the key file protects against copying the DB alone (backups,

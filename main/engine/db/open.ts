@@ -1,6 +1,6 @@
-// The one place a database connection is opened (STYLE.md): WAL, foreign keys, busy timeout, migrate.
+// The one place a database connection is opened: WAL, foreign keys, busy timeout, migrate.
 // better-sqlite3-multiple-ciphers is better-sqlite3 with SQLCipher built in (same API): the DB file is
-// encrypted at rest when a key is given (issue 7); see main/engine/db/keys.ts for where keys come from.
+// encrypted at rest when a key is given ([Note: DB encrypted at rest]); see main/engine/db/keys.ts for where keys come from.
 import Database from 'better-sqlite3-multiple-ciphers';
 import fs from 'node:fs';
 import path from 'node:path';

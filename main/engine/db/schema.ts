@@ -1,4 +1,4 @@
-// Migrations, stamped with PRAGMA user_version and applied in one transaction (STYLE.md "Database").
+// Migrations, stamped with PRAGMA user_version and applied in one transaction.
 // Additive after release. Times are epoch-ms integers. The raw API response is kept beside parsed fields.
 // The database is the queue: job state, attempts, next-try time and last error are columns.
 
@@ -141,7 +141,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX findings_document ON findings(document_id, field);
   CREATE INDEX findings_case ON findings(case_id);
 
-  -- Full before/after per field with actor and source (capture-anchors pitfall 20).
+  -- Full before/after per field with actor and source.
   CREATE TABLE audit_events (
     id          INTEGER PRIMARY KEY,
     at          INTEGER NOT NULL,

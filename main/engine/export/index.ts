@@ -61,7 +61,7 @@ export function createExportModule(ctx: EngineContext): EngineModule {
         try {
           const result = await exportToFile(ctx, options, path.join(dir, fileName), (done, total) => {
             const now = ctx.clock.now();
-            // ≤ ~10 events/s (STYLE.md); the final one always goes out below.
+            // ≤ ~10 events/s, like every push event; the final one always goes out below.
             if (now - lastEmit < 100) return;
             lastEmit = now;
             ctx.events.emit('export:progress', { exportId, done, total, finished: false, fileName: null, error: null });

@@ -65,7 +65,7 @@ export function createIntakeRepo(db: Db) {
       `UPDATE documents SET status = ?, status_reason = ?, status_code = ?, size = ?, mtime_ms = ?, sha256 = ?, mime = ?, width = ?,
          height = ?, pages = ?, upload_path = ?, duplicate_of = ?, updated_at = ? WHERE id = ?`,
     ),
-    // [Note: one path, one current document] The row goes back to 'seen' with nothing of its old decision left
+    // See [Note: one path, one current document]. The row goes back to 'seen' with nothing of its old decision left
     // (that decision is in audit_events): no hash, no copied result, no fields, no findings.
     resetDoc: db.prepare<{ id: number; caseId: number | null; path: string; size: number; mtimeMs: number; search: string; now: number }>(
       `UPDATE documents SET status = 'seen', status_reason = NULL, status_code = NULL, case_id = @caseId, current_path = @path, size = @size,

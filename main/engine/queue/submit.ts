@@ -143,7 +143,7 @@ export function createSubmitter(core: QueueCore) {
         core.recordRequest(caseId, 'upload', outcome, t0);
         return core.failCase(caseId, outcome.message, 'final', ['sending']);
       case 'no-response':
-        // [Note: which upload failures may be retried] — sent, no answer: maybe created and billed. Never resent.
+        // See [Note: which upload failures may be retried]: sent, no answer: maybe created and billed. Never resent.
         db.transaction(() => {
           repo.uncertainCase.run({ id: caseId, err: outcome.message, now: t });
           repo.docStatus.run({ caseId, status: 'uncertain', reason: outcome.message, code: 'queue.no-response', now: t, from: 'sending' });

@@ -46,7 +46,7 @@ export function createReviewEditing(ctx: EngineContext, reader: ReviewReader) {
     if (!d) throw new UserError('not-found', 'Документ не найден', 'Document not found');
     return d;
   }
-  /** [Note: only recognised data is verified]: anything else is refused with the reason, in the clerk's words. */
+  /** See [Note: only recognised data is verified]: anything else is refused with the reason, in the clerk's words. */
   function requireReviewable(id: number): { status: DocStatus; review_state: string; match_score: number | null; liveness_score: number | null } {
     const d = docReview.get(id);
     if (!d) throw new UserError('not-found', 'Документ не найден', 'Document not found');
