@@ -1,4 +1,4 @@
-// [Note: the upload is the file that was checked] Between intake's check and the upload, the name in the watched folder
+// See [Note: the upload is the file that was checked]. Between intake's check and the upload, the name in the watched folder
 // may be swapped for a link to a file outside the folder, or rewritten with other content. Neither is sent: the case
 // fails with a Russian reason and the simulator never sees the bytes. An untouched scan in the same run is sent.
 import { test, before, after } from 'node:test';
