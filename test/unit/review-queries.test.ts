@@ -11,7 +11,7 @@ import { createEngine, type Engine } from '../../main/engine/app.ts';
 import { silentLogger } from '../../main/engine/log.ts';
 import { buildDocumentWhere, buildOrderBy, INDEXED_FIELD_SORTS } from '../../main/engine/review/query.ts';
 import { hiddenInGridByDefault, INN_FIELDS, PASSPORT_FIELDS } from '../../shared/fields.ts';
-import { seedDocuments } from '../helpers/seed.ts';
+import { seedDocuments, seedLifecycle } from '../helpers/seed.ts';
 import { createDocumentFieldsWriter } from '../../main/engine/store/document-fields.ts';
 
 type ListResult = { rows: DocumentRow[]; total: number };
@@ -47,7 +47,7 @@ void describe('review queries', () => {
     const db = engine.ctx.db;
     seedDocuments(db, { count: 300, seed: 5, lowConfidenceShare: 0.05 });
     // Variety the other modules would produce: failures, duplicates, findings counts, review states, exports.
-    db.exec(`
+    seedLifecycle(db, () => db.exec(`
       UPDATE documents SET status = 'failed', status_reason = 'Сервис вернул ошибку' WHERE id % 17 = 0;
       UPDATE documents SET status = 'duplicate', duplicate_of = 1 WHERE id % 23 = 0 AND id > 1;
       UPDATE documents SET error_count = 2 WHERE id % 11 = 0;
@@ -57,7 +57,7 @@ void describe('review queries', () => {
       UPDATE documents SET review_state = 'postponed' WHERE id % 19 = 0;
       UPDATE documents SET review_state = 'rejected', review_reason = 'Нечитаемый скан' WHERE id % 31 = 0;
       INSERT INTO document_exports(document_id, exported_at) SELECT id, 1 FROM documents WHERE id % 5 = 0;
-    `);
+    `));
     all = (await list({})).rows;
   });
   after(async () => {
