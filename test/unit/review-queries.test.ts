@@ -101,6 +101,12 @@ void describe('review queries', () => {
     assert.deepEqual(buildOrderBy([{ key: 'status desc, (select 1)', dir: 'asc' }]), { sql: 'id DESC', params: [] });
     assert.deepEqual(buildOrderBy([{ key: 'field:LastName', dir: 'desc' }]), { sql: "json_extract(values_json, '$.LastName') DESC, id DESC", params: [] });
     assert.deepEqual(buildOrderBy([{ key: "field:LastName') --", dir: 'asc' }, { key: 'field:NotAField', dir: 'asc' }]), { sql: 'id DESC', params: [] });
+    // Keys an object inherits are not columns either (a lookup by key must not find Object.prototype members).
+    const inherited = ['constructor', '__proto__', 'toString'].map((key) => ({ key, dir: 'asc' as const }));
+    assert.deepEqual(buildOrderBy(inherited), { sql: 'id DESC', params: [] });
+    assert.equal((await list({ sort: inherited })).total, 300);
+    const cases = (await engine.request('cases:list', { sort: inherited, filter: {}, limit: 5, offset: 0 })) as { total: number };
+    assert.ok(cases.total > 0);
   });
 
   void it('each quick filter returns exactly the matching rows, and counts agree', async () => {
