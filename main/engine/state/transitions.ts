@@ -13,10 +13,11 @@ import type { CaseState, DocStatus } from '../../../shared/types.ts';
 
 export const DOC_MOVES: { readonly [From in DocStatus]: readonly DocStatus[] } = {
   seen: ['waiting', 'queued', 'rejected', 'ignored', 'duplicate', 'cancelled'],
-  waiting: ['seen', 'queued', 'rejected', 'ignored', 'duplicate', 'cancelled'],
+  waiting: ['queued', 'rejected', 'ignored', 'duplicate', 'cancelled'],
   // 'seen': re-decided while its case still collects; 'failed': the scan changed after the check.
   queued: ['seen', 'sending', 'cancelled', 'failed'],
   sending: ['processing', 'queued', 'failed', 'uncertain'],
+  // 'queued': re-process / retry puts every sent document of the case back (queue/repo.ts requeueDocs).
   processing: ['recognised', 'failed', 'queued'],
   recognised: ['queued'],
   failed: ['queued', 'processing'],
