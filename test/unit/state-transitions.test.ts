@@ -2,6 +2,8 @@
 // refused with the whole transaction rolled back, and the row keeps its last valid status.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { openDatabase, type Db } from '../../main/engine/db/open.ts';
 import { installTransitionGuards, TRANSITION_ABORT } from '../../main/engine/state/guards.ts';
 import { assertMove, canMove, CASE_MOVES, DOC_MOVES, edges, TransitionError, type Lifecycle } from '../../main/engine/state/transitions.ts';
@@ -92,4 +94,17 @@ void test('the tables name only known statuses; cancelled is terminal', () => {
   assert.deepEqual(DOC_MOVES.cancelled, []);
   assert.deepEqual(CASE_MOVES.cancelled, []);
   assert.ok(!canMove('document', 'bogus', 'bogus'));
+});
+
+void test('only main/engine/state/ holds SQL that writes a document status or a case state', () => {
+  const root = path.join(import.meta.dirname, '../../main');
+  // The SET clause only (up to WHERE): `WHERE state = 'x'` reads a state, it does not write one.
+  const writes = /(UPDATE\s+(documents|cases)\s+SET(?:(?!WHERE)[^`'"])*?\b(status|state)\s*=)|(INSERT\s+INTO\s+(documents|cases)\s*\()/gi;
+  const offenders: string[] = [];
+  for (const file of fs.readdirSync(root, { recursive: true, encoding: 'utf8' })) {
+    if (!file.endsWith('.ts') || file.startsWith(path.join('engine', 'state') + path.sep)) continue;
+    const text = fs.readFileSync(path.join(root, file), 'utf8');
+    for (const m of text.matchAll(writes)) offenders.push(`${file}: ${m[0].replace(/\s+/g, ' ').slice(0, 60)}`);
+  }
+  assert.deepEqual(offenders, []);
 });

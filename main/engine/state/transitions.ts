@@ -1,6 +1,10 @@
-// [Note: one table of lifecycle moves] The allowed moves of a document's `status` and of a case's `state` (a case is
-// one queue job = one add_document request). This table is the authority: the database refuses any other move
-// (guards.ts installs it as triggers on every read-write connection), so a writer in intake, queue or review cannot
+// The lifecycle of documents and cases: which status may follow which.
+//
+// [Note: one table of lifecycle moves]
+// The allowed moves of a document's `status` and of a case's `state` (a case is one queue job = one add_document
+// request). This table is the authority: the database refuses any other move (guards.ts installs it as triggers on
+// every read-write connection), and the SQL that writes a status lives in this folder only (queue-moves.ts,
+// intake-moves.ts; a test scans main/ for any other), so a writer in intake, queue or review cannot
 // put a row somewhere its lifecycle does not go. Written from what the flows do:
 //   intake  seen/waiting → decided (queued | rejected | ignored | duplicate); a re-decided file goes back to 'seen';
 //   queue   queued → sending (intent before the POST) → processing → recognised | failed; a retry after a transient
