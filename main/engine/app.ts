@@ -1,6 +1,6 @@
 // Composition root: opens the database, builds the context, wires the modules, exposes the contract.
 // Used identically by the CLI, browser mode, the Electron shell, tests and benchmarks.
-import type { Channel, Envelope, Handlers, ArgsOf } from '../../shared/api.ts';
+import type { Channel, Envelope, Handlers, ArgsOf, ResultOf } from '../../shared/api.ts';
 import type { Settings } from '../../shared/settings.ts';
 import { realClock, type Clock } from './clock.ts';
 import { createSignals, type EngineContext, type EngineMode, type EngineModule, type IntakeController, type QueueController } from './context.ts';
@@ -52,7 +52,7 @@ export type Engine = {
   /** Validate + run, with the envelope both transports return. */
   call(channel: string, args: unknown): Promise<Envelope<unknown>>;
   /** Typed convenience for tests and the CLI; throws on an error envelope. */
-  request<C extends Channel>(channel: C, args?: ArgsOf<C>): Promise<unknown>;
+  request<C extends Channel>(channel: C, args?: ArgsOf<C>): Promise<ResultOf<C>>;
   start(): Promise<void>;
   stop(): Promise<void>;
 };
@@ -102,7 +102,8 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     async request(channel, args) {
       const res = await dispatch(handlers, channel, args ?? {}, log);
       if (!res.ok) throw new Error(`${channel}: ${res.error.code}: ${res.error.message}`);
-      return res.value;
+      // The handler for `channel` produced it (dispatch checks the args, the Handlers type checks the result).
+      return res.value as ResultOf<typeof channel>;
     },
     async start() {
       if (started) return;
