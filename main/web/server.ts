@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Engine } from '../engine/app.ts';
-import { startEngineHost } from '../engine/host/client.ts';
+import { startHostedEngine } from '../engine/host/hosted.ts';
 import { localLink, type EngineLink } from '../engine/host/link.ts';
 import { imageErrorStatus, openImageStream } from '../engine/images.ts';
 import { createLogger } from '../engine/log.ts';
@@ -303,7 +303,7 @@ export async function runWebCli(argv: string[]): Promise<number> {
   // reads the DB key itself (the key never crosses the port).
   const log = createLogger({ file: dataPaths(flags.dataDir).logs });
   installLastResortGuard({ log });
-  const engine = await startEngineHost({ dataDir: flags.dataDir, mode: 'web', security: 'data-dir' }, log);
+  const engine = await startHostedEngine({ dataDir: flags.dataDir, mode: 'web', security: 'data-dir' }, log);
   void engine.crashed.then(() => process.stderr.write('Движок остановился из-за ошибки; см. журнал / the engine stopped, see the log\n'));
   const staticDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/renderer');
   const web = await startWebServer({ engine, port: flags.port, staticDir });

@@ -10,10 +10,12 @@ import type { ImageResult } from '../images.ts';
 export type HostInit = {
   dataDir: string;
   mode: 'web' | 'cli' | 'electron' | 'test';
+  /** 'engine' (default) owns the engine; 'reader' answers the grid's read queries on a read-only connection. */
+  role?: 'engine' | 'reader';
   /** 'data-dir': key file / env key read by the host (the key never crosses the port); 'plain': tests only. */
   security: 'data-dir' | 'plain';
   autoStart?: boolean;
-  /** Tests only (mode 'test'): accept the 'test:crash' / 'test:hold' messages. */
+  /** Tests only (mode 'test'): accept the 'test:crash' and 'test:hold' messages. */
   testHooks?: boolean;
 };
 
@@ -23,6 +25,8 @@ const toHost = z.discriminatedUnion('t', [
   z.object({ t: z.literal('image'), id, documentId: z.number().int().positive(), page: z.number().int().min(1).max(10_000) }),
   z.object({ t: z.literal('stop'), id }),
   z.object({ t: z.literal('test:crash') }),
+  // Blocks the host thread (as a long recompute does) until the test sets buffer[0] to 1.
+  z.object({ t: z.literal('test:hold'), buffer: z.instanceof(SharedArrayBuffer) }),
 ]);
 export type ToHost = z.infer<typeof toHost>;
 

@@ -52,6 +52,10 @@ export async function serveEngine(port: HostPort, init: HostInit, log = createLo
       case 'test:crash':
         if (!init.testHooks || init.mode !== 'test') return;
         throw new Error('test crash requested');
+      case 'test:hold':
+        if (!init.testHooks || init.mode !== 'test') return;
+        Atomics.wait(new Int32Array(msg.buffer), 0, 0);
+        return;
     }
   };
   const receive = (raw: unknown) => {
