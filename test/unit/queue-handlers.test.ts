@@ -2,8 +2,6 @@
 // reprocess quote + paid re-submission, auth pause, no credentials, daily cap, offline then recovery.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startSimulator, type Simulator } from '../../main/engine/sim/server.ts';
@@ -121,13 +119,14 @@ void test('offline: the queue waits with nextTryAt and resumes when the API answ
   try {
     await engine.queue.idle();
     assert.equal(stateOf(engine, id), 'done');
-    // retry: a final 4xx failure goes back to the queue on request
-    const bad = path.join(dir, 'bad.jpg');
-    fs.writeFileSync(bad, 'nope');
-    const f = seedCase(engine, 'bad', [{ file: bad, type: 'PASSPORT' }]);
+    // retry: a final 4xx failure goes back to the queue on request (the scan itself unchanged: a retry sends the file
+    // intake checked — [Note: the upload is the file that was checked])
+    const maxFileBytes = late.config.maxFileBytes;
+    late.setConfig({ maxFileBytes: 100 });
+    const f = seedCase(engine, 'too big for the server today', [{ file: files[1]!.path, type: files[1]!.type }]);
     await engine.queue.idle();
     assert.equal(stateOf(engine, f), 'failed');
-    fs.copyFileSync(files[1]!.path, bad);
+    late.setConfig({ maxFileBytes });
     await engine.request('cases:retry', { caseId: f });
     await engine.queue.idle();
     assert.equal(stateOf(engine, f), 'done');

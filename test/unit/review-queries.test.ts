@@ -12,6 +12,7 @@ import { silentLogger } from '../../main/engine/log.ts';
 import { buildDocumentWhere, buildOrderBy, INDEXED_FIELD_SORTS } from '../../main/engine/review/query.ts';
 import { hiddenInGridByDefault, INN_FIELDS, PASSPORT_FIELDS } from '../../shared/fields.ts';
 import { seedDocuments } from '../helpers/seed.ts';
+import { createDocumentFieldsWriter } from '../../main/engine/store/document-fields.ts';
 
 
 const THRESHOLD = 0.9;
@@ -133,6 +134,23 @@ void describe('review queries', () => {
     assert.deepEqual(got.rows.map((r) => r.id), expected.map((r) => r.id));
     assert.equal((await list({ filter: { quick: 'all', search: '%' } })).total, 0);
     assert.equal((await list({ filter: { quick: 'all', search: '_' } })).total, 0);
+  });
+
+  void it('finds a printed code in either spelling: «770-001» finds a stored 770001 and «770001» a stored 770-001', async () => {
+    const db = engine.ctx.db;
+    const [bareId, dashedId] = all.filter((r) => r.type === 'PASSPORT').slice(0, 2).map((r) => r.id) as [number, number];
+    const setIssueId = (id: number, value: string) => {
+      db.prepare(`UPDATE fields SET value = ? WHERE document_id = ? AND name = 'IssueId'`).run(value, id);
+      createDocumentFieldsWriter(db).refresh(id, THRESHOLD, 1);
+    };
+    setIssueId(bareId, '987654');
+    setIssueId(dashedId, '987-655');
+    const ids = async (search: string) => (await list({ filter: { quick: 'all', search } })).rows.map((r) => r.id);
+    assert.deepEqual(await ids('987-654'), [bareId]);
+    assert.deepEqual(await ids('987\u2010654'), [bareId]); // a typographic hyphen, as pasted from a PDF
+    assert.deepEqual(await ids('987655'), [dashedId]);
+    assert.deepEqual(await ids('987-655'), [dashedId]);
+    assert.deepEqual((await ids('98765')).sort((a, b) => a - b), [bareId, dashedId].sort((a, b) => a - b));
   });
 
   void it('next-attention walks pending documents needing attention in list order (any sort, NULLs included)', async () => {

@@ -15,7 +15,7 @@ export type CaseRow = {
   submitted_at: number | null;
 };
 
-export type SubmitDocRow = { id: number; doc_type: string; api_key: string | null; path: string; current_path: string | null; upload_path: string | null };
+export type SubmitDocRow = { id: number; doc_type: string; api_key: string | null; path: string; current_path: string | null; upload_path: string | null; sha256: string | null };
 
 export const UNCERTAIN_REASON = 'Возможно, уже отправлено: проверьте в кабинете Beorg перед повторной отправкой';
 export const OVERDUE_REASON = 'Результат задерживается: Beorg ещё обрабатывает документ, проверяем реже';
@@ -34,7 +34,7 @@ export function createQueueRepo(db: Db) {
       `SELECT id, state, beorg_document_id, attempts, polls, next_poll_at, poll_deadline_at, overdue, submitted_at FROM cases WHERE id = ?`,
     ),
     submitDocs: db.prepare<[number], SubmitDocRow>(
-      `SELECT id, doc_type, api_key, path, current_path, upload_path FROM documents WHERE case_id = ? AND status IN ('queued','sending') ORDER BY id`,
+      `SELECT id, doc_type, api_key, path, current_path, upload_path, sha256 FROM documents WHERE case_id = ? AND status IN ('queued','sending') ORDER BY id`,
     ),
     docsIn: db.prepare<[number, string], { id: number; api_key: string | null }>(
       `SELECT id, api_key FROM documents WHERE case_id = ? AND status = ? ORDER BY id`,

@@ -6,6 +6,7 @@ import type { DocumentFilter, QuickFilter } from '../../../shared/api/documents.
 import { DATE_FIELDS, INN_FIELDS, PASSPORT_FIELDS } from '../../../shared/fields.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import { assertNever } from '../../../shared/types.ts';
+import { bareDigits } from '../store/search-text.ts';
 
 export type SqlPart = { sql: string; params: unknown[] };
 
@@ -75,8 +76,11 @@ export function baseFilterParts(filter: Partial<DocumentFilter>): SqlPart[] {
   const search = filter.search?.trim();
   if (search) {
     // search_text is lower-cased by the fields writer; Cyrillic lower() needs JS, so lower the needle here.
+    // A printed code or date also matches its bare digits ([Note: codes found in either spelling]).
     for (const word of search.split(/\s+/).slice(0, 8)) {
-      parts.push({ sql: `search_text LIKE ? ESCAPE '\\'`, params: [likePattern(word)] });
+      const bare = bareDigits(word);
+      if (bare === null) parts.push({ sql: `search_text LIKE ? ESCAPE '\\'`, params: [likePattern(word)] });
+      else parts.push({ sql: `(search_text LIKE ? ESCAPE '\\' OR search_text LIKE ? ESCAPE '\\')`, params: [likePattern(word), likePattern(bare)] });
     }
   }
   return parts;
