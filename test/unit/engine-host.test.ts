@@ -12,6 +12,7 @@ import { HostDownError, startEngineHost } from '../../main/engine/host/client.ts
 import { startHostedEngine } from '../../main/engine/host/hosted.ts';
 import { HOST_DOWN_RU, parseFromHost, parseToHost } from '../../main/engine/host/protocol.ts';
 import { silentLogger } from '../../main/engine/log.ts';
+import { startWebServer } from '../../main/web/server.ts';
 import { seedDocuments } from '../helpers/seed.ts';
 
 const DOCS = 600;
@@ -102,6 +103,31 @@ void describe('engine host protocol', () => {
     assert.deepEqual(order, ['list', 'recompute', 'changed']);
     // The reader sees the committed threshold change (settings are re-read after another connection commits).
     assert.equal((await hosted.request('settings:get', {})).matchThreshold, 0.91);
+    await hosted.stop();
+  });
+
+  void it('serves the browser bridge from the hosted engine: calls, pushed events, the image route', async () => {
+    const hosted = await startHostedEngine(init(), silentLogger);
+    const web = await startWebServer({ engine: hosted, staticDir: tmp });
+    const post = (channel: string, args: unknown) =>
+      fetch(`http://127.0.0.1:${web.port}/api/call`, {
+        method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Scandesk-Token': web.token }, body: JSON.stringify({ channel, args }),
+      }).then((r) => r.json() as Promise<{ ok: boolean; value?: { all?: number }; error?: { code: string } }>);
+    assert.equal((await post('documents:counts', {})).value?.all, DOCS);
+    assert.equal((await post('no:such', {})).error?.code, 'unknown-channel');
+    const seen: string[] = [];
+    const changed = new Promise<void>((resolve) =>
+      hosted.subscribe((name) => {
+        seen.push(name);
+        if (name === 'documents:changed') resolve();
+      }),
+    );
+    await post('settings:set', { matchThreshold: 0.92 });
+    await changed;
+    assert.ok(seen.includes('documents:changed'));
+    const image = await fetch(`http://127.0.0.1:${web.port}/api/image/999999?t=${web.token}`);
+    assert.equal(image.status, 404);
+    await web.close();
     await hosted.stop();
   });
 });
