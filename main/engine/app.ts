@@ -6,6 +6,7 @@ import { realClock, type Clock } from './clock.ts';
 import { createSignals, type EngineContext, type EngineMode, type EngineModule, type IntakeController, type QueueController } from './context.ts';
 import type { DbKeySource } from './db/keys.ts';
 import { openDatabase } from './db/open.ts';
+import { DisposableStore } from './disposable.ts';
 import { dispatch, missingHandlers } from './dispatch.ts';
 import { createEventBus } from './events.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -61,6 +62,10 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const paths = dataPaths(opts.dataDir);
   const log = opts.log ?? createLogger({ file: paths.logs });
   const db = openDatabase(opts.dbFile ?? paths.db, { key: opts.dbKey ?? null });
+  const teardown = new DisposableStore();
+  teardown.add(() => {
+    db.close();
+  });
   const ctx: EngineContext = {
     db,
     dataDir: opts.dataDir,
@@ -88,6 +93,11 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     createAppModule(ctx, { getHandlers: () => handlers, dbKeySource: opts.dbKeySource ?? null }),
     createInsightsModule(ctx, { getHandlers: () => handlers, ...(opts.browseRoots ? { browseRoots: opts.browseRoots } : {}) }),
   ];
+  // Closed before the database; flushed first so pending 'documents:changed' still reach the UI.
+  teardown.add(() => {
+    ctx.events.flush();
+    ctx.events.close();
+  });
   const handlers = Object.assign({}, ...modules.map((m) => m.handlers)) as Handlers;
   const missing = missingHandlers(handlers);
   if (missing.length > 0) throw new Error(`Contract entries without a handler: ${missing.join(', ')}`);
@@ -108,19 +118,15 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     async start() {
       if (started) return;
       started = true;
-      for (const m of modules) await m.start?.();
+      for (const m of modules) {
+        await m.start?.();
+        // Stopped in reverse order of starting, before the event bus and the database close.
+        if (m.stop) teardown.add(() => m.stop?.());
+      }
     },
     async stop() {
-      if (!started) {
-        ctx.events.close();
-        db.close();
-        return;
-      }
       started = false;
-      for (const m of [...modules].reverse()) await m.stop?.();
-      ctx.events.flush();
-      ctx.events.close();
-      db.close();
+      await teardown.dispose();
     },
   };
   if (opts.autoStart ?? true) await engine.start();
