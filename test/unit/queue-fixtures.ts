@@ -12,6 +12,7 @@ import type { Clock } from '../../main/engine/clock.ts';
 import type { VirtualTime } from '../helpers/virtual-time.ts';
 import type { Settings } from '../../shared/settings.ts';
 import type { DocType } from '../../shared/types.ts';
+import { recordMoves } from '../helpers/moves.ts';
 
 export function tempDir(prefix = 'scandesk-queue-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -24,6 +25,9 @@ export async function stopAllEngines(): Promise<void> {
   for (const e of running) await e.stop().catch(() => {});
   running.clear();
 }
+
+/** Every lifecycle move the engines started here made (test/helpers/moves.ts). */
+export const movesSeen = new Set<string>();
 
 export async function startEngine(dir: string, apiUrl: string, settings: Partial<Settings> = {}, autoStart = true, extra: Partial<EngineOptions> = {}): Promise<Engine> {
   const engine = await createEngine({
@@ -44,8 +48,10 @@ export async function startEngine(dir: string, apiUrl: string, settings: Partial
       burst: 10,
       ...settings,
     },
-    autoStart,
+    autoStart: false,
   });
+  recordMoves(engine.ctx.db, movesSeen);
+  if (autoStart) await engine.start();
   const stop = engine.stop.bind(engine);
   let stopped = false;
   engine.stop = async () => {

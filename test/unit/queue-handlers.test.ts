@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { startSimulator, type Simulator } from '../../main/engine/sim/server.ts';
 import { generateSamples, type GeneratedFile } from '../../main/engine/samples/index.ts';
 import type { QueueState } from '../../shared/api/queue.ts';
-import { rmrf, seedCase, stopAllEngines, startEngine, tempDir } from './queue-fixtures.ts';
+import { movesSeen, rmrf, seedCase, stopAllEngines, startEngine, tempDir } from './queue-fixtures.ts';
+import { canMove } from '../../main/engine/state/transitions.ts';
 
 let sim: Simulator;
 let files: GeneratedFile[];
@@ -133,5 +134,33 @@ void test('offline: the queue waits with nextTryAt and resumes when the API answ
   } finally {
     await engine.stop();
     await late.close();
+  }
+});
+
+void test('the flows above moved documents and cases only along the lifecycle table, through the edges they exist for', () => {
+  const moves = [...movesSeen].sort();
+  const expected = [
+    'case done→queued',
+    'case failed→queued',
+    'case processing→done',
+    'case queued→cancelled',
+    'case queued→sending',
+    'case sending→failed',
+    'case sending→processing',
+    'case sending→queued',
+    'document failed→queued',
+    'document processing→recognised',
+    'document queued→cancelled',
+    'document queued→sending',
+    'document recognised→queued',
+    'document sending→failed',
+    'document sending→processing',
+    'document sending→queued',
+  ];
+  for (const m of expected) assert.ok(moves.includes(m), `no flow above moved ${m}`);
+  for (const m of moves) {
+    const [lifecycle, edge] = m.split(' ') as ['document' | 'case', string];
+    const [from, to] = edge.split('→') as [string, string];
+    assert.ok(canMove(lifecycle, from, to), m);
   }
 });

@@ -11,7 +11,7 @@ import { createEngine, type Engine } from '../../main/engine/app.ts';
 import { silentLogger } from '../../main/engine/log.ts';
 import { buildDocumentWhere, buildOrderBy, INDEXED_FIELD_SORTS } from '../../main/engine/review/query.ts';
 import { hiddenInGridByDefault, INN_FIELDS, PASSPORT_FIELDS } from '../../shared/fields.ts';
-import { seedDocuments } from '../helpers/seed.ts';
+import { seedDocuments, seedLifecycle } from '../helpers/seed.ts';
 import { createDocumentFieldsWriter } from '../../main/engine/store/document-fields.ts';
 
 
@@ -46,7 +46,7 @@ void describe('review queries', () => {
     const db = engine.ctx.db;
     seedDocuments(db, { count: 300, seed: 5, lowConfidenceShare: 0.05 });
     // Variety the other modules would produce: failures, duplicates, findings counts, review states, exports.
-    db.exec(`
+    seedLifecycle(db, () => db.exec(`
       UPDATE documents SET status = 'failed', status_reason = 'Сервис вернул ошибку' WHERE id % 17 = 0;
       UPDATE documents SET status = 'duplicate', duplicate_of = 1 WHERE id % 23 = 0 AND id > 1;
       UPDATE documents SET error_count = 2 WHERE id % 11 = 0;
@@ -56,7 +56,7 @@ void describe('review queries', () => {
       UPDATE documents SET review_state = 'postponed' WHERE id % 19 = 0;
       UPDATE documents SET review_state = 'rejected', review_reason = 'Нечитаемый скан' WHERE id % 31 = 0;
       INSERT INTO document_exports(document_id, exported_at) SELECT id, 1 FROM documents WHERE id % 5 = 0;
-    `);
+    `));
     all = (await list({})).rows;
   });
   after(async () => {
@@ -100,6 +100,12 @@ void describe('review queries', () => {
     assert.deepEqual(buildOrderBy([{ key: 'status desc, (select 1)', dir: 'asc' }]), { sql: 'id DESC', params: [] });
     assert.deepEqual(buildOrderBy([{ key: 'field:LastName', dir: 'desc' }]), { sql: "json_extract(values_json, '$.LastName') DESC, id DESC", params: [] });
     assert.deepEqual(buildOrderBy([{ key: "field:LastName') --", dir: 'asc' }, { key: 'field:NotAField', dir: 'asc' }]), { sql: 'id DESC', params: [] });
+    // Keys an object inherits are not columns either (a lookup by key must not find Object.prototype members).
+    const inherited = ['constructor', '__proto__', 'toString'].map((key) => ({ key, dir: 'asc' as const }));
+    assert.deepEqual(buildOrderBy(inherited), { sql: 'id DESC', params: [] });
+    assert.equal((await list({ sort: inherited })).total, 300);
+    const cases = (await engine.request('cases:list', { sort: inherited, filter: {}, limit: 5, offset: 0 })) as { total: number };
+    assert.ok(cases.total > 0);
   });
 
   void it('each quick filter returns exactly the matching rows, and counts agree', async () => {

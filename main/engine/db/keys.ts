@@ -173,6 +173,6 @@ export function migratePlainDatabase(file: string, key: string): boolean {
 function tableCounts(db: Database.Database): Record<string, number> {
   const names = db.prepare<[], { name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all();
   const out: Record<string, number> = {};
-  for (const { name } of names) out[name] = (db.prepare(`SELECT count(*) AS n FROM "${name.replace(/"/g, '""')}"`).get() as { n: number }).n;
+  for (const { name } of names) out[name] = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM "${name.replace(/"/g, '""')}"`).get()?.n ?? 0;
   return out;
 }

@@ -2,7 +2,13 @@
 // Additive after release. Times are epoch-ms integers. The raw API response is kept beside parsed fields.
 // The database is the queue: job state, attempts, next-try time and last error are columns.
 
-export const MIGRATIONS: readonly string[] = [
+import type { Db } from './open.ts';
+import { addLifecycleChecks } from './lifecycle-checks.ts';
+
+/** SQL, or a step that needs to read the schema first (a table rebuild). */
+export type Migration = string | ((db: Db) => void);
+
+export const MIGRATIONS: readonly Migration[] = [
   /* 1: foundation */ `
   CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -226,6 +232,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX documents_sort_birthdate ON documents((substr(json_extract(values_json, '$.BirthDate'), 7, 4) || substr(json_extract(values_json, '$.BirthDate'), 4, 2) || substr(json_extract(values_json, '$.BirthDate'), 1, 2)), id);
   CREATE INDEX documents_sort_issuedate ON documents((substr(json_extract(values_json, '$.IssueDate'), 7, 4) || substr(json_extract(values_json, '$.IssueDate'), 4, 2) || substr(json_extract(values_json, '$.IssueDate'), 1, 2)), id);
   `,
+  /* 4: status / state / review_state hold only known values (a CHECK each; rebuilds two tables). */ addLifecycleChecks,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

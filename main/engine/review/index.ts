@@ -67,17 +67,22 @@ export function createReviewModule(ctx: EngineContext): EngineModule {
 
   /** Runs `change` in a transaction with the shared after-edit steps, then returns the fresh detail. */
   function edit(id: number, field: string | null, change: (doc: { case_id: number | null }, now: number) => void): DocumentDetail {
-    db.transaction(() => {
-      const doc = requireDoc(id);
+    const doc = db.transaction(() => {
+      const d = requireDoc(id);
       const now = ctx.clock.now();
-      change(doc, now);
+      change(d, now);
       writer.refresh(id, ctx.settings.get().confidenceThreshold, now);
-      ctx.signals.emit('document:edited', { documentId: id, caseId: doc.case_id, field });
+      return d;
     })();
     // Findings of sibling documents may change too (cross-document checks), so the whole case is marked.
     const caseId = docCase.get(id)?.case_id ?? null;
     const ids = caseId === null ? [id] : db.prepare<[number], { id: number }>('SELECT id FROM documents WHERE case_id = ?').all(caseId).map((r) => r.id);
-    ctx.events.documentsChanged(ids);
+    try {
+      // After the commit: the recompute is its own transaction (see SignalError in context.ts).
+      ctx.signals.emit('document:edited', { documentId: id, caseId: doc.case_id, field });
+    } finally {
+      ctx.events.documentsChanged(ids);
+    }
     return detailOf(id);
   }
 

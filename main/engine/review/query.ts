@@ -144,7 +144,8 @@ export function buildOrderTerms(sort: readonly SortKey[]): OrderTerm[] {
   const terms: OrderTerm[] = [];
   for (const s of sort) {
     const dir = s.dir === 'asc' ? 'ASC' : 'DESC';
-    const column = SORT_COLUMNS[s.key];
+    // Own keys only: a plain-object lookup would also find 'constructor', '__proto__' and friends.
+    const column = Object.hasOwn(SORT_COLUMNS, s.key) ? SORT_COLUMNS[s.key] : undefined;
     if (column) {
       terms.push({ expr: column, dir });
       if (column === 'id') return terms;
