@@ -104,7 +104,7 @@ void describe('review queries', () => {
     const inherited = ['constructor', '__proto__', 'toString'].map((key) => ({ key, dir: 'asc' as const }));
     assert.deepEqual(buildOrderBy(inherited), { sql: 'id DESC', params: [] });
     assert.equal((await list({ sort: inherited })).total, 300);
-    const cases = (await engine.request('cases:list', { sort: inherited, filter: {}, limit: 5, offset: 0 })) as { total: number };
+    const cases = (await engine.request('cases:list', { sort: inherited, filter: {}, limit: 5, offset: 0 }));
     assert.ok(cases.total > 0);
   });
 
