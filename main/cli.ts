@@ -54,7 +54,7 @@ async function registerFolder(engine: Engine, folder: string, o: { type: DocType
     polling: o.poll ? ('on' as const) : ('auto' as const),
     originals: o.move ? ('move' as const) : ('keep' as const),
   };
-  const list = (await engine.request('folders:list', {})) as { id: number; path: string }[];
+  const list = (await engine.request('folders:list', {}));
   const existing = list.find((f) => path.resolve(f.path) === folder);
   if (existing) await engine.request('folders:update', { id: existing.id, defaultType: o.type, options, enabled: true });
   else await engine.request('folders:add', { path: folder, defaultType: o.type, options });

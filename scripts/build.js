@@ -30,6 +30,15 @@ export async function buildElectron({ renderer = true, outDir = 'dist', dev = fa
     },
     define: { 'import.meta.url': '__importMetaUrl' },
   });
+  // The engine host's worker thread (main/engine/host/client.ts starts it from next to the main bundle).
+  await build({
+    ...common,
+    entryPoints: ['main/engine/host/worker.ts'],
+    outfile: `${outDir}/main/host-worker.cjs`,
+    external,
+    banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" + (dev ? `\n${DEV_NATIVE_DIR_HOOK}` : '') },
+    define: { 'import.meta.url': '__importMetaUrl' },
+  });
   // The sandboxed preload may only require('electron'): everything else is bundled in.
   await build({ ...common, entryPoints: ['main/preload.ts'], outfile: `${outDir}/preload.cjs`, external: ['electron'] });
   if (renderer) {

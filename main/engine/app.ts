@@ -1,11 +1,12 @@
 // Composition root: opens the database, builds the context, wires the modules, exposes the contract.
 // Used identically by the CLI, browser mode, the Electron shell, tests and benchmarks.
-import type { Channel, Envelope, Handlers, ArgsOf } from '../../shared/api.ts';
+import type { Channel, Envelope, Handlers, ArgsOf, ResultOf } from '../../shared/api.ts';
 import type { Settings } from '../../shared/settings.ts';
 import { realClock, type Clock } from './clock.ts';
 import { createSignals, type EngineContext, type EngineMode, type EngineModule, type IntakeController, type QueueController } from './context.ts';
 import type { DbKeySource } from './db/keys.ts';
 import { openDatabase } from './db/open.ts';
+import { DisposableStore } from './disposable.ts';
 import { dispatch, missingHandlers } from './dispatch.ts';
 import { createEventBus } from './events.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -52,7 +53,7 @@ export type Engine = {
   /** Validate + run, with the envelope both transports return. */
   call(channel: string, args: unknown): Promise<Envelope<unknown>>;
   /** Typed convenience for tests and the CLI; throws on an error envelope. */
-  request<C extends Channel>(channel: C, args?: ArgsOf<C>): Promise<unknown>;
+  request<C extends Channel>(channel: C, args?: ArgsOf<C>): Promise<ResultOf<C>>;
   start(): Promise<void>;
   stop(): Promise<void>;
 };
@@ -61,6 +62,10 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const paths = dataPaths(opts.dataDir);
   const log = opts.log ?? createLogger({ file: paths.logs });
   const db = openDatabase(opts.dbFile ?? paths.db, { key: opts.dbKey ?? null });
+  const teardown = new DisposableStore();
+  teardown.add(() => {
+    db.close();
+  });
   const ctx: EngineContext = {
     db,
     dataDir: opts.dataDir,
@@ -88,6 +93,11 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     createAppModule(ctx, { getHandlers: () => handlers, dbKeySource: opts.dbKeySource ?? null }),
     createInsightsModule(ctx, { getHandlers: () => handlers, ...(opts.browseRoots ? { browseRoots: opts.browseRoots } : {}) }),
   ];
+  // Closed before the database; flushed first so pending 'documents:changed' still reach the UI.
+  teardown.add(() => {
+    ctx.events.flush();
+    ctx.events.close();
+  });
   const handlers = Object.assign({}, ...modules.map((m) => m.handlers)) as Handlers;
   const missing = missingHandlers(handlers);
   if (missing.length > 0) throw new Error(`Contract entries without a handler: ${missing.join(', ')}`);
@@ -102,24 +112,21 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     async request(channel, args) {
       const res = await dispatch(handlers, channel, args ?? {}, log);
       if (!res.ok) throw new Error(`${channel}: ${res.error.code}: ${res.error.message}`);
-      return res.value;
+      // The handler for `channel` produced it (dispatch checks the args, the Handlers type checks the result).
+      return res.value as ResultOf<typeof channel>;
     },
     async start() {
       if (started) return;
       started = true;
-      for (const m of modules) await m.start?.();
+      for (const m of modules) {
+        await m.start?.();
+        // Stopped in reverse order of starting, before the event bus and the database close.
+        if (m.stop) teardown.add(() => m.stop?.());
+      }
     },
     async stop() {
-      if (!started) {
-        ctx.events.close();
-        db.close();
-        return;
-      }
       started = false;
-      for (const m of [...modules].reverse()) await m.stop?.();
-      ctx.events.flush();
-      ctx.events.close();
-      db.close();
+      await teardown.dispose();
     },
   };
   if (opts.autoStart ?? true) await engine.start();

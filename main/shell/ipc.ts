@@ -2,12 +2,13 @@
 // the pure createIpcRouter (unit-tested without Electron); validation and envelopes live in the engine.
 import { dialog, ipcMain, Notification, type BrowserWindow, type IpcMainInvokeEvent } from 'electron';
 import { printable } from '../../shared/printable.ts';
-import type { Engine } from '../engine/app.ts';
+import type { EngineLink } from '../engine/host/link.ts';
 import { createIpcRouter, EVENT_CHANNEL, INVOKE_CHANNEL, isTrustedSenderUrl, PICK_FOLDER_CHANNEL, type SenderInfo } from './ipc-router.ts';
 
 const senderOf = (event: IpcMainInvokeEvent): SenderInfo => ({ url: event.senderFrame?.url, isTopFrame: event.senderFrame?.parent === null });
 
-export function registerIpc(engine: Engine, getWindow: () => BrowserWindow | null): () => void {
+/** `engine`: any EngineLink — the in-process engine today (localLink), a hosted one speaks the same interface. */
+export function registerIpc(engine: EngineLink, getWindow: () => BrowserWindow | null): () => void {
   const route = createIpcRouter(engine, isTrustedSenderUrl);
   ipcMain.handle(INVOKE_CHANNEL, (event, message: unknown) => route(senderOf(event), message));
   ipcMain.handle(PICK_FOLDER_CHANNEL, async (event) => {
@@ -16,7 +17,7 @@ export function registerIpc(engine: Engine, getWindow: () => BrowserWindow | nul
     const res = await dialog.showOpenDialog(win, { title: 'Папка со сканами / Scans folder', properties: ['openDirectory', 'createDirectory'] });
     return res.canceled ? null : (res.filePaths[0] ?? null);
   });
-  const unsubscribe = engine.ctx.events.subscribe((name, payload) => {
+  const unsubscribe = engine.subscribe((name, payload) => {
     const win = getWindow();
     win?.webContents.send(EVENT_CHANNEL, { name, payload });
     // Desktop notification (e.g. a batch finished) only when the clerk is looking elsewhere.

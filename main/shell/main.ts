@@ -4,6 +4,7 @@ import { app, BrowserWindow, dialog, protocol, session, shell } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createEngine, type Engine } from '../engine/app.ts';
+import { localLink } from '../engine/host/link.ts';
 import { migratePlainDatabase, resolveDbKey } from '../engine/db/keys.ts';
 import { dataPaths } from '../engine/paths.ts';
 import { makeProcessPrivate, preparePrivateDataDir } from '../engine/private-fs.ts';
@@ -123,7 +124,7 @@ async function boot(): Promise<void> {
   protocol.handle('app', serveApp);
   protocol.handle('scan', serveScan);
 
-  registerIpc(engine, () => win);
+  registerIpc(localLink(engine), () => win);
 
   win = createWindow();
   win.on('closed', () => (win = null));

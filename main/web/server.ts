@@ -10,13 +10,16 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { createEngine, type Engine } from '../engine/app.ts';
-import { imageErrorStatus, openImageStream, resolveImage } from '../engine/images.ts';
+import type { Engine } from '../engine/app.ts';
+import { startHostedEngine } from '../engine/host/hosted.ts';
+import { localLink, type EngineLink } from '../engine/host/link.ts';
+import { imageErrorStatus, openImageStream } from '../engine/images.ts';
+import { createLogger } from '../engine/log.ts';
+import { dataPaths } from '../engine/paths.ts';
 import { printable } from '../../shared/printable.ts';
 import { installLastResortGuard } from '../engine/last-resort.ts';
 import { defaultDataDir } from '../engine/paths.ts';
 import { makeProcessPrivate, preparePrivateDataDir } from '../engine/private-fs.ts';
-import { prepareSecurity } from '../engine/secret-file.ts';
 
 export type WebServer = { url: string; token: string; port: number; close(): Promise<void> };
 
@@ -65,8 +68,9 @@ function readBody(req: http.IncomingMessage): Promise<Buffer | null> {
   });
 }
 
-export async function startWebServer(opts: { engine: Engine; port?: number; host?: '127.0.0.1'; staticDir: string }): Promise<WebServer> {
-  const { engine } = opts;
+/** `engine`: a hosted engine (EngineHost, the normal case) or one in this thread (tests that seed its database). */
+export async function startWebServer(opts: { engine: Engine | EngineLink; port?: number; host?: '127.0.0.1'; staticDir: string }): Promise<WebServer> {
+  const engine: EngineLink = 'ctx' in opts.engine ? localLink(opts.engine) : opts.engine;
   const host = '127.0.0.1'; // never any other interface
   const token = randomBytes(32).toString('base64url');
   const staticRoot = path.resolve(opts.staticDir);
@@ -159,7 +163,7 @@ export async function startWebServer(opts: { engine: Engine; port?: number; host
       if (req.method !== 'GET') return sendJson(res, 405, { error: 'method' });
       if (!image) return sendJson(res, 404, { error: 'not-found' });
       const page = Number(url.searchParams.get('page') ?? '1');
-      const result = await resolveImage(engine.ctx, Number(image[1]), Number.isSafeInteger(page) && page >= 1 ? page : 1);
+      const result = await engine.resolveImage(Number(image[1]), Number.isSafeInteger(page) && page >= 1 ? page : 1);
       if ('error' in result) return sendJson(res, imageErrorStatus(result.error), { error: result.error });
       res.writeHead(200, {
         'Content-Type': result.mime, 'Content-Length': result.size, 'Cache-Control': 'private, max-age=60',
@@ -167,7 +171,7 @@ export async function startWebServer(opts: { engine: Engine; port?: number; host
       });
       // See [Note: the image route's memory is bounded]: streamed with backpressure; an error mid-way ends the response.
       await pipeline(openImageStream(result), res).catch((err: unknown) => {
-        engine.ctx.log.warn('image stream failed', { err });
+        engine.log.warn('image stream failed', { err });
         res.destroy();
       });
       return;
@@ -178,7 +182,7 @@ export async function startWebServer(opts: { engine: Engine; port?: number; host
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      engine.ctx.log.error('web request failed', { err });
+      engine.log.error('web request failed', { err });
       if (!res.headersSent) sendJson(res, 500, { error: 'internal' });
       else res.end();
     });
@@ -186,13 +190,13 @@ export async function startWebServer(opts: { engine: Engine; port?: number; host
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const sockets = new Set<WebSocket>();
-  const unsubscribe = engine.ctx.events.subscribe((name, payload) => {
+  const unsubscribe = engine.subscribe((name, payload) => {
     const msg = JSON.stringify({ name, payload });
     for (const s of sockets) if (s.readyState === s.OPEN) s.send(msg);
   });
   // See [Note: no client input ends the process]. A bad frame (invalid opcode, over maxPayload, broken UTF-8) makes ws
   // emit 'error' on that socket; without a listener it would be thrown and end the process.
-  const socketError = (where: string) => (err: Error) => engine.ctx.log.warn('web socket error', { where, err });
+  const socketError = (where: string) => (err: Error) => engine.log.warn('web socket error', { where, err });
   wss.on('error', socketError('wss'));
   server.on('clientError', (err: Error, socket) => {
     socketError('http')(err);
@@ -295,9 +299,12 @@ export async function runWebCli(argv: string[]): Promise<number> {
   makeProcessPrivate();
   preparePrivateDataDir(flags.dataDir);
   // Encrypted DB (key from env or the 0600 key file) and the encrypted credentials file, same as the CLI.
-  const { dbKey, keySource, secrets } = prepareSecurity(flags.dataDir);
-  const engine = await createEngine({ dataDir: flags.dataDir, mode: 'web', dbKey, dbKeySource: keySource, secrets });
-  installLastResortGuard({ log: engine.ctx.log });
+  // The engine runs in its own worker thread, so a recompute or an ingest never stalls this bridge; the worker
+  // reads the DB key itself (the key never crosses the port).
+  const log = createLogger({ file: dataPaths(flags.dataDir).logs });
+  installLastResortGuard({ log });
+  const engine = await startHostedEngine({ dataDir: flags.dataDir, mode: 'web', security: 'data-dir' }, log);
+  void engine.crashed.then(() => process.stderr.write('Движок остановился из-за ошибки; см. журнал / the engine stopped, see the log\n'));
   const staticDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/renderer');
   const web = await startWebServer({ engine, port: flags.port, staticDir });
   if (flags.demo) {

@@ -8,7 +8,6 @@ import path from 'node:path';
 import { prepareSecurity } from '../../main/engine/secret-file.ts';
 import { createEngine } from '../../main/engine/app.ts';
 import { silentLogger } from '../../main/engine/log.ts';
-import type { AppInfo } from '../../shared/api/settings.ts';
 import { rmrf, tempDir } from './queue-fixtures.ts';
 
 const dirs: string[] = [];
@@ -54,7 +53,7 @@ void test('scandesk demo says where its data is; the printed web and export comm
   // What `scandesk web --data-dir` does on start: encrypt the database with the folder's key, then open it.
   const sec = prepareSecurity(dataDir);
   const engine = await createEngine({ dataDir, mode: 'web', dbKey: sec.dbKey, secrets: sec.secrets, autoStart: false, log: silentLogger });
-  const info = (await engine.request('app:info', {})) as AppInfo;
+  const info = (await engine.request('app:info', {}));
   const docs = engine.ctx.db.prepare('SELECT count(*) AS n FROM documents').get() as { n: number };
   await engine.stop();
   assert.equal(info.firstRun, false, 'the demo opens on its workspace, not on the first-run screen');

@@ -5,7 +5,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { BrowseResult, Charts, RetryFailedQuote } from '../../shared/api/insights.ts';
 import { createEngine, type Engine } from '../../main/engine/app.ts';
 import { silentLogger } from '../../main/engine/log.ts';
 import { seedDocuments, seedLifecycle } from '../helpers/seed.ts';
@@ -58,7 +57,7 @@ void describe('insights', () => {
   });
 
   void it('charts: dense hourly series, latency and 429s per hour, billed documents per day, review time without breaks', async () => {
-    const c = (await engine.request('stats:charts', { days: 1 })) as Charts;
+    const c = (await engine.request('stats:charts', { days: 1 }));
     assert.equal(c.perHour.t.length, 25);
     assert.equal(c.perHour.t.at(-1), NOW / 1000);
     const at = (ms: number) => c.api.t.indexOf(ms / 1000);
@@ -86,25 +85,25 @@ void describe('insights', () => {
       db.prepare(`UPDATE cases SET state = 'failed' WHERE id = 2`).run();
       db.prepare(`UPDATE documents SET status = 'failed' WHERE case_id IN (1, 2)`).run();
     });
-    const quote = (await engine.request('cases:retry-failed', { confirm: false })) as RetryFailedQuote;
+    const quote = (await engine.request('cases:retry-failed', { confirm: false }));
     assert.deepEqual(quote, { cases: 2, documents: 6, resend: 1, costRub: 8, retried: 0 });
     const states = () => db.prepare('SELECT id, state FROM cases WHERE id IN (1, 2) ORDER BY id').all();
     assert.deepEqual(states(), [{ id: 1, state: 'failed' }, { id: 2, state: 'failed' }], 'a quote changes nothing');
-    const done = (await engine.request('cases:retry-failed', { confirm: true })) as RetryFailedQuote;
+    const done = (await engine.request('cases:retry-failed', { confirm: true }));
     assert.equal(done.retried, 2);
     assert.deepEqual(states(), [{ id: 1, state: 'queued' }, { id: 2, state: 'processing' }]);
-    const again = (await engine.request('cases:retry-failed', { confirm: false })) as RetryFailedQuote;
+    const again = (await engine.request('cases:retry-failed', { confirm: false }));
     assert.equal(again.cases, 0);
   });
 
   void it('folder picker: lists folders only inside the roots; "..", symlinks out and other paths are refused', async () => {
-    const top = (await engine.request('fs:browse', {})) as BrowseResult;
+    const top = (await engine.request('fs:browse', {}));
     assert.equal(top.path, null);
     assert.deepEqual(top.dirs.map((d) => d.path), [rootA]);
-    const home = (await engine.request('fs:browse', { path: rootA })) as BrowseResult;
+    const home = (await engine.request('fs:browse', { path: rootA }));
     assert.deepEqual(home.dirs.map((d) => d.name), ['Сканы'], 'no files, no dot folders, no link leading out');
     assert.equal(home.parent, null);
-    const inner = (await engine.request('fs:browse', { path: path.join(rootA, 'Сканы') })) as BrowseResult;
+    const inner = (await engine.request('fs:browse', { path: path.join(rootA, 'Сканы') }));
     assert.deepEqual(inner.dirs.map((d) => d.name), ['Входящие']);
     assert.equal(inner.parent, fs.realpathSync(rootA));
     for (const p of [outside, path.join(rootA, '..', 'secret'), path.join(rootA, 'escape'), path.join(rootA, 'escape', 'inner'), '/etc', 'relative/path', path.join(rootA, 'missing')]) {

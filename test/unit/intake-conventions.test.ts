@@ -135,7 +135,7 @@ void describe('intake conventions (engine)', () => {
   void it('a live-dropped file after the case was queued starts a new case; open-location and add-files work', async () => {
     const before = engine.ctx.db.prepare('SELECT COUNT(*) AS n FROM cases').get() as { n: number };
     await writeJpeg(path.join(inbox, 'petrov_inn.jpg'));
-    const res = (await engine.request('intake:add-files', { files: [{ name: '../sidorov_passport.jpg', dataBase64: (await sharp({ create: { width: 700, height: 900, channels: 3, background: '#abcdef' } }).jpeg().toBuffer()).toString('base64') }] })) as { written: number };
+    const res = (await engine.request('intake:add-files', { files: [{ name: '../sidorov_passport.jpg', dataBase64: (await sharp({ create: { width: 700, height: 900, channels: 3, background: '#abcdef' } }).jpeg().toBuffer()).toString('base64') }] }));
     assert.equal(res.written, 1);
     await fs.access(path.join(inbox, 'Добавлено вручную', 'sidorov_passport.jpg'));
     // Wait for the watcher to notice both files (state, not a fixed sleep).
@@ -150,7 +150,7 @@ void describe('intake conventions (engine)', () => {
     const dropped = engine.ctx.db.prepare<[], Row & { current_path: string }>("SELECT * FROM documents WHERE file_name = 'sidorov_passport.jpg'").get();
     assert.equal(dropped?.status, 'queued');
     assert.equal(dropped?.doc_type, 'PASSPORT');
-    const loc = (await engine.request('documents:open-location', { documentId: dropped?.id ?? 0 })) as { path: string; revealed: boolean };
+    const loc = (await engine.request('documents:open-location', { documentId: dropped?.id ?? 0 }));
     assert.equal(loc.path, dropped?.current_path);
     assert.equal(loc.revealed, false);
   });
@@ -168,7 +168,7 @@ void describe('intake conventions (engine)', () => {
     await bad(path.join(tmp, 'nope'), 'folder.not-found');
     await bad(path.join(inbox, 'lone.jpg'), 'folder.not-directory');
     await bad(inbox, 'folder.exists');
-    const list = (await engine.request('folders:list', {})) as Array<{ options: { settleMs: number; rescanMinutes: number } }>;
+    const list = (await engine.request('folders:list', {}));
     assert.equal(list[0]?.options.settleMs, 300);
     assert.equal(list[0]?.options.rescanMinutes, 5, 'defaults merged');
   });

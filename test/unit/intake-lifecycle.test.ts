@@ -80,7 +80,7 @@ void describe('intake originals and policies', () => {
   });
 
   void it("duplicatePolicy 'allow' re-sends, 'warn' links without paying", async () => {
-    const folder = ((await engine.request('folders:list', {})) as Array<{ id: number }>)[0];
+    const folder = ((await engine.request('folders:list', {})))[0];
     await engine.request('folders:update', { id: folder?.id ?? 0, options: { duplicatePolicy: 'allow', originals: 'keep' } });
     const bytes = await jpeg();
     await put(path.join(inbox, 'a_selfie.jpg'), bytes);

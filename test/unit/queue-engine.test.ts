@@ -98,7 +98,7 @@ void test('passport+selfie, INN, passport-only and bad files end in the right st
   for (const p of pairs) assert.deepEqual(p.keys, ['PASSPORT1', 'SELFIE1']);
   const billable = (db.prepare('SELECT COUNT(*) AS n FROM api_requests WHERE billable > 0').get() as { n: number }).n;
   assert.equal(billable, cases.length);
-  const state = (await engine.request('queue:state', {})) as { cost: { totalDocuments: number; totalRub: number }; counts: Record<string, number> };
+  const state = await engine.request('queue:state', {});
   // See [Note: what a submission costs]: a passport+selfie case bills one document, so documents = cases here.
   assert.equal(state.cost.totalDocuments, cases.length);
   assert.equal(state.cost.totalRub, cases.length * 4);

@@ -139,7 +139,7 @@ void test('an upload sent without an answer (timeout) becomes uncertain and is n
     assert.match(NO_RESPONSE_MESSAGE, /возможно, документ уже оплачен/);
     assert.equal(sim.log().filter((e) => e.kind === 'upload').length, 2, 'not resent');
     assert.equal(sim.documents().length, 2, 'yet the server created (and billed) both: resending would pay twice');
-    const st = (await engine.request('queue:state', {})) as { cost: { uncertainCases: number; totalDocuments: number } };
+    const st = (await engine.request('queue:state', {}));
     assert.deepEqual([st.cost.uncertainCases, st.cost.totalDocuments], [2, 0]);
   } finally {
     await engine.stop();

@@ -38,7 +38,7 @@ void test('pause holds submissions, cancel before sending, resume sends, live li
   const dir = tempDir();
   dirs.push(dir);
   const engine = await startEngine(dir, sim.url);
-  const paused = (await engine.request('queue:pause', {})) as QueueState;
+  const paused = (await engine.request('queue:pause', {}));
   assert.equal(paused.pausedReason, 'clerk');
   const a = seedCase(engine, 'a', [{ file: files[0]!.path, type: files[0]!.type }]);
   const b = seedCase(engine, 'b', [{ file: files[1]!.path, type: files[1]!.type }]);
@@ -46,7 +46,7 @@ void test('pause holds submissions, cancel before sending, resume sends, live li
   assert.equal(sim.log().filter((e) => e.kind === 'upload').length, 0, 'nothing sent while paused');
   await engine.request('cases:cancel', { caseId: b });
   assert.equal(stateOf(engine, b), 'cancelled');
-  const limits = (await engine.request('queue:set-limits', { concurrency: 2, rps: 7 })) as QueueState;
+  const limits = (await engine.request('queue:set-limits', { concurrency: 2, rps: 7 }));
   assert.equal(limits.concurrency, 2);
   assert.equal(limits.rps, 7);
   assert.equal(engine.ctx.settings.get().rps, 7);
@@ -56,14 +56,14 @@ void test('pause holds submissions, cancel before sending, resume sends, live li
   const cancelAgain = await engine.call('cases:cancel', { caseId: a });
   assert.equal(cancelAgain.ok, false);
   // reprocess: quote first (nothing sent), then a paid re-submission with an audit row
-  const quote = (await engine.request('cases:reprocess', { caseId: a, confirm: false })) as { documents: number; costRub: number; submitted: boolean };
+  const quote = (await engine.request('cases:reprocess', { caseId: a, confirm: false }));
   assert.deepEqual(quote, { documents: 1, costRub: 4, submitted: false });
   assert.equal(sim.log().filter((e) => e.kind === 'upload').length, 1);
   await engine.request('cases:reprocess', { caseId: a, confirm: true });
   await engine.queue.idle();
   assert.equal(sim.log().filter((e) => e.kind === 'upload').length, 2);
   assert.equal((engine.ctx.db.prepare(`SELECT COUNT(*) AS n FROM audit_events WHERE action = 'reprocess' AND case_id = ?`).get(a) as { n: number }).n, 1);
-  const st = (await engine.request('queue:state', {})) as QueueState;
+  const st = (await engine.request('queue:state', {}));
   assert.equal(st.cost.totalDocuments, 2);
   assert.equal(st.cost.totalRub, 8);
   await engine.stop();
@@ -78,13 +78,13 @@ void test('bad token pauses the whole queue with the Russian message; no credent
   engine.ctx.secrets.set({ token: '0'.repeat(32), machineUid: 'X'.repeat(40), projectId: 'SCANDESK_DEMO' });
   for (const f of files) seedCase(engine, f.path, [{ file: f.path, type: f.type }]);
   await engine.queue.idle();
-  const st = (await engine.request('queue:state', {})) as QueueState;
+  const st = (await engine.request('queue:state', {}));
   assert.equal(st.pausedReason, 'auth');
   assert.match(st.pausedMessage ?? '', /Неверный токен или machine_uid/);
   assert.ok(sim.log().filter((e) => e.kind === 'upload').length <= 4, 'stopped after the first 401s (concurrency 4)');
   assert.equal((engine.ctx.db.prepare(`SELECT COUNT(*) AS n FROM cases WHERE state = 'queued'`).get() as { n: number }).n, files.length);
   engine.ctx.secrets.clear();
-  const none = (await engine.request('queue:state', {})) as QueueState;
+  const none = (await engine.request('queue:state', {}));
   assert.equal(none.pausedReason, 'no-credentials');
 });
 
@@ -96,7 +96,7 @@ void test('daily cap pauses submission after N billable uploads', async () => {
   for (const f of files) seedCase(engine, f.path, [{ file: f.path, type: f.type }]);
   await waitFor(() => (engine.ctx.db.prepare(`SELECT COUNT(*) AS n FROM cases WHERE state = 'done'`).get() as { n: number }).n === 2);
   await new Promise((r) => setTimeout(r, 300));
-  const st = (await engine.request('queue:state', {})) as QueueState;
+  const st = (await engine.request('queue:state', {}));
   assert.equal(st.pausedReason, 'daily-cap');
   assert.equal(sim.log().filter((e) => e.kind === 'upload' && e.status === 200).length, 2);
   await engine.stop();

@@ -5,7 +5,6 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSimulator, type Simulator } from '../../main/engine/sim/server.ts';
 import { generateSamples, type GeneratedFile, type SamplePerson } from '../../main/engine/samples/index.ts';
-import type { QueueState } from '../../shared/api/queue.ts';
 import { rmrf, seedCase, startVirtualEngine, stopAllEngines, tempDir } from './queue-fixtures.ts';
 import { createVirtualTime } from '../helpers/virtual-time.ts';
 
@@ -38,14 +37,14 @@ void test('cost meter: documents and roubles per the billing model; re-process q
   const full = seedCase(engine, 'pass+inn+selfie', [fileOf(b, 'PASSPORT'), fileOf(b, 'INN'), fileOf(b, 'SELFIE')]); // 2
   seedCase(engine, 'selfie only', [fileOf(c, 'SELFIE')]); // 1 (a request bills at least one)
   await vt.run(engine.queue.idle());
-  const st = (await engine.request('queue:state', {})) as QueueState;
+  const st = (await engine.request('queue:state', {}));
   assert.deepEqual(
     { today: st.cost.todayDocuments, todayRub: st.cost.todayRub, total: st.cost.totalDocuments, totalRub: st.cost.totalRub },
     { today: 4, todayRub: 18, total: 4, totalRub: 18 },
   );
   // The simulator bills every result document (selfies too): the provider-side view is higher than our estimate.
   assert.equal(Object.values(sim.billing()).reduce((x, y) => x + y, 0), 6);
-  const quote = (await engine.request('cases:reprocess', { caseId: full, confirm: false })) as { documents: number; costRub: number };
+  const quote = (await engine.request('cases:reprocess', { caseId: full, confirm: false }));
   assert.deepEqual(quote, { documents: 2, costRub: 9, submitted: false });
   await engine.stop();
 });
@@ -58,7 +57,7 @@ void test('daily cap counts documents, pauses with a message, and a batch run st
   const engine = await startVirtualEngine(vt, dir, sim.url, { dailyCap: 3, concurrency: 1 });
   for (const p of people.slice(0, 3)) seedCase(engine, p.lastName, [fileOf(p, 'PASSPORT'), fileOf(p, 'INN')]); // 2 documents each
   await vt.run(engine.queue.idle({ signal: AbortSignal.timeout(15_000) })); // resolves: the cap is a block for today, not a wait
-  const st = (await engine.request('queue:state', {})) as QueueState;
+  const st = (await engine.request('queue:state', {}));
   assert.equal(st.pausedReason, 'daily-cap');
   assert.match(st.pausedMessage ?? '', /Достигнут дневной лимит: 3 док/);
   assert.equal(st.cost.todayDocuments, 4, 'the case that crossed the cap is sent whole');

@@ -8,7 +8,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { DocumentDetail } from '../../shared/api/documents.ts';
 import { createEngine, type Engine } from '../../main/engine/app.ts';
 import { exportToFile } from '../../main/engine/export/index.ts';
 import { silentLogger } from '../../main/engine/log.ts';
@@ -67,7 +66,7 @@ void describe('review integrity', () => {
     const walked: number[] = [];
     let afterId: number | undefined;
     for (;;) {
-      const { id } = (await engine.request('documents:next-attention', { sort, include: 'pending', ...(afterId === undefined ? {} : { afterId }) })) as { id: number | null };
+      const { id } = (await engine.request('documents:next-attention', { sort, include: 'pending', ...(afterId === undefined ? {} : { afterId }) }));
       if (id === null) break;
       walked.push(id);
       afterId = id;
@@ -75,12 +74,12 @@ void describe('review integrity', () => {
     const expected = Array.from({ length: 30 }, (_, i) => i + 1).filter((id) => !(id in NOT_RECOGNISED));
     assert.deepEqual(walked, expected);
     // Even the attention-only walk skips a failed document (its status alone used to make it "need attention").
-    const attention = (await engine.request('documents:next-attention', { sort, afterId: 15 })) as { id: number | null };
+    const attention = (await engine.request('documents:next-attention', { sort, afterId: 15 }));
     assert.ok(attention.id === null || !(attention.id in NOT_RECOGNISED));
   });
 
   void it('confirming with error findings or low biometry asks once more, then audits the reasons', async () => {
-    const d1 = (await engine.request('documents:get', { id: 1 })) as DocumentDetail;
+    const d1 = (await engine.request('documents:get', { id: 1 }));
     sql(`INSERT INTO findings(case_id, document_id, field, severity, code, message_ru, message_en, source, created_at)
          VALUES (?, 1, 'INN', 'error', 'test.checksum', 'Контрольная сумма не сходится', 'Checksum fails', 'local', 0)`, d1.row.caseId);
     sql('UPDATE documents SET match_score = 0.27 WHERE id = 1');
@@ -90,7 +89,7 @@ void describe('review integrity', () => {
     assert.match(err!.messageRu ?? '', /Сходство лиц 27% ниже порога 95%/);
     assert.equal(reviewOf(1), 'pending');
 
-    const d = (await engine.request('documents:confirm', { id: 1, despiteFindings: true })) as DocumentDetail;
+    const d = (await engine.request('documents:confirm', { id: 1, despiteFindings: true }));
     assert.equal(d.row.review, 'verified');
     const a = engine.ctx.db.prepare(`SELECT action, new_value, details, actor FROM audit_events WHERE document_id = 1 ORDER BY id DESC LIMIT 1`).get() as { action: string; new_value: string; details: string; actor: string };
     assert.equal(a.action, 'confirm-despite-findings');
@@ -100,7 +99,7 @@ void describe('review integrity', () => {
     // A selfie below the liveness threshold is gated too; a clean document confirms at once with a plain 'confirm'.
     sql('UPDATE documents SET liveness_score = 0.5 WHERE id = 3');
     assert.equal((await errorOf('documents:confirm', { id: 3 }))?.code, 'confirm-needs-ack');
-    assert.equal(((await engine.request('documents:confirm', { id: 5 })) as DocumentDetail).row.review, 'verified');
+    assert.equal(((await engine.request('documents:confirm', { id: 5 }))).row.review, 'verified');
     const plain = engine.ctx.db.prepare(`SELECT action FROM audit_events WHERE document_id = 5 ORDER BY id DESC LIMIT 1`).get() as { action: string };
     assert.equal(plain.action, 'confirm');
   });
@@ -109,7 +108,7 @@ void describe('review integrity', () => {
     await engine.request('documents:set-field', { id: 4, field: 'LastName', value: 'ЗАЙЦЕВ' });
     await engine.request('documents:confirm', { id: 4 });
     assert.equal(reviewOf(4), 'verified');
-    const d = (await engine.request('documents:undo-field', { id: 4, field: 'LastName' })) as DocumentDetail;
+    const d = (await engine.request('documents:undo-field', { id: 4, field: 'LastName' }));
     assert.equal(d.row.review, 'pending');
   });
 
@@ -126,9 +125,9 @@ void describe('review integrity', () => {
     sql('UPDATE documents SET mime = NULL, duplicate_of = 1 WHERE id = 19');
     sql(`UPDATE documents SET mime = NULL, file_name = 'tiny.png' WHERE id = 16`);
     sql(`UPDATE documents SET mime = NULL, file_name = 'заявление.docx' WHERE id = 18`);
-    const dup = (await engine.request('documents:get', { id: 19 })) as DocumentDetail;
+    const dup = (await engine.request('documents:get', { id: 19 }));
     assert.equal(dup.image?.mime, 'image/jpeg');
-    assert.equal(((await engine.request('documents:get', { id: 16 })) as DocumentDetail).image?.mime, 'image/png');
-    assert.equal(((await engine.request('documents:get', { id: 18 })) as DocumentDetail).image, null);
+    assert.equal(((await engine.request('documents:get', { id: 16 }))).image?.mime, 'image/png');
+    assert.equal(((await engine.request('documents:get', { id: 18 }))).image, null);
   });
 });

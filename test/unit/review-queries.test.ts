@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { QUICK_FILTERS, type CaseRow, type DocumentRow, type QuickFilter } from '../../shared/api/documents.ts';
+import { QUICK_FILTERS, type DocumentRow, type QuickFilter } from '../../shared/api/documents.ts';
 import type { ArgsOf } from '../../shared/api.ts';
 import { createEngine, type Engine } from '../../main/engine/app.ts';
 import { silentLogger } from '../../main/engine/log.ts';
@@ -14,7 +14,6 @@ import { hiddenInGridByDefault, INN_FIELDS, PASSPORT_FIELDS } from '../../shared
 import { seedDocuments, seedLifecycle } from '../helpers/seed.ts';
 import { createDocumentFieldsWriter } from '../../main/engine/store/document-fields.ts';
 
-type ListResult = { rows: DocumentRow[]; total: number };
 
 const THRESHOLD = 0.9;
 const FAILED = new Set(['failed', 'rejected', 'uncertain']);
@@ -39,7 +38,7 @@ void describe('review queries', () => {
   let tmp: string;
   let engine: Engine;
   let all: DocumentRow[];
-  const list = async (q: Partial<ArgsOf<'documents:list'>>) => (await engine.request('documents:list', { offset: 0, limit: 1000, ...q } as ArgsOf<'documents:list'>)) as ListResult;
+  const list = async (q: Partial<ArgsOf<'documents:list'>>) => (await engine.request('documents:list', { offset: 0, limit: 1000, ...q } as ArgsOf<'documents:list'>));
 
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-review-q-'));
@@ -105,12 +104,12 @@ void describe('review queries', () => {
     const inherited = ['constructor', '__proto__', 'toString'].map((key) => ({ key, dir: 'asc' as const }));
     assert.deepEqual(buildOrderBy(inherited), { sql: 'id DESC', params: [] });
     assert.equal((await list({ sort: inherited })).total, 300);
-    const cases = (await engine.request('cases:list', { sort: inherited, filter: {}, limit: 5, offset: 0 })) as { total: number };
+    const cases = (await engine.request('cases:list', { sort: inherited, filter: {}, limit: 5, offset: 0 }));
     assert.ok(cases.total > 0);
   });
 
   void it('each quick filter returns exactly the matching rows, and counts agree', async () => {
-    const counts = (await engine.request('documents:counts', {})) as Record<QuickFilter, number>;
+    const counts = (await engine.request('documents:counts', {}));
     for (const quick of QUICK_FILTERS) {
       const expected = all.filter((r) => matches(quick, r)).map((r) => r.id);
       const got = await list({ filter: { quick } });
@@ -119,7 +118,7 @@ void describe('review queries', () => {
       assert.equal(counts[quick], expected.length, `count ${quick}`);
       if (quick !== 'all') assert.ok(expected.length > 0 && expected.length < 300, `fixture exercises ${quick}`);
     }
-    const innCounts = (await engine.request('documents:counts', { filter: { quick: 'all', types: ['INN'] } })) as Record<QuickFilter, number>;
+    const innCounts = (await engine.request('documents:counts', { filter: { quick: 'all', types: ['INN'] } }));
     assert.equal(innCounts['has-errors'], all.filter((r) => r.type === 'INN' && r.errorCount > 0).length);
   });
 
@@ -176,7 +175,7 @@ void describe('review queries', () => {
       const walked: number[] = [];
       let afterId: number | undefined;
       for (;;) {
-        const { id } = (await engine.request('documents:next-attention', { sort, ...(afterId === undefined ? {} : { afterId }) })) as { id: number | null };
+        const { id } = (await engine.request('documents:next-attention', { sort, ...(afterId === undefined ? {} : { afterId }) }));
         if (id === null) break;
         walked.push(id);
         afterId = id;
@@ -185,13 +184,13 @@ void describe('review queries', () => {
       // Starting after a document that does not itself need attention continues from its position.
       const quietIndex = ordered.findIndex((r, i) => i > 10 && !matches('needs-review', r));
       const nextExpected = ordered.slice(quietIndex + 1).find(walkable)?.id ?? null;
-      const next = (await engine.request('documents:next-attention', { sort, afterId: ordered[quietIndex]!.id })) as { id: number | null };
+      const next = (await engine.request('documents:next-attention', { sort, afterId: ordered[quietIndex]!.id }));
       assert.equal(next.id, nextExpected, `after a quiet row, ${JSON.stringify(sort)}`);
     }
   });
 
   void it('cases:list gives one row per person with passport and INN. fields side by side', async () => {
-    const res = (await engine.request('cases:list', { offset: 0, limit: 1000 })) as { rows: CaseRow[]; total: number };
+    const res = (await engine.request('cases:list', { offset: 0, limit: 1000 }));
     assert.equal(res.total, 100);
     const c = res.rows.find((r) => r.documents.length === 3)!;
     assert.deepEqual(c.documents.map((d) => d.type).sort(), ['INN', 'PASSPORT', 'SELFIE']);
@@ -260,7 +259,7 @@ void describe('review queries', () => {
     db.prepare(`INSERT INTO audit_events(at, actor, case_id, document_id, field, action, old_value, new_value, source) VALUES (20, 'clerk1', ?, ?, 'INN', 'set-field', 'a', 'b', 'clerk')`).run(doc.caseId, doc.id);
     const exportId = Number(db.prepare(`INSERT INTO exports(at, actor, format, options, file_path, state) VALUES (30, 'clerk2', 'xlsx', '{}', '/tmp/x.xlsx', 'done')`).run().lastInsertRowid);
     db.prepare('INSERT INTO export_documents(export_id, document_id) VALUES (?, ?)').run(exportId, doc.id);
-    const d = (await engine.request('documents:get', { id: doc.id })) as { history: { action: string; actor: string; at: number; newValue: string | null }[] };
+    const d = (await engine.request('documents:get', { id: doc.id }));
     assert.deepEqual(d.history.map((h) => [h.action, h.actor, h.at, h.newValue]), [['export', 'clerk2', 30, 'xlsx'], ['set-field', 'clerk1', 20, 'b'], ['reprocess', 'clerk1', 10, null]]);
   });
 

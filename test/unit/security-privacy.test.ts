@@ -215,8 +215,8 @@ void describe('credentials handlers', () => {
   });
 
   void it('app:info reports first run until app:first-run-done', async () => {
-    assert.equal(((await engine.request('app:info')) as { firstRun: boolean }).firstRun, true);
-    assert.equal(((await engine.request('app:first-run-done')) as { firstRun: boolean }).firstRun, false);
-    assert.match(((await engine.request('app:info')) as { version: string }).version, /^\d+\.\d+\.\d+/);
+    assert.equal(((await engine.request('app:info'))).firstRun, true);
+    assert.equal(((await engine.request('app:first-run-done'))).firstRun, false);
+    assert.match(((await engine.request('app:info'))).version, /^\d+\.\d+\.\d+/);
   });
 });

@@ -164,7 +164,7 @@ void describe('OS keystore decision (Electron safeStorage, decided in the engine
     assert.equal(fs.existsSync(path.join(dir, 'db.key.sealed')), false);
     const engine = await createEngine({ dataDir: dir, mode: 'electron', dbKey: key, dbKeySource: source, autoStart: false, log: silentLogger });
     try {
-      const info = (await engine.request('app:info')) as { keyStorage: string; keyWarning: { ru: string; en: string } | null };
+      const info = (await engine.request('app:info'));
       assert.equal(info.keyStorage, 'file-0600');
       assert.match(info.keyWarning?.ru ?? '', /Хранилище ключей ОС недоступно.*gnome-keyring или kwallet/);
       assert.match(info.keyWarning?.en ?? '', /OS keystore is unavailable/);

@@ -20,7 +20,10 @@ export function toFinding(f: FindingRecord): Finding {
   };
 }
 
-export function createReviewReader(ctx: EngineContext) {
+/** Needs only a connection, the settings and the clock, so a read-only reader connection can serve it too. */
+export type ReaderContext = Pick<EngineContext, 'db' | 'clock'> & { settings: Pick<EngineContext['settings'], 'get'> };
+
+export function createReviewReader(ctx: ReaderContext) {
   const repo = createReviewRepo(ctx.db);
   const { fieldsOfIds, findingsOfIds, labelsOfIds } = repo;
   const threshold = () => ctx.settings.get().confidenceThreshold;

@@ -1,0 +1,107 @@
+// Grid latency under heavy work, measured from outside like the renderer: one grid page request (documents:list,
+// 100 rows, + documents:counts) every 50 ms over the real browser bridge (HTTP + WebSocket), while
+// (a) a folder of LATENCY_FILES files is ingested and (b) a full recompute of LATENCY_DOCS documents runs (a
+// matchThreshold change through settings:set). Reports p95 / max page latency and the longest silence of the
+// event stream during each phase. LATENCY_HOSTED=0 runs the engine in the bridge's thread (the old layout).
+// Run: BENCH_ONLY=latency npm run bench   (LATENCY_DOCS=100000, LATENCY_FILES=5000 by default)
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import WebSocket from 'ws';
+import { createEngine, type Engine } from '../main/engine/app.ts';
+import { startHostedEngine } from '../main/engine/host/hosted.ts';
+import type { EngineLink } from '../main/engine/host/link.ts';
+import { silentLogger } from '../main/engine/log.ts';
+import { startWebServer, type WebServer } from '../main/web/server.ts';
+import { seedDocuments } from '../test/helpers/seed.ts';
+
+type Phase = { requests: number; p95Ms: number; maxMs: number; eventGapMaxMs: number; phaseMs: number };
+export type LatencyBenchResult = { hosted: boolean; docs: number; files: number; ingest: Phase; recompute: Phase };
+
+async function writeCorpus(dir: string, count: number): Promise<void> {
+  const base = await sharp({ create: { width: 700, height: 900, channels: 3, background: '#7a8b9c' } }).jpeg().toBuffer();
+  fs.mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < count; i++) {
+    const text = Buffer.from(`scandesk-latency-${i}`);
+    const com = Buffer.from([0xff, 0xfe, (text.length + 2) >> 8, (text.length + 2) & 0xff]);
+    fs.writeFileSync(path.join(dir, `scan${i}.jpg`), Buffer.concat([base.subarray(0, 2), com, text, base.subarray(2)]));
+  }
+}
+
+async function post(web: WebServer, channel: string, args: unknown): Promise<{ ok: boolean; value?: unknown }> {
+  const res = await fetch(`http://127.0.0.1:${web.port}/api/call`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Scandesk-Token': web.token }, body: JSON.stringify({ channel, args }),
+  });
+  return (await res.json()) as { ok: boolean; value?: unknown };
+}
+
+/** Page requests every 50 ms until `done` settles; latency per page = list + counts, as the grid asks them. */
+async function measure(web: WebServer, work: (pageCount: () => number) => Promise<unknown>): Promise<Phase> {
+  const latencies: number[] = [];
+  let lastEvent = performance.now();
+  let gap = 0;
+  const ws = new WebSocket(`ws://127.0.0.1:${web.port}/api/events?t=${web.token}`, { headers: { Origin: `http://127.0.0.1:${web.port}` } });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  ws.on('message', () => {
+    const now = performance.now();
+    gap = Math.max(gap, now - lastEvent);
+    lastEvent = now;
+  });
+  let all = 0;
+  let running = true;
+  const t0 = performance.now();
+  const loop = (async () => {
+    const inFlight: Promise<void>[] = [];
+    while (running) {
+      const start = performance.now();
+      inFlight.push(
+        Promise.all([post(web, 'documents:list', { offset: 0, limit: 100 }), post(web, 'documents:counts', {})]).then(([, counts]) => {
+          latencies.push(performance.now() - start);
+          all = (counts.value as { all?: number } | undefined)?.all ?? all;
+        }),
+      );
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await Promise.all(inFlight);
+  })();
+  await work(() => all);
+  running = false;
+  await loop;
+  gap = Math.max(gap, performance.now() - lastEvent);
+  ws.close();
+  latencies.sort((a, b) => a - b);
+  const r = (x: number) => Math.round(x);
+  return { requests: latencies.length, p95Ms: r(latencies[Math.floor(latencies.length * 0.95)] ?? 0), maxMs: r(latencies.at(-1) ?? 0), eventGapMaxMs: r(gap), phaseMs: r(performance.now() - t0) };
+}
+
+export async function runLatencyBench(): Promise<LatencyBenchResult> {
+  const docs = Number(process.env.LATENCY_DOCS ?? 100_000);
+  const files = Number(process.env.LATENCY_FILES ?? 5_000);
+  const hosted = process.env.LATENCY_HOSTED !== '0';
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-latency-'));
+  const dataDir = path.join(tmp, 'data');
+  const seeder = await createEngine({ dataDir, mode: 'test', dbKey: null, autoStart: false, log: silentLogger });
+  seedDocuments(seeder.ctx.db, { count: docs });
+  await seeder.stop();
+  const folder = path.join(tmp, 'Входящие');
+  await writeCorpus(folder, files);
+
+  let engine: Engine | EngineLink & { stop(): Promise<void> };
+  if (hosted) engine = await startHostedEngine({ dataDir, mode: 'test', security: 'plain' }, silentLogger);
+  else engine = await createEngine({ dataDir, mode: 'test', dbKey: null, log: silentLogger });
+  const web = await startWebServer({ engine, staticDir: tmp });
+  try {
+    const ingest = await measure(web, async (all) => {
+      await post(web, 'folders:add', { path: folder, defaultType: 'PASSPORT' });
+      const deadline = performance.now() + 600_000; // a stalled ingest ends the phase instead of the bench
+      while (all() < docs + files && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    });
+    const recompute = await measure(web, () => post(web, 'settings:set', { matchThreshold: 0.93 }));
+    return { hosted, docs, files, ingest, recompute };
+  } finally {
+    await web.close();
+    await engine.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}

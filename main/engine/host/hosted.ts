@@ -1,0 +1,32 @@
+// The engine as the transports use it: an engine host plus a reader host for the grid's read queries
+// ([Note: grid reads have their own connection]). Requests are routed by channel; nothing else changes.
+import type { Logger } from '../log.ts';
+import { startEngineHost, type EngineHost } from './client.ts';
+import type { HostInit } from './protocol.ts';
+import { READ_CHANNELS } from './reader.ts';
+
+export async function startHostedEngine(init: Omit<HostInit, 'role'>, log: Logger): Promise<EngineHost> {
+  const engine = await startEngineHost({ ...init, role: 'engine' }, log);
+  // Started after the engine host: the database (and its key) exist and are migrated by then.
+  const reader = await startEngineHost({ ...init, role: 'reader' }, log).catch((err: unknown) => {
+    log.warn('reader host not started: reads go to the engine host', { err });
+    return null;
+  });
+  let readerUp = reader !== null;
+  void reader?.crashed.then(() => (readerUp = false));
+  const call: EngineHost['call'] = (channel, args) =>
+    readerUp && reader && (READ_CHANNELS as readonly string[]).includes(channel) ? reader.call(channel, args) : engine.call(channel, args);
+  return {
+    ...engine,
+    call,
+    async request(channel, args) {
+      const res = await call(channel, args ?? {});
+      if (!res.ok) throw new Error(`${channel}: ${res.error.code}: ${res.error.message}`);
+      return res.value as Awaited<ReturnType<EngineHost['request']>>;
+    },
+    async stop() {
+      await reader?.stop();
+      await engine.stop();
+    },
+  };
+}

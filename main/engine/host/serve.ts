@@ -1,0 +1,78 @@
+// The host side: owns one engine and answers the caller's messages over a port. Used by the worker-thread
+// entry (worker.ts); the port is an interface so an Electron utility process can serve the same protocol.
+import { createEngine, type Engine } from '../app.ts';
+import { resolveImage } from '../images.ts';
+import { createLogger, type Logger } from '../log.ts';
+import { dataPaths } from '../paths.ts';
+import { prepareSecurity } from '../secret-file.ts';
+import { badMessage, parseToHost, type FromHost, type HostInit, type ToHost } from './protocol.ts';
+
+export type HostPort = { post(msg: FromHost): void; onMessage(fn: (raw: unknown) => void): void; close(): void };
+
+async function openEngine(init: HostInit, log: Logger): Promise<Engine> {
+  const base = { dataDir: init.dataDir, mode: init.mode, log, autoStart: init.autoStart ?? true };
+  if (init.security === 'plain') return createEngine({ ...base, dbKey: null });
+  // The key is resolved here, inside the host: it never travels over the port and is never logged.
+  const { dbKey, keySource, secrets } = prepareSecurity(init.dataDir);
+  return createEngine({ ...base, dbKey, dbKeySource: keySource, secrets });
+}
+
+export async function serveEngine(port: HostPort, init: HostInit, log = createLogger({ file: dataPaths(init.dataDir).logs })): Promise<void> {
+  const inFlight = new Set<Promise<void>>();
+  let stopping = false;
+  const queued: unknown[] = [];
+  let engine: Engine | null = null;
+
+  const track = (work: Promise<void>) => {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  };
+  const handle = (msg: ToHost, e: Engine) => {
+    switch (msg.t) {
+      case 'call':
+        if (stopping) return port.post({ t: 'reply', id: msg.id, envelope: { ok: false, error: { code: 'stopping', message: 'Engine is stopping', messageRu: 'Движок останавливается' } } });
+        return track(e.call(msg.channel, msg.args).then((envelope) => port.post({ t: 'reply', id: msg.id, envelope })));
+      case 'image':
+        return track(
+          resolveImage(e.ctx, msg.documentId, msg.page).then(
+            (value) => port.post({ t: 'reply', id: msg.id, envelope: { ok: true, value } }),
+            (err: unknown) => {
+              log.warn('host image failed', { err });
+              port.post({ t: 'reply', id: msg.id, envelope: { ok: true, value: { error: 'not-found' } } });
+            },
+          ),
+        );
+      case 'stop':
+        stopping = true;
+        // Drain: every request already accepted gets its answer before the engine closes.
+        return void Promise.allSettled([...inFlight])
+          .then(() => e.stop())
+          .then(() => port.post({ t: 'reply', id: msg.id, envelope: { ok: true, value: null } }))
+          .finally(() => port.close());
+      case 'test:crash':
+        if (!init.testHooks || init.mode !== 'test') return;
+        throw new Error('test crash requested');
+      case 'test:hold':
+        if (!init.testHooks || init.mode !== 'test') return;
+        Atomics.wait(new Int32Array(msg.buffer), 0, 0);
+        return;
+    }
+  };
+  const receive = (raw: unknown) => {
+    if (!engine) return void queued.push(raw);
+    const msg = parseToHost(raw);
+    if (!msg) {
+      log.warn('host: malformed message dropped');
+      const rawId = (raw as { id?: unknown } | null)?.id;
+      if (typeof rawId === 'number' && Number.isSafeInteger(rawId) && rawId >= 0) port.post({ t: 'reply', id: rawId, envelope: badMessage() });
+      return;
+    }
+    handle(msg, engine);
+  };
+  port.onMessage(receive);
+
+  engine = await openEngine(init, log);
+  engine.ctx.events.subscribe((name, payload) => port.post({ t: 'event', name, payload }));
+  port.post({ t: 'ready' });
+  for (const raw of queued.splice(0)) receive(raw);
+}
