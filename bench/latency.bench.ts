@@ -1,7 +1,7 @@
 // Grid latency under heavy work, measured from outside like the renderer: one grid page request (documents:list,
 // 100 rows, + documents:counts) every 50 ms over the real browser bridge (HTTP + WebSocket), while
 // (a) a folder of LATENCY_FILES files is ingested and (b) a full recompute of LATENCY_DOCS documents runs (a
-// matchThreshold change through settings:set). Reports p95 / max page latency and the longest silence of the
+// matchThreshold change through settings:set, until its final checks:progress event). Reports p95 / max page latency and the longest silence of the
 // event stream during each phase. LATENCY_HOSTED=0 runs the engine in the bridge's thread (the old layout).
 // Run: BENCH_ONLY=latency npm run bench   (LATENCY_DOCS=100000, LATENCY_FILES=5000 by default)
 import fs from 'node:fs';
@@ -34,6 +34,22 @@ async function post(web: WebServer, channel: string, args: unknown): Promise<{ o
     method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Scandesk-Token': web.token }, body: JSON.stringify({ channel, args }),
   });
   return (await res.json()) as { ok: boolean; value?: unknown };
+}
+
+/** Once listening: `finished` resolves on the next final 'checks:progress' event (the end of a background recompute). */
+async function nextFinalProgress(web: WebServer): Promise<{ finished: Promise<void> }> {
+  const ws = new WebSocket(`ws://127.0.0.1:${web.port}/api/events?t=${web.token}`, { headers: { Origin: `http://127.0.0.1:${web.port}` } });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const finished = new Promise<void>((resolve) => {
+    ws.on('message', (data: Buffer) => {
+      const msg = JSON.parse(data.toString()) as { name: string; payload: { finished?: boolean } };
+      if (msg.name === 'checks:progress' && msg.payload.finished) {
+        ws.close();
+        resolve();
+      }
+    });
+  });
+  return { finished };
 }
 
 /** Page requests every 50 ms until `done` settles; latency per page = list + counts, as the grid asks them. */
@@ -97,7 +113,12 @@ export async function runLatencyBench(): Promise<LatencyBenchResult> {
       const deadline = performance.now() + 600_000; // a stalled ingest ends the phase instead of the bench
       while (all() < docs + files && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     });
-    const recompute = await measure(web, () => post(web, 'settings:set', { matchThreshold: 0.93 }));
+    // settings:set returns at once; the phase lasts until the background recompute's final progress event.
+    const recompute = await measure(web, async () => {
+      const { finished } = await nextFinalProgress(web);
+      await post(web, 'settings:set', { matchThreshold: 0.93 });
+      await finished;
+    });
     return { hosted, docs, files, ingest, recompute };
   } finally {
     await web.close();

@@ -35,6 +35,7 @@ export function App({ initialSettings, initialInfo, bootError }: { initialSettin
   const [settings, setSettings] = useState(initialSettings);
   const [info, setInfo] = useState(initialInfo);
   const [queue, setQueue] = useState<QueueState | null>(null);
+  const [checks, setChecks] = useState<{ done: number; total: number } | null>(null);
   const [folders, setFolders] = useState<Folder[]>([]);
   const [screen, setScreen] = useState<Screen>('review');
   const [filter, setFilter] = useState<DocumentFilter>({ quick: 'all' });
@@ -85,6 +86,8 @@ export function App({ initialSettings, initialInfo, bootError }: { initialSettin
     const offs = [
       onEvent('queue:progress', (q) => { setQueue(q); scheduleRefresh(); }),
       onEvent('documents:changed', scheduleRefresh),
+      // The final event clears it; the grid refreshes on the 'documents:changed' that follows.
+      onEvent('checks:progress', (p) => setChecks(p.finished ? null : { done: p.done, total: p.total })),
       // Messages can quote file names and the API: [Note: control characters never reach a terminal, a log or a notification raw]
       onEvent('notify', (n) => {
         const text = printable(lang === 'en' ? n.messageEn : n.messageRu);
@@ -138,7 +141,7 @@ export function App({ initialSettings, initialInfo, bootError }: { initialSettin
     <AppContext.Provider value={ctx}>
       <div className="app" lang={lang}>
         <Header
-          queue={queue} screen={screen} demo={info.demo} onScreen={(s) => { setScreen(s); setOpenId(null); setColumnMode(false); }} onPauseToggle={togglePause}
+          queue={queue} checks={checks} screen={screen} demo={info.demo} onScreen={(s) => { setScreen(s); setOpenId(null); setColumnMode(false); }} onPauseToggle={togglePause}
           onLanguage={changeLanguage} onExport={() => setExporting(true)} onRetryFailed={() => setRetrying(true)} onHelp={() => setHelp(true)}
         />
         {info.demo ? <div className="demo-banner" role="note" data-testid="demo-banner">{t('demo.banner')}</div> : null}

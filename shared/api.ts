@@ -33,10 +33,12 @@ export type Events = {
   'queue:progress': QueueState;
   'documents:changed': { ids: number[]; all: boolean };
   'export:progress': { exportId: number; done: number; total: number; finished: boolean; fileName: string | null; error: string | null };
+  /** A full recompute of findings (after a threshold change) in the background: cases done of total, then a final one. */
+  'checks:progress': { done: number; total: number; finished: boolean };
   notify: { level: 'info' | 'warning' | 'error'; messageRu: string; messageEn: string };
 };
 export type EventName = keyof Events;
-export const EVENT_NAMES: EventName[] = ['queue:progress', 'documents:changed', 'export:progress', 'notify'];
+export const EVENT_NAMES: EventName[] = ['queue:progress', 'documents:changed', 'export:progress', 'checks:progress', 'notify'];
 
 export function isChannel(x: unknown): x is Channel {
   return typeof x === 'string' && Object.prototype.hasOwnProperty.call(api, x);

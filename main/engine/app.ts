@@ -17,6 +17,7 @@ import { createIntakeModule, type IntakeOptions } from './intake/index.ts';
 import { createQueueModule, type QueueOptions } from './queue/index.ts';
 import { createReviewModule } from './review/index.ts';
 import { createValidationModule } from './validation/module.ts';
+import type { BackgroundRecomputeOptions } from './validation/background.ts';
 import { createExportModule } from './export/index.ts';
 import { createAppModule } from './app-module.ts';
 import { createInsightsModule } from './insights/index.ts';
@@ -41,6 +42,8 @@ export type EngineOptions = {
   intake?: IntakeOptions;
   /** Queue dependencies (tests count HTTP exchanges to drive a manual clock). */
   queue?: QueueOptions;
+  /** Chunking and progress pacing of the background recompute (tests use small chunks). */
+  validation?: BackgroundRecomputeOptions;
   /** Folder picker roots (tests); defaults to the user's home and mount points. */
   browseRoots?: () => string[];
 };
@@ -84,7 +87,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const intake = createIntakeModule(ctx, opts.intake);
   const queue = createQueueModule(ctx, opts.queue);
   const modules: EngineModule[] = [
-    createValidationModule(ctx),
+    createValidationModule(ctx, opts.validation),
     intake,
     queue,
     createReviewModule(ctx),

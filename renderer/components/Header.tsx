@@ -1,4 +1,4 @@
-// Header: sections, queue counts, progress, speed, ETA, pause/resume (with why and when the queue tries again), the
+// Header: sections, queue counts, progress, speed, ETA, a recompute of checks under way, pause/resume (with why and when the queue tries again), the
 // cost meter (billed documents and their estimated roubles — [Note: what a submission costs]; «демо» in demo mode),
 // and «Ещё…»: the rest of the cost meter, bulk retry, help and language. Controls never shrink; only the queue's
 // counters give way, so every control stays visible and clickable from 1280 px up.
@@ -12,6 +12,8 @@ export type Screen = 'review' | 'cases' | 'stats' | 'settings';
 
 type Props = {
   queue: QueueState | null;
+  /** Cases rechecked of all, while checks are recomputed in the background (after a threshold change). */
+  checks: { done: number; total: number } | null;
   screen: Screen;
   demo: boolean;
   onScreen: (s: Screen) => void;
@@ -58,7 +60,7 @@ function HeaderMenu({ queue, demo, onLanguage, onRetryFailed, onHelp, onClose }:
   );
 }
 
-export function Header({ queue, screen, demo, onScreen, onPauseToggle, onLanguage, onExport, onRetryFailed, onHelp }: Props) {
+export function Header({ queue, checks, screen, demo, onScreen, onPauseToggle, onLanguage, onExport, onRetryFailed, onHelp }: Props) {
   const { lang, t } = useApp();
   const [menu, setMenu] = useState(false);
   const c = queue?.counts;
@@ -97,6 +99,7 @@ export function Header({ queue, screen, demo, onScreen, onPauseToggle, onLanguag
         </div>
         {queue && queue.docsPerMinute > 0 ? <span className="muted">{t('header.perMinute', { n: queue.docsPerMinute.toFixed(1) })}</span> : null}
         {queue?.etaMs ? <span className="muted">{t('header.eta', { t: formatDuration(queue.etaMs, lang) })}</span> : null}
+        {checks ? <span className="muted" data-testid="checks-progress">{t('header.recheck', { done: checks.done, total: checks.total })}</span> : null}
       </div>
       {queue?.pausedReason ? (
         <span className="paused-reason" data-testid="paused-reason" title={detail ?? pausedText}>

@@ -19,6 +19,7 @@ export const enReview: Record<keyof typeof ruReview, string> = {
   'header.failed': 'Failed',
   'header.perMinute': '{n} docs/min',
   'header.eta': '~{t} left',
+  'header.recheck': 'Rechecking: {done} of {total} cases',
   'header.pause': 'Pause',
   'header.resume': 'Resume',
   'header.paused.clerk': 'Queue paused',

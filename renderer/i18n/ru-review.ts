@@ -18,6 +18,7 @@ export const ruReview = {
   'header.failed': 'Ошибки',
   'header.perMinute': '{n} док/мин',
   'header.eta': 'Осталось ~{t}',
+  'header.recheck': 'Пересчёт проверок: {done} из {total} дел',
   'header.pause': 'Пауза',
   'header.resume': 'Продолжить',
   'header.paused.clerk': 'Очередь на паузе',

@@ -204,10 +204,12 @@ void test('module wiring: case:finished (done) and document:edited recompute; a 
   // The signal without a case id (the module looks the case up) recomputes the same result.
   ctx.signals.emit('document:edited', { documentId: c.docIds[1]!, caseId: null, field: 'LastName' });
   assert.deepEqual(blocking(ctx.db, c.caseId), ['error:biometry.match@null', 'error:cross.name@LastName']);
-  ctx.settings.set({ matchThreshold: 0.9 });
+  ctx.settings.set({ matchThreshold: 0.9 }); // recomputes in the background
+  await mod.recomputed();
   assert.deepEqual(blocking(ctx.db, c.caseId), ['error:cross.name@LastName']);
-  void mod.stop?.();
+  await mod.stop?.();
   ctx.settings.set({ matchThreshold: 0.99 });
+  await mod.recomputed();
   assert.deepEqual(blocking(ctx.db, c.caseId), ['error:cross.name@LastName'], 'no recompute after stop');
   ctx.db.close();
 });

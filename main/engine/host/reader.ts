@@ -1,7 +1,8 @@
 // The reader host: the grid's read queries on their own read-only connection, in their own thread, so a full
 // recompute or a large ingest in the engine thread never delays a page of the grid.
 // [Note: grid reads have their own connection] SQLite in WAL mode lets this connection read the last committed
-// state while the engine's connection writes; a recompute is one transaction, so a page shows it whole or not at all.
+// state while the engine's connection writes. A full recompute commits a chunk of cases at a time, so a page may
+// show some cases under new thresholds and some under old, each case whole ([Note: findings are derived data]).
 import type { Channel, Handlers } from '../../../shared/api.ts';
 import { realClock } from '../clock.ts';
 import { resolveDbKey } from '../db/keys.ts';

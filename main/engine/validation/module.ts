@@ -5,6 +5,7 @@ import type { EngineContext, EngineModule } from '../context.ts';
 import type { Db } from '../db/open.ts';
 import type { DocType } from '../../../shared/types.ts';
 import type { Settings } from '../../../shared/settings.ts';
+import { createBackgroundRecompute, type BackgroundRecomputeOptions } from './background.ts';
 import { validateCase, type CaseDocInput, type CaseResult, type DuplicateHit } from './case.ts';
 
 type DocRow = {
@@ -53,6 +54,7 @@ function prepare(db: Db) {
     // `+state`: with the index on state the planner would walk every done case (and sort them) for each chunk.
     rangeCases: db.prepare<[number, number], CaseRow>(`SELECT id, verdict, verdict_reasons FROM cases WHERE id BETWEEN ? AND ? AND +state = 'done' ORDER BY id`),
     caseIdSpan: db.prepare<[], { lo: number | null; hi: number | null }>(`SELECT min(id) AS lo, max(id) AS hi FROM cases WHERE state = 'done'`),
+    doneCount: db.prepare<[], number>(`SELECT count(*) FROM cases WHERE state = 'done'`).pluck(),
     docCase: db.prepare<[number], { case_id: number | null }>('SELECT case_id FROM documents WHERE id = ?'),
     // Earliest recognised passport with the same series+number / INN with the same value, on another case.
     dupPassport: db.prepare<[string, string, number, number], DupRow>(
@@ -238,77 +240,117 @@ export function recomputeCase(ctx: EngineContext, caseId: number): void {
   if (ids.length > 0) ctx.events.documentsChanged(ids);
 }
 
-/** Recomputes every finished case (threshold change, benchmark) in one transaction, in chunks of case ids. */
+/** Timings of a full recompute (the validation benchmark prints them). */
 export type RecomputeStats = { cases: number; documents: number; findings: number; readMs: number; validateMs: number; writeMs: number; commitMs: number };
 
-export function recomputeAll(ctx: EngineContext, opts: { chunkCases?: number } = {}): RecomputeStats {
+/** What every chunk of one full recompute shares: statements, time, thresholds, the case id span and the duplicate filter. */
+export type RecomputePlan = {
+  s: Statements;
+  now: number;
+  today: Date;
+  thresholds: ReturnType<typeof thresholdsOf>;
+  /** Case ids of done cases span [first, last]; last < first when there is none. */
+  first: number;
+  last: number;
+  /** Done cases when the plan was made: the progress total. */
+  total: number;
+  findDuplicates: DuplicateFinder;
+  stats: RecomputeStats;
+};
+
+/**
+ * Reads what a full recompute needs once. The repeated-value sets are a snapshot: a case finishing after it is
+ * validated by its own path (recomputeCase, exact lookups), and a duplicate finding sits on the later document,
+ * which is that newer case's.
+ */
+export function planRecompute(ctx: EngineContext): RecomputePlan {
+  const t = performance.now();
   const s = statements(ctx.db);
   const now = ctx.clock.now();
-  const today = new Date(now);
-  const thresholds = thresholdsOf(ctx.settings.get());
-  // A chunk is a span of case ids whose rows are read, validated and written before the next one. Small spans keep
-  // few rows alive at a time, so young-generation collections stay cheap: 2000 cases per chunk spent ~300 ms of a
-  // 100,000-document run in GC pauses, 500 about 50 ms; the extra statements cost a few ms.
-  const chunk = opts.chunkCases ?? 500;
-  let cases = 0;
-  let documents = 0;
-  let findings = 0;
-  let readMs = 0;
-  let validateMs = 0;
-  let writeMs = 0;
-  let commitStart = 0;
-  ctx.db.transaction(() => {
-    let t = performance.now();
-    const span = s.caseIdSpan.get();
-    const first = span?.lo ?? 1;
-    const last = span?.hi ?? 0; // no done case: no chunk
-    const repeatedNumbers = new Set(s.repeatedNumbers.all());
-    const repeatedInns = new Set(s.repeatedInns.all());
-    const findDuplicates = duplicateFinder(s, { passportNumber: (v) => repeatedNumbers.has(v), inn: (v) => repeatedInns.has(v) });
-    readMs += performance.now() - t;
-    const updates = createUpdates(s);
-    for (let lo = first; lo <= last; lo += chunk) {
-      t = performance.now();
-      const hi = Math.min(lo + chunk - 1, last);
-      const doneCases = s.rangeCases.all(lo, hi);
-      const stored = storedFindings(s, lo, hi);
-      // Rows come in case order: split them into per-case runs (documents of cases not done are skipped below).
-      const byCase = new Map<number, DocRow[]>();
-      for (const r of s.rangeDocs.all(lo, hi)) {
-        const d = docRow(r);
-        let l = byCase.get(d.case_id);
-        if (!l) byCase.set(d.case_id, (l = []));
-        l.push(d);
-      }
-      readMs += performance.now() - t;
-      t = performance.now();
-      const results = doneCases.map((c) => validateCase(toInputs(byCase.get(c.id) ?? [], findDuplicates), thresholds, today));
-      validateMs += performance.now() - t;
-      t = performance.now();
-      doneCases.forEach((c, k) => {
-        const caseDocs = byCase.get(c.id) ?? [];
-        writeCase(s, c.id, caseDocs, results[k]!, now, c, stored.get(c.id), updates);
-        documents += caseDocs.length;
-        findings += results[k]!.findings.length;
-      });
-      updates.flush(now);
-      cases += doneCases.length;
-      writeMs += performance.now() - t;
-    }
-    commitStart = performance.now();
-  })();
-  const commitMs = performance.now() - commitStart;
-  ctx.events.documentsChanged('all');
-  const ms = (x: number) => Math.round(x);
-  return { cases, documents, findings, readMs: ms(readMs), validateMs: ms(validateMs), writeMs: ms(writeMs), commitMs: ms(commitMs) };
+  const span = s.caseIdSpan.get();
+  const repeatedNumbers = new Set(s.repeatedNumbers.all());
+  const repeatedInns = new Set(s.repeatedInns.all());
+  const stats: RecomputeStats = { cases: 0, documents: 0, findings: 0, readMs: 0, validateMs: 0, writeMs: 0, commitMs: 0 };
+  stats.readMs += performance.now() - t;
+  return {
+    s, now, today: new Date(now), thresholds: thresholdsOf(ctx.settings.get()),
+    first: span?.lo ?? 1, last: span?.hi ?? 0, total: s.doneCount.get() ?? 0,
+    findDuplicates: duplicateFinder(s, { passportNumber: (v) => repeatedNumbers.has(v), inn: (v) => repeatedInns.has(v) }),
+    stats,
+  };
 }
 
-export function createValidationModule(ctx: EngineContext): EngineModule {
+/** Recomputes the done cases with ids in [lo, hi]; the caller owns the transaction. Returns how many cases it did. */
+export function recomputeSpan(plan: RecomputePlan, lo: number, hi: number): number {
+  const { s, stats } = plan;
+  let t = performance.now();
+  const doneCases = s.rangeCases.all(lo, hi);
+  const stored = storedFindings(s, lo, hi);
+  // Rows come in case order: split them into per-case runs (documents of cases not done are skipped below).
+  const byCase = new Map<number, DocRow[]>();
+  for (const r of s.rangeDocs.all(lo, hi)) {
+    const d = docRow(r);
+    let l = byCase.get(d.case_id);
+    if (!l) byCase.set(d.case_id, (l = []));
+    l.push(d);
+  }
+  stats.readMs += performance.now() - t;
+  t = performance.now();
+  const results = doneCases.map((c) => validateCase(toInputs(byCase.get(c.id) ?? [], plan.findDuplicates), plan.thresholds, plan.today));
+  stats.validateMs += performance.now() - t;
+  t = performance.now();
+  const updates = createUpdates(s);
+  doneCases.forEach((c, k) => {
+    const caseDocs = byCase.get(c.id) ?? [];
+    writeCase(s, c.id, caseDocs, results[k]!, plan.now, c, stored.get(c.id), updates);
+    stats.documents += caseDocs.length;
+    stats.findings += results[k]!.findings.length;
+  });
+  updates.flush(plan.now);
+  stats.cases += doneCases.length;
+  stats.writeMs += performance.now() - t;
+  return doneCases.length;
+}
+
+/**
+ * Recomputes every finished case in ONE transaction (the benchmark, tests). The engine itself recomputes in the
+ * background, a chunk per transaction (see background.ts), so it keeps answering while it runs.
+ */
+export function recomputeAll(ctx: EngineContext, opts: { chunkCases?: number } = {}): RecomputeStats {
+  const chunk = opts.chunkCases ?? DEFAULT_CHUNK_CASES;
+  let commitStart = 0;
+  const plan = ctx.db.transaction(() => {
+    const p = planRecompute(ctx);
+    for (let lo = p.first; lo <= p.last; lo += chunk) recomputeSpan(p, lo, Math.min(lo + chunk - 1, p.last));
+    commitStart = performance.now();
+    return p;
+  })();
+  plan.stats.commitMs = performance.now() - commitStart;
+  ctx.events.documentsChanged('all');
+  const ms = (x: number) => Math.round(x);
+  const st = plan.stats;
+  return { ...st, readMs: ms(st.readMs), validateMs: ms(st.validateMs), writeMs: ms(st.writeMs), commitMs: ms(st.commitMs) };
+}
+
+// A chunk is a span of case ids whose rows are read, validated and written before the next one. Small spans keep
+// few rows alive at a time, so young-generation collections stay cheap: 2000 cases per chunk spent ~300 ms of a
+// 100,000-document run in GC pauses, 500 about 50 ms; the extra statements cost a few ms.
+const DEFAULT_CHUNK_CASES = 500;
+
+export type ValidationModule = EngineModule & {
+  /** Resolves when no background recompute is under way (tests, the CLI). */
+  recomputed(): Promise<void>;
+};
+
+export function createValidationModule(ctx: EngineContext, opts: BackgroundRecomputeOptions = {}): ValidationModule {
   const unsubscribe: (() => void)[] = [];
   let thresholds = thresholdsOf(ctx.settings.get());
+  // Inside 'settings:set': the request returns at once and the recompute runs in chunks behind it.
+  const background = createBackgroundRecompute(ctx, opts);
   return {
     name: 'validation',
     handlers: {},
+    recomputed: () => background.idle(),
     start() {
       unsubscribe.push(
         ctx.signals.on('case:finished', ({ caseId, state }) => {
@@ -322,22 +364,13 @@ export function createValidationModule(ctx: EngineContext): EngineModule {
           const next = thresholdsOf(st);
           if (next.matchThreshold === thresholds.matchThreshold && next.livenessThreshold === thresholds.livenessThreshold) return;
           thresholds = next;
-          try {
-            recomputeAll(ctx);
-          } catch (err) {
-            // The old findings stay (the recompute rolled back): say so where the clerk looks, not only in the log.
-            ctx.log.error('validation: recompute after a threshold change failed', { err: String(err) });
-            ctx.events.emit('notify', {
-              level: 'error',
-              messageRu: `Проверки не пересчитаны под новые пороги — показаны прежние результаты: ${String(err)}`,
-              messageEn: `Checks were not recomputed for the new thresholds; the previous results are shown: ${String(err)}`,
-            });
-          }
+          background.request();
         }),
       );
     },
-    stop() {
+    async stop() {
       for (const u of unsubscribe.splice(0)) u();
+      await background.dispose();
     },
   };
 }
