@@ -1,4 +1,4 @@
-// Lint: typescript-eslint with type information, plus the layer rules of STYLE.md enforced mechanically.
+// Lint: typescript-eslint with type information, plus the layer rules (which module may import what) enforced mechanically.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -30,7 +30,7 @@ export default tseslint.config(
   {
     // The engine runs under plain Node: never electron.
     files: ['main/engine/**/*.ts', 'main/cli.ts', 'main/web/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only main/shell may import electron (STYLE.md layers).' }], patterns: [{ group: ['**/renderer/**', '**/shell/**'], message: 'The engine may not import the renderer or the shell.' }] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only main/shell may import electron (layer rule).' }], patterns: [{ group: ['**/renderer/**', '**/shell/**'], message: 'The engine may not import the renderer or the shell.' }] }] },
   },
   {
     // Renderer: only shared/ and its own files; talks to main through renderer/api.ts.
@@ -38,5 +38,19 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'The renderer is sandboxed: use renderer/api.ts.' }], patterns: [{ group: ['**/main/**', 'node:*', 'fs', 'path', 'os', 'child_process'], message: 'The renderer imports only shared/ and its own files.' }] }],
     },
+  },
+  {
+    // Size limits: a file or function past these does more than one job; split it into named parts.
+    files: ['main/**/*.ts', 'renderer/**/*.ts', 'renderer/**/*.tsx'],
+    rules: {
+      'max-lines': ['error', { max: 400, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['error', { max: 150, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
+    // Still over the function limit while they are being split (their SQL moves into repositories, the web
+    // server's start into the engine host). Remove an entry as soon as its file passes.
+    files: ['main/engine/review/read.ts', 'main/web/server.ts'],
+    rules: { 'max-lines-per-function': 'off' },
   },
 );

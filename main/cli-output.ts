@@ -5,6 +5,7 @@ import type { Engine } from './engine/app.ts';
 import type { QueueState } from '../shared/api/queue.ts';
 import { printable } from '../shared/printable.ts';
 import { CASE_STATE_LABELS, labelOf } from '../shared/labels.ts';
+import { perConnection } from './engine/db/per-connection.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_SOME_FAILED = 3;
@@ -21,14 +22,21 @@ export type Summary = {
   exitCode: number;
 };
 
+const summaryRepo = perConnection((db) => ({
+  casesByState: db.prepare<[], { state: string; n: number }>('SELECT state, COUNT(*) AS n FROM cases GROUP BY state'),
+  documentsByStatus: db.prepare<[], { status: string; n: number }>('SELECT status, COUNT(*) AS n FROM documents GROUP BY status'),
+  billed: db.prepare<[], { n: number; docs: number }>('SELECT COUNT(*) AS n, COALESCE(SUM(billable), 0) AS docs FROM api_requests WHERE billable > 0'),
+  unfinished: db.prepare<[], Summary['failed'][number]>(
+    `SELECT id AS caseId, label, state, last_error AS reason FROM cases WHERE state NOT IN ('done','cancelled') ORDER BY id LIMIT 200`,
+  ),
+}));
+
 export function summarise(engine: Engine): Summary {
-  const db = engine.ctx.db;
-  const cases = Object.fromEntries((db.prepare('SELECT state, COUNT(*) AS n FROM cases GROUP BY state').all() as { state: string; n: number }[]).map((r) => [r.state, r.n]));
-  const documents = Object.fromEntries((db.prepare('SELECT status, COUNT(*) AS n FROM documents GROUP BY status').all() as { status: string; n: number }[]).map((r) => [r.status, r.n]));
-  const bill = db.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(billable), 0) AS docs FROM api_requests WHERE billable > 0').get() as { n: number; docs: number };
-  const failed = db
-    .prepare(`SELECT id AS caseId, label, state, last_error AS reason FROM cases WHERE state NOT IN ('done','cancelled') ORDER BY id LIMIT 200`)
-    .all() as Summary['failed'];
+  const q = summaryRepo(engine.ctx.db);
+  const cases = Object.fromEntries(q.casesByState.all().map((r) => [r.state, r.n]));
+  const documents = Object.fromEntries(q.documentsByStatus.all().map((r) => [r.status, r.n]));
+  const bill = q.billed.get() ?? { n: 0, docs: 0 };
+  const failed = q.unfinished.all();
   const bad = (documents.failed ?? 0) + (documents.rejected ?? 0) + (documents.uncertain ?? 0) + (documents.queued ?? 0) + (documents.processing ?? 0) + (documents.sending ?? 0);
   const moveFailures = engine.intake.moveFailures();
   const ok = failed.length === 0 && bad === 0 && moveFailures === 0;

@@ -235,7 +235,7 @@ async function cmdExport(argv: string[]): Promise<number> {
 export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   makeProcessPrivate(); // [Note: the data folder is private]
-  // [Note: no client input ends the process] for every long-running command (web, process, sim, demo).
+  // See [Note: no client input ends the process]: for every long-running command (web, process, sim, demo).
   if (cmd !== undefined && !['--help', '-h', 'help', 'export'].includes(cmd)) installLastResortGuard();
   try {
     switch (cmd) {

@@ -5,8 +5,8 @@ import type { AppInfo, DocumentFilter, DocumentRow, QueueState } from '../shared
 import type { Folder, Settings } from '../shared/settings.ts';
 import { printable } from '../shared/printable.ts';
 import type { Language } from '../shared/types.ts';
-import { call, errorText, onEvent, transport } from './api.ts';
-import { AppContext, type AppContextValue } from './app-context.ts';
+import { call, onEvent, transport } from './api.ts';
+import { AppContext, errorToaster, type AppContextValue } from './app-context.ts';
 import { translate } from './i18n.ts';
 import { findNextDocument } from './review-navigation.ts';
 import { ColumnMode } from './components/ColumnMode.tsx';
@@ -50,20 +50,24 @@ export function App({ initialSettings, initialInfo, bootError }: { initialSettin
   const [columnMode, setColumnMode] = useState(false);
   const lang: Language = settings.language;
   const t = useCallback<AppContextValue['t']>((k, p) => translate(lang, k, p), [lang]);
-  const ctx = useMemo<AppContextValue>(() => ({ lang, t, settings, setSettings, toast, clearToasts }), [lang, t, settings, toast, clearToasts]);
+  const toastError = useMemo(() => errorToaster(toast, lang), [toast, lang]);
+  const ctx = useMemo<AppContextValue>(
+    () => ({ lang, t, settings, setSettings, toast, clearToasts, toastError }),
+    [lang, t, settings, toast, clearToasts, toastError],
+  );
   // Settings and app info change together when demo mode starts (API address, demo flag): re-read both.
   const onInfo = useCallback((i: AppInfo) => {
     setInfo(i);
-    call('settings:get', {}).then(setSettings).catch((err: unknown) => toast('error', errorText(err, lang)));
-  }, [lang, toast]);
+    call('settings:get', {}).then(setSettings).catch((err: unknown) => toastError(err));
+  }, [lang, toastError]);
   const pauseText = useCallback((q: QueueState) => (q.pausedReason ? translate(lang, `header.paused.${q.pausedReason}`) : ''), [lang]);
   usePauseNotification(queue, pauseText);
   useEffect(() => askNotificationPermissionOnFirstClick(), []);
   useGlobalKey('F1', useCallback(() => setHelp(true), []));
 
   const loadFolders = useCallback(() => {
-    call('folders:list', {}).then(setFolders).catch((err: unknown) => toast('error', errorText(err, lang)));
-  }, [lang, toast]);
+    call('folders:list', {}).then(setFolders).catch((err: unknown) => toastError(err));
+  }, [lang, toastError]);
 
   useEffect(() => {
     if (bootError) toast('error', bootError);
@@ -71,7 +75,7 @@ export function App({ initialSettings, initialInfo, bootError }: { initialSettin
 
   useEffect(() => {
     loadFolders();
-    call('queue:state', {}).then(setQueue).catch((err: unknown) => toast('error', errorText(err, lang)));
+    call('queue:state', {}).then(setQueue).catch((err: unknown) => toastError(err));
     // Pushes carry ids and counts; we re-query what is shown, debounced so a busy queue costs ≤ 2.5 queries/s.
     let timer: number | null = null;
     const scheduleRefresh = () => {
@@ -92,27 +96,27 @@ export function App({ initialSettings, initialInfo, bootError }: { initialSettin
       for (const off of offs) off();
       if (timer !== null) window.clearTimeout(timer);
     };
-  }, [lang, toast, loadFolders]);
+  }, [lang, toast, toastError, loadFolders]);
 
   const changeLanguage = (l: Language) => {
-    call('settings:set', { language: l }).then(setSettings).catch((err: unknown) => toast('error', errorText(err, lang)));
+    call('settings:set', { language: l }).then(setSettings).catch((err: unknown) => toastError(err));
   };
   const togglePause = () => {
-    call(queue?.paused ? 'queue:resume' : 'queue:pause', {}).then(setQueue).catch((err: unknown) => toast('error', errorText(err, lang)));
+    call(queue?.paused ? 'queue:resume' : 'queue:pause', {}).then(setQueue).catch((err: unknown) => toastError(err));
   };
   const openLocation = () => {
     const row = selection[0];
     if (!row) return;
     call('documents:open-location', { documentId: row.id })
       .then((r) => { if (!r.revealed || transport() === 'web') toast('info', t('grid.locationIs', { path: r.path })); })
-      .catch((err: unknown) => toast('error', errorText(err, lang)));
+      .catch((err: unknown) => toastError(err));
   };
   // F9 on the grid: open the first document needing attention in the current filter and sort.
   const startReview = useCallback(() => {
     findNextDocument(filter, sort)
       .then((id) => { if (id !== null) setOpenId(id); else toast('info', t('detail.allDone')); })
-      .catch((err: unknown) => toast('error', errorText(err, lang)));
-  }, [sort, filter, toast, t, lang]);
+      .catch((err: unknown) => toastError(err));
+  }, [sort, filter, toast, toastError, t, lang]);
   useGlobalKey('F9', startReview, openId === null && !columnMode && (screen === 'review' || screen === 'cases'));
   const onFilterChange = useCallback((f: DocumentFilter) => setFilter(f), []);
   const closeDetail = useCallback((id: number) => {

@@ -1,4 +1,4 @@
-// THE one module that talks to main (STYLE.md "One API, two transports"). It picks the transport:
+// THE one module that talks to main. It picks the transport:
 // - Electron: the preload's `window.scandesk` (contextBridge over IPC);
 // - browser mode: HTTP POST /api/call + WebSocket /api/events with the per-run token from `?t=`.
 // Everything else in the renderer calls `call`, `onEvent` and `imageUrl` and never knows which.

@@ -10,7 +10,7 @@ import { DEFAULT_SETTINGS } from '../shared/settings-defaults.ts';
 import type { Folder } from '../shared/settings.ts';
 import type { Finding } from '../shared/types.ts';
 import { call } from './api.ts';
-import { AppContext, type AppContextValue } from './app-context.ts';
+import { AppContext, errorToaster, type AppContextValue } from './app-context.ts';
 import { DeleteCaseButton } from './components/DeleteCaseButton.tsx';
 import { DropZone } from './components/DropZone.tsx';
 import { FieldEditor } from './components/FieldEditor.tsx';
@@ -19,18 +19,20 @@ import { translate } from './i18n.ts';
 import './styles.css';
 
 const lang = new URLSearchParams(window.location.search).get('lang') === 'en' ? 'en' : 'ru';
+const harnessToast: AppContextValue['toast'] = (level, text) => {
+  const el = document.createElement('div');
+  el.className = `harness-toast toast-${level}`;
+  el.textContent = text;
+  document.body.append(el);
+};
 const ctx: AppContextValue = {
   lang,
   t: (k, p) => translate(lang, k, p),
   settings: DEFAULT_SETTINGS,
   setSettings: () => undefined,
   clearToasts: () => undefined,
-  toast: (level, text) => {
-    const el = document.createElement('div');
-    el.className = `harness-toast toast-${level}`;
-    el.textContent = text;
-    document.body.append(el);
-  },
+  toast: harnessToast,
+  toastError: errorToaster(harnessToast, lang),
 };
 
 function FieldEditorHarness() {

@@ -36,7 +36,7 @@ function focusIndex(d: DocumentDetail, focus: Focus, prev: number, opts: Attenti
 }
 
 export function useReviewSession({ documentId }: Pick<SessionProps, 'documentId'>) {
-  const { lang, settings, toast } = useApp();
+  const { lang, settings, toastError } = useApp();
   const opts: AttentionOptions = { threshold: settings.confidenceThreshold, onlyAttention: settings.onlyAttention };
   const [detail, setDetail] = useState<DocumentDetail | null>(null);
   const [drafts, setDrafts] = useState<Record<string, string>>({});
@@ -85,7 +85,7 @@ export function useReviewSession({ documentId }: Pick<SessionProps, 'documentId'
 
   const enqueue = (fn: () => Promise<void>) => {
     chain.current = chain.current.then(fn).catch((err: unknown) => {
-      toast('error', errorText(err, lang));
+      toastError(err);
     });
   };
 

@@ -1,4 +1,4 @@
-// The one API contract (STYLE.md "One API, two transports"). Every request: a zod schema for its
+// The one API contract. Every request: a zod schema for its
 // arguments and a result type. Every push event: its payload type. Both transports (Electron IPC and
 // the browser-mode bridge) expose exactly this; neither contains logic.
 import type { z } from 'zod';

@@ -1,5 +1,6 @@
+// [Note: display forms of field values]
 // One written form per field for everything a person reads — the grids and the spreadsheet exports — whatever form
-// the recognition returned. [Note: display forms of field values]
+// the recognition returned.
 //   Пол: the passport prints М/Ж, the INN certificate comes back as Latin M/F → М/Ж (M/F in English).
 //   Печать / подпись / фото: '1' on passports, 'true' on INN certificates → Да/Нет (Yes/No).
 //   Код подразделения of a passport: '770001' and '770-001' both arrive → NNN-NNN, as printed.

@@ -29,4 +29,6 @@ export const DEFAULT_SETTINGS = Object.freeze({
   onlyAttention: true,
   maskPassportNumbers: false,
   retentionDays: 0,
+  /** '' = the default export folder under the data folder. */
+  exportDir: '',
 });

@@ -1,5 +1,9 @@
-// Settings a clerk can change (UI "Настройки", CLI flags). Credentials are NOT here:
-// [Note: credentials never reach the renderer] — they live in the engine's secret store only.
+// Settings a clerk can change (UI "Настройки", CLI flags). Credentials are NOT here, see below.
+//
+// [Note: credentials never reach the renderer]
+// The Beorg token, machine uid and project id are written once (settings:set-credentials) and then live only in
+// the engine's secret store: the OS keystore in Electron, an encrypted 0600 file in the CLI and browser mode. No
+// request reads them back; the renderer only learns whether they are set (CredentialsStatus).
 import { z } from 'zod';
 import { DOC_TYPES } from './types.ts';
 import { DEFAULT_SETTINGS as DEFAULTS } from './settings-defaults.ts';
@@ -27,6 +31,11 @@ export const folderSchema = z.object({
   enabled: z.boolean(),
 });
 export type Folder = z.infer<typeof folderSchema>;
+
+/** POSIX `/…`, Windows `C:\\…` or a UNC share `\\\\host\\…` (shared code, so no node:path). */
+function isAbsolutePath(p: string): boolean {
+  return p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\');
+}
 
 export const settingsSchema = z.object({
   language: z.enum(['ru', 'en']).default(DEFAULTS.language),
@@ -60,8 +69,28 @@ export const settingsSchema = z.object({
   maskPassportNumbers: z.boolean().default(DEFAULTS.maskPassportNumbers),
   // Retention: purge images/raw results N days after export (0 = never)
   retentionDays: z.number().int().min(0).max(3650).default(DEFAULTS.retentionDays),
+  /** Where exports are written (the CLI's --out stays per run). '' = the default folder; otherwise an absolute path. */
+  exportDir: z
+    .string()
+    .trim()
+    .max(4096)
+    .refine((v) => v === '' || isAbsolutePath(v), { message: 'absolute path expected' })
+    .default(DEFAULTS.exportDir),
 });
 export type Settings = z.infer<typeof settingsSchema>;
+
+type PatchShape<S> = { [K in keyof S]: S[K] extends z.ZodDefault<infer T> ? z.ZodOptional<T> : never };
+function withoutDefaults<S extends Record<string, z.ZodDefault<z.ZodType>>>(shape: S): z.ZodObject<PatchShape<S>> {
+  const out: Record<string, z.ZodType> = {};
+  for (const [key, field] of Object.entries(shape)) out[key] = field.unwrap().optional();
+  return z.object(out) as unknown as z.ZodObject<PatchShape<S>>;
+}
+/**
+ * A settings update: only the keys it names. `settingsSchema.partial()` is not this — zod fills every absent key
+ * with its default, so `{ matchThreshold: 0.94 }` parsed that way would reset the API address, demo mode and the rest.
+ */
+export const settingsPatchSchema = withoutDefaults(settingsSchema.shape);
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
 export const DEFAULT_SETTINGS: Settings = DEFAULTS;
 
 /** What the renderer may know about credentials: whether they are set, never their values. */

@@ -1,5 +1,5 @@
 // App module: settings, credentials (write-only), app info, demo mode, privacy actions.
-// [Note: credentials never reach the renderer] set-credentials stores through ctx.secrets and returns only a status.
+// See [Note: credentials never reach the renderer]: set-credentials stores through ctx.secrets and returns only a status.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import type { AppInfo } from '../../shared/api/settings.ts';
 import type { EngineContext, EngineModule } from './context.ts';
 import { dispatch, UserError } from './dispatch.ts';
 import { keyStorageWarning, type DbKeySource } from './db/keys.ts';
+import { exportDirOf } from './export/index.ts';
 import { dataPaths } from './paths.ts';
 import { deleteCase, purgeExpired } from './privacy.ts';
 import { demoScenarioFor, generateSamples } from './samples/index.ts';
@@ -43,7 +44,7 @@ export function createAppModule(ctx: EngineContext, deps: AppModuleDeps = {}): E
     firstRun: ctx.settings.getRaw<boolean>('firstRunDone') !== true,
     demo: ctx.settings.get().demoMode,
     dataDir: ctx.dataDir,
-    exportDir: dataPaths(ctx.dataDir).exports,
+    exportDir: exportDirOf(ctx),
     user: ctx.actor,
     keyStorage: deps.dbKeySource ?? 'none',
     keyWarning: keyStorageWarning(ctx.mode, deps.dbKeySource ?? null),

@@ -1,4 +1,4 @@
-// Injected time (STYLE.md): tests control it; production uses the real one.
+// Injected time: tests control it; production uses the real one.
 /** A scheduled callback; `cancel()` is idempotent and harmless after it ran. */
 export type Timer = { cancel(): void };
 

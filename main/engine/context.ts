@@ -24,17 +24,37 @@ export type Signals = {
   on<K extends keyof InternalSignals>(name: K, fn: (payload: InternalSignals[K]) => void): () => void;
 };
 
+/**
+ * Signals notify; they never carry a status write of their own (lifecycle moves go through the table in
+ * state/transitions.ts). Every handler runs; if any throws, emit throws a SignalError naming them all, so the emitter's
+ * operation fails visibly (a clerk request returns the error, a queue job reports «Внутренняя ошибка очереди») instead
+ * of committing stale findings behind a log line. Emit only after the emitter's transaction commits: a handler that
+ * fails must not roll back, or be rolled back with, work it did not do.
+ */
+export class SignalError extends AggregateError {
+  constructor(
+    readonly signal: keyof InternalSignals,
+    errors: unknown[],
+  ) {
+    super(errors, `Обработчик сигнала ${signal} завершился с ошибкой: ${errors.map((e) => String(e)).join('; ')}`);
+  }
+}
+
 export function createSignals(log?: Logger): Signals {
   const map = new Map<string, Set<(p: never) => void>>();
   return {
     emit(name, payload) {
-      for (const fn of map.get(name) ?? []) {
+      const errors: unknown[] = [];
+      for (const fn of [...(map.get(name) ?? [])]) {
         try {
           (fn as (p: typeof payload) => void)(payload);
         } catch (err) {
-          log?.error('signal handler failed', { signal: name, err });
+          errors.push(err);
         }
       }
+      if (errors.length === 0) return;
+      log?.error('signal handler failed', { signal: name, err: errors.map(String) });
+      throw new SignalError(name, errors);
     },
     on(name, fn) {
       let set = map.get(name);

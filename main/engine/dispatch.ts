@@ -1,5 +1,5 @@
 // Schema-validate a request and run its handler, returning an envelope. Both transports call this and
-// nothing else, so neither adapter contains logic (STYLE.md "One API, two transports").
+// nothing else, so neither adapter contains logic.
 import { api, isChannel, type Channel, type Envelope, type Handlers } from '../../shared/api.ts';
 import type { Logger } from './log.ts';
 

@@ -1,4 +1,4 @@
-// Push events to the UI, batched (STYLE.md: ≤ ~10/s, ids and counts; the renderer re-queries).
+// Push events to the UI, batched (≤ ~10/s, ids and counts; the renderer re-queries).
 import type { EventName, Events } from '../../shared/api.ts';
 
 export type Listener = <E extends EventName>(name: E, payload: Events[E]) => void;

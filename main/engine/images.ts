@@ -8,6 +8,12 @@ import sharp from 'sharp';
 import type { EngineContext } from './context.ts';
 import { MAX_INPUT_PIXELS } from './intake/preflight.ts';
 import { dataPaths, isInside } from './paths.ts';
+import { perConnection } from './db/per-connection.ts';
+
+const imagesRepo = perConnection((db) => ({
+  docFile: db.prepare<[number], { path: string; current_path: string | null; status_code: string | null }>('SELECT path, current_path, status_code FROM documents WHERE id = ?'),
+  folderPaths: db.prepare<[], { path: string }>('SELECT path FROM folders'),
+}));
 
 /**
  * A servable scan: its bytes are streamed from `file` (never read whole), at most `size` of them.
@@ -82,9 +88,8 @@ async function readHead(file: string): Promise<Buffer | null> {
 export async function resolveImage(ctx: EngineContext, documentId: number, page = 1): Promise<ImageResult> {
   if (!Number.isSafeInteger(documentId) || documentId <= 0) return { error: 'not-found' };
   const pageNo = Number.isSafeInteger(page) && page >= 1 ? page : 1;
-  const doc = ctx.db
-    .prepare<[number], { path: string; current_path: string | null; status_code: string | null }>('SELECT path, current_path, status_code FROM documents WHERE id = ?')
-    .get(documentId);
+  const q = imagesRepo(ctx.db);
+  const doc = q.docFile.get(documentId);
   if (!doc) return { error: 'not-found' };
   if (doc.status_code !== null && REJECTED_FOR_SIZE.has(doc.status_code)) return { error: 'too-large' };
   const real = await realpathOrNull(doc.current_path ?? doc.path);
@@ -92,7 +97,7 @@ export async function resolveImage(ctx: EngineContext, documentId: number, page 
 
   const cacheDir = dataPaths(ctx.dataDir).cache;
   const roots = [
-    ...ctx.db.prepare<[], { path: string }>('SELECT path FROM folders').all().map((f) => f.path),
+    ...q.folderPaths.all().map((f) => f.path),
     cacheDir,
   ];
   const realRoots = (await Promise.all(roots.map(realpathOrNull))).filter((r): r is string => r !== null);

@@ -1,4 +1,4 @@
-// Logging with redaction by default. [Note: logs never hold secrets or personal data]
+// [Note: logs never hold secrets or personal data] Logging with redaction by default:
 // Tokens, machine UIDs, base64 payloads, passport numbers, INNs, SNILS, dates (DD.MM.YYYY: birth and issue dates),
 // Russian full names and file paths are masked before a line is written, whatever the caller passed. File and folder
 // names under watched folders are personal (a case folder is named after the person), so a path becomes

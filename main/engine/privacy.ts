@@ -1,4 +1,4 @@
-// Privacy actions (issue 7): delete every trace of a case, and purge images/raw results after retention.
+// Privacy actions: delete every trace of a case, and purge images/raw results after retention.
 // The clerk's original scans in watched folders are NOT deleted (they are the clerk's files); only copies the
 // engine made under <dataDir>/cache are. UI text says so.
 // Rows: deleted data is overwritten in the file (PRAGMA secure_delete, db/open.ts) and the WAL is truncated after
@@ -8,8 +8,7 @@ import path from 'node:path';
 import type { EngineContext } from './context.ts';
 import { UserError } from './dispatch.ts';
 import { dataPaths, isInside } from './paths.ts';
-
-type DocFiles = { id: number; path: string; current_path: string | null; upload_path: string | null };
+import { privacyRepo, type DocFiles } from './privacy-repo.ts';
 
 const DAY_MS = 86_400_000;
 /** Previews named before [Note: cache files are named by document id]: they cannot be attributed, so any purge drops them (they are re-made on demand). */
@@ -23,9 +22,7 @@ const LEGACY_PREVIEW = /^[0-9a-f]{32}\.png$/;
 function cacheFilesOf(ctx: EngineContext, docs: readonly DocFiles[]): string[] {
   const cache = dataPaths(ctx.dataDir).cache;
   const out = new Set<string>();
-  const stillUsed = ctx.db.prepare<[string, string, string], { n: number }>(
-    'SELECT count(*) AS n FROM documents WHERE upload_path = ? OR path = ? OR current_path = ?',
-  );
+  const { stillUsed } = privacyRepo(ctx.db);
   for (const d of docs) {
     for (const p of [d.upload_path, d.current_path, d.path]) {
       if (!p || !isInside(path.resolve(p), cache)) continue;
@@ -68,27 +65,25 @@ function truncateWal(ctx: EngineContext): void {
 
 export function deleteCase(ctx: EngineContext, caseId: number): { removedDocuments: number; removedFiles: number } {
   const { db } = ctx;
-  const exists = db.prepare<[number], { id: number }>('SELECT id FROM cases WHERE id = ?').get(caseId);
-  if (!exists) throw new UserError('not-found', `Дело №${caseId} не найдено`, `Case ${caseId} not found`);
-  const docs = db.prepare<[number], DocFiles>('SELECT id, path, current_path, upload_path FROM documents WHERE case_id = ?').all(caseId);
+  const q = privacyRepo(db);
+  if (!q.caseExists.get(caseId)) throw new UserError('not-found', `Дело №${caseId} не найдено`, `Case ${caseId} not found`);
+  const docs = q.caseDocFiles.all(caseId);
   const ids = JSON.stringify(docs.map((d) => d.id));
   db.transaction(() => {
-    const inDocs = 'IN (SELECT value FROM json_each(?))';
-    db.prepare(`DELETE FROM audit_events WHERE case_id = ? OR document_id ${inDocs}`).run(caseId, ids);
+    q.deleteAudit.run(caseId, ids);
     // Another case's finding that points at this person ("same passport number as …") goes too: it names them.
-    db.prepare(`DELETE FROM findings WHERE case_id = ? OR document_id ${inDocs} OR related_document_id ${inDocs}`).run(caseId, ids, ids);
+    q.deleteFindings.run(caseId, ids, ids);
     // fields and the export links would cascade from documents; explicit so this list is the whole story.
-    db.prepare(`DELETE FROM fields WHERE document_id ${inDocs}`).run(ids);
-    db.prepare(`DELETE FROM export_documents WHERE document_id ${inDocs}`).run(ids);
-    db.prepare(`DELETE FROM document_exports WHERE document_id ${inDocs}`).run(ids);
-    db.prepare(`UPDATE documents SET duplicate_of = NULL WHERE duplicate_of ${inDocs}`).run(ids);
-    db.prepare('DELETE FROM documents WHERE case_id = ?').run(caseId);
-    db.prepare('DELETE FROM cases WHERE id = ?').run(caseId);
+    q.deleteFields.run(ids);
+    q.deleteExportLinks.run(ids);
+    q.deleteExportMarks.run(ids);
+    q.unlinkDuplicates.run(ids);
+    q.deleteDocuments.run(caseId);
+    q.deleteCase.run(caseId);
     // The request log is the cost meter: keep the counts, drop the link to the person.
-    db.prepare('UPDATE api_requests SET case_id = NULL WHERE case_id = ?').run(caseId);
+    q.unlinkRequests.run(caseId);
     // The only trace left: that a case was deleted, by whom and when — no names, numbers or paths.
-    db.prepare(`INSERT INTO audit_events(at, actor, case_id, action, source, details) VALUES (?, ?, ?, 'delete-case', 'clerk', ?)`)
-      .run(ctx.clock.now(), ctx.actor, caseId, JSON.stringify({ documents: docs.length }));
+    q.auditDeleted.run(ctx.clock.now(), ctx.actor, caseId, JSON.stringify({ documents: docs.length }));
   })();
   truncateWal(ctx);
   const removedFiles = removeFiles(cacheFilesOf(ctx, docs));
@@ -103,23 +98,12 @@ export function purgeExpired(ctx: EngineContext): { purgedDocuments: number } {
   if (days <= 0) return { purgedDocuments: 0 }; // 0 = keep forever
   const now = ctx.clock.now();
   const cutoff = now - days * DAY_MS;
-  const docs = ctx.db
-    .prepare<[number], DocFiles>(
-      `SELECT id, path, current_path, upload_path FROM documents d JOIN document_exports de ON de.document_id = d.id
-       WHERE de.exported_at < ? AND d.purged_at IS NULL`,
-    )
-    .all(cutoff);
+  const q = privacyRepo(ctx.db);
+  const docs = q.expired.all(cutoff);
   if (docs.length === 0) return { purgedDocuments: 0 };
   ctx.db.transaction(() => {
-    const st = ctx.db.prepare('UPDATE documents SET raw_document = NULL, upload_path = NULL, purged_at = ? WHERE id = ?');
-    for (const d of docs) st.run(now, d.id);
-    // A case's raw result holds every document's values: drop it once none of its documents still needs it.
-    ctx.db
-      .prepare(
-        `UPDATE cases SET raw_result = NULL WHERE raw_result IS NOT NULL AND id IN (SELECT case_id FROM documents WHERE purged_at IS NOT NULL)
-         AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.case_id = cases.id AND d.purged_at IS NULL)`,
-      )
-      .run();
+    for (const d of docs) q.purgeDocument.run(now, d.id);
+    q.purgeCaseResults.run();
   })();
   truncateWal(ctx);
   // path/current_path of a purged row still point at its file: only the prepared upload and previews go.

@@ -1,5 +1,5 @@
 // Credentials encrypted at rest for CLI and browser mode: AES-256-GCM in <dataDir>/credentials.enc (0600).
-// [Note: credentials never reach the renderer] The cipher key comes from the KeyStore (Electron) or from the
+// See [Note: credentials never reach the renderer]. The cipher key comes from the KeyStore (Electron) or from the
 // DB key (resolveDbKey: env or 0600 key file), domain-separated with HKDF so the two uses never share a key.
 import crypto from 'node:crypto';
 import fs from 'node:fs';

@@ -1,37 +1,48 @@
 // Settings live in the `settings` table as JSON; defaults come from the shared schema.
-import { settingsSchema, type Settings } from '../../shared/settings.ts';
+// [Note: settings overrides are never persisted] Overrides (CLI flags such as --api-url, test options) sit beside
+// the stored values: `get()` shows stored ⊕ overrides, `set()` merges the patch into the STORED values only and
+// writes those. Building the row from `get()` wrote an override (a test's loopback apiUrl) into the database, where
+// it outlived the run. A key the clerk sets explicitly stops being overridden for the rest of the run.
+import { settingsSchema, type Settings, type SettingsPatch } from '../../shared/settings.ts';
 import type { Db } from './db/open.ts';
 
 export type SettingsStore = {
   get(): Settings;
-  set(patch: Partial<Settings>): Settings;
+  /** Merges: keys absent from `patch` (or undefined in it) keep their current value. */
+  set(patch: SettingsPatch): Settings;
   getRaw<T>(key: string): T | undefined;
   setRaw(key: string, value: unknown): void;
   onChange(listener: (s: Settings) => void): () => void;
 };
 
-export function createSettingsStore(db: Db, overrides: Partial<Settings> = {}): SettingsStore {
+/** Drops keys whose value is undefined, so spreading a patch never replaces a value with nothing. */
+function definedOnly(patch: SettingsPatch): Partial<Settings> {
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<Settings>;
+}
+
+export function createSettingsStore(db: Db, initialOverrides: Partial<Settings> = {}): SettingsStore {
   const getStmt = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
   const putStmt = db.prepare('INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
   const listeners = new Set<(s: Settings) => void>();
+  const overrides: Partial<Settings> = definedOnly(initialOverrides);
   const getRaw = <T>(key: string): T | undefined => {
     const row = getStmt.get(key);
     return row ? (JSON.parse(row.value) as T) : undefined;
   };
-  // Overrides (CLI flags) apply to this run only and are not persisted.
-  const read = (): Settings => {
+  const readStored = (): Settings => {
     const stored = settingsSchema.partial().safeParse(getRaw<unknown>('app') ?? {});
-    return settingsSchema.parse({ ...(stored.success ? stored.data : {}), ...overrides });
+    return settingsSchema.parse(stored.success ? stored.data : {});
   };
-  let cache = read();
+  let stored = readStored();
+  let cache = settingsSchema.parse({ ...stored, ...overrides });
   return {
     get: () => cache,
     set(patch) {
-      const next = settingsSchema.parse({ ...cache, ...patch });
-      const persisted = { ...next };
-      putStmt.run('app', JSON.stringify(persisted));
-      for (const k of Object.keys(patch) as (keyof Settings)[]) delete overrides[k];
-      cache = read();
+      const changes = definedOnly(patch);
+      stored = settingsSchema.parse({ ...stored, ...changes });
+      putStmt.run('app', JSON.stringify(stored));
+      for (const k of Object.keys(changes) as (keyof Settings)[]) delete overrides[k];
+      cache = settingsSchema.parse({ ...stored, ...overrides });
       for (const l of listeners) l(cache);
       return cache;
     },

@@ -1,5 +1,5 @@
 // Electron credential and key storage on top of safeStorage (DPAPI / Keychain / libsecret|kwallet).
-// [Note: credentials never reach the renderer] On Linux without a keyring safeStorage falls back to the
+// See [Note: credentials never reach the renderer]. On Linux without a keyring safeStorage falls back to the
 // 'basic_text' backend (a hard-coded key): we refuse it — credentials stay in memory for this session only
 // and the status carries a Russian warning, instead of silently storing them as good as plain text.
 import { safeStorage } from 'electron';
@@ -11,7 +11,7 @@ export const BASIC_TEXT_WARNING =
   'Хранилище паролей ОС недоступно (нет связки ключей): учётные данные хранятся только в памяти до закрытия программы. ' +
   'Установите gnome-keyring или kwallet, чтобы они сохранялись зашифрованными.';
 
-/** [Note: no silent plain-text keystore] — the decision is keystoreUsable (engine, unit-tested). */
+/** See [Note: no silent plain-text keystore]: the decision is keystoreUsable (engine, unit-tested). */
 export function osKeystoreUsable(): boolean {
   return keystoreUsable({
     encryptionAvailable: safeStorage.isEncryptionAvailable(),

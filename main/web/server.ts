@@ -1,6 +1,6 @@
 // Browser-mode bridge: the built renderer + the engine contract over loopback HTTP/WebSocket.
-// The adapter has no logic: /api/call only forwards to engine.call (STYLE.md "One API, two transports").
-// Security (issue 7): 127.0.0.1 only, a random per-run token on every /api request, Origin and Host checks
+// The adapter has no logic: /api/call only forwards to engine.call.
+// Security: 127.0.0.1 only, a random per-run token on every /api request, Origin and Host checks
 // against DNS rebinding / cross-site requests, strict CSP on the static files.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs/promises';
@@ -165,7 +165,7 @@ export async function startWebServer(opts: { engine: Engine; port?: number; host
         'Content-Type': result.mime, 'Content-Length': result.size, 'Cache-Control': 'private, max-age=60',
         'X-Content-Type-Options': 'nosniff', 'Content-Security-Policy': "default-src 'none'; sandbox",
       });
-      // [Note: the image route's memory is bounded] streamed with backpressure; an error mid-way ends the response.
+      // See [Note: the image route's memory is bounded]: streamed with backpressure; an error mid-way ends the response.
       await pipeline(openImageStream(result), res).catch((err: unknown) => {
         engine.ctx.log.warn('image stream failed', { err });
         res.destroy();
@@ -190,7 +190,7 @@ export async function startWebServer(opts: { engine: Engine; port?: number; host
     const msg = JSON.stringify({ name, payload });
     for (const s of sockets) if (s.readyState === s.OPEN) s.send(msg);
   });
-  // [Note: no client input ends the process] A bad frame (invalid opcode, over maxPayload, broken UTF-8) makes ws
+  // See [Note: no client input ends the process]. A bad frame (invalid opcode, over maxPayload, broken UTF-8) makes ws
   // emit 'error' on that socket; without a listener it would be thrown and end the process.
   const socketError = (where: string) => (err: Error) => engine.ctx.log.warn('web socket error', { where, err });
   wss.on('error', socketError('wss'));

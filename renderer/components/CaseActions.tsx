@@ -3,7 +3,7 @@
 // paid, so it first asks the engine for the quote and shows the cost in a confirmation.
 import { useState } from 'react';
 import type { CaseState } from '../../shared/types.ts';
-import { call, errorText } from '../api.ts';
+import { call } from '../api.ts';
 import { useApp } from '../app-context.ts';
 import { formatRub } from '../format.ts';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
@@ -13,7 +13,7 @@ type Quote = { action: PaidAction; documents: number; costRub: number };
 type Props = { caseId: number; state: CaseState; onChanged: () => void };
 
 export function CaseActions({ caseId, state, onChanged }: Props) {
-  const { lang, t, settings, toast } = useApp();
+  const { lang, t, settings, toast, toastError } = useApp();
   const [busy, setBusy] = useState(false);
   const [quote, setQuote] = useState<Quote | null>(null);
 
@@ -21,7 +21,7 @@ export function CaseActions({ caseId, state, onChanged }: Props) {
     setBusy(true);
     work()
       .then(() => { toast('info', done); onChanged(); })
-      .catch((err: unknown) => toast('error', errorText(err, lang)))
+      .catch((err: unknown) => toastError(err))
       .finally(() => setBusy(false));
   };
   const askPaid = (action: PaidAction) => {
@@ -29,7 +29,7 @@ export function CaseActions({ caseId, state, onChanged }: Props) {
     // confirm: false only quotes: nothing is sent or paid yet.
     call('cases:reprocess', { caseId, confirm: false })
       .then((q) => setQuote({ action, documents: q.documents, costRub: q.costRub }))
-      .catch((err: unknown) => toast('error', errorText(err, lang)))
+      .catch((err: unknown) => toastError(err))
       .finally(() => setBusy(false));
   };
   const confirmPaid = (q: Quote) => {

@@ -5,7 +5,7 @@
 import { useMemo } from 'react';
 import type { ColDef, GridOptions, ICellRendererParams, IDatasource, ITooltipParams } from 'ag-grid-community';
 import type { CaseRow, DocumentFilter } from '../../shared/api.ts';
-import { call, errorText } from '../api.ts';
+import { call } from '../api.ts';
 import { useApp } from '../app-context.ts';
 import { cellHoverText, cellTone, formatDateTime, formatScore, shownFieldValue } from '../format.ts';
 import { caseStateLabel, docTypeLabel, fieldLabel, translate } from '../i18n.ts';
@@ -21,7 +21,7 @@ const CASE_FIELDS = ['LastName', 'FirstName', 'MiddleName', 'BirthDate', 'Series
 type Props = { filter: DocumentFilter; refreshTick: number; onOpen: (documentId: number) => void };
 
 export function CaseGrid({ filter, refreshTick, onOpen }: Props) {
-  const { lang, settings, toast } = useApp();
+  const { lang, settings, toastError } = useApp();
   const threshold = settings.confidenceThreshold;
   const mask = settings.maskPassportNumbers;
 
@@ -88,9 +88,9 @@ export function CaseGrid({ filter, refreshTick, onOpen }: Props) {
     getRows(params) {
       call('cases:list', { offset: params.startRow, limit: Math.min(1000, params.endRow - params.startRow), sort: toSortSpec(params.sortModel), filter })
         .then((res) => params.successCallback(res.rows, res.total))
-        .catch((err: unknown) => { params.failCallback(); toast('error', errorText(err, lang)); });
+        .catch((err: unknown) => { params.failCallback(); toastError(err); });
     },
-  }), [filter, lang, toast]);
+  }), [filter, lang, toastError]);
   const gridOptions: GridOptions<CaseRow> = {
     theme: gridTheme,
     columnDefs,

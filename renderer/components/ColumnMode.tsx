@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { DocumentDetail, DocumentFilter, DocumentRow } from '../../shared/api.ts';
 import { FIELD_LABELS } from '../../shared/fields.ts';
-import { call, errorText } from '../api.ts';
+import { call } from '../api.ts';
 import { useApp } from '../app-context.ts';
 import { cellTone, percent } from '../format.ts';
 import { fieldLabel } from '../i18n.ts';
@@ -19,7 +19,7 @@ type Props = { filter: DocumentFilter; sort: SortSpec; onClose: () => void };
 type Page = { offset: number; rows: DocumentRow[]; total: number; focus: 'first' | 'last' };
 
 export function ColumnMode({ filter, sort, onClose }: Props) {
-  const { lang, t, settings, toast } = useApp();
+  const { lang, t, settings, toastError } = useApp();
   const [field, setField] = useState('IssueId');
   const [skipVerified, setSkipVerified] = useState(true);
   const [offset, setOffset] = useState(0);
@@ -48,9 +48,9 @@ export function ColumnMode({ filter, sort, onClose }: Props) {
         setDrafts(Object.fromEntries(res.rows.map((r) => [r.id, r.fields[field]?.v ?? ''])));
         setCurrent(focus === 'last' ? Math.max(0, res.rows.length - 1) : 0);
       })
-      .catch((err: unknown) => { if (!cancelled) toast('error', errorText(err, lang)); });
+      .catch((err: unknown) => { if (!cancelled) toastError(err); });
     return () => { cancelled = true; };
-  }, [field, filter, sort, skipVerified, offset, lang, toast]);
+  }, [field, filter, sort, skipVerified, offset, lang, toastError]);
 
   const rows = page?.rows ?? [];
   const total = page?.total ?? 0;
@@ -79,7 +79,7 @@ export function ColumnMode({ filter, sort, onClose }: Props) {
         : await call('documents:accept-field', { id: row.id, field });
       setPage((p) => (p ? { ...p, rows: p.rows.map((r) => (r.id === row.id ? d.row : r)) } : p));
     } catch (err) {
-      toast('error', errorText(err, lang));
+      toastError(err);
     }
   };
 

@@ -9,7 +9,7 @@ import {
 import type { DocumentFilter, DocumentRow } from '../../shared/api.ts';
 import type { Language } from '../../shared/types.ts';
 import { hiddenInGridByDefault, INN_FIELDS, PASSPORT_FIELDS } from '../../shared/fields.ts';
-import { call, errorText } from '../api.ts';
+import { call } from '../api.ts';
 import { useApp } from '../app-context.ts';
 import { takePrefetchedRows } from '../grid-activity.ts';
 import { confirmFromGrid } from '../review-actions.ts';
@@ -81,9 +81,70 @@ type GridProps = {
   focusId: number | null;
 };
 
+/** The grid's columns: the fixed ones, then one per recognised field (plain values + CSS classes, see below). */
+function gridColumnDefs(lang: Language, threshold: number, mask: boolean): ColDef<DocumentRow>[] {
+  const fixed: ColDef<DocumentRow>[] = [
+    { colId: 'fileName', headerName: translate(lang, 'grid.file'), field: 'fileName', width: 170, pinned: 'left', tooltipField: 'fileName' },
+    // Not sortable: the server sorts by allowlisted columns (review/query.ts SORT_COLUMNS) and a case label is
+    // not one of them — an arrow the server ignores would mislead the clerk.
+    { colId: 'caseLabel', headerName: translate(lang, 'grid.case'), field: 'caseLabel', width: 170, sortable: false },
+    { colId: 'type', headerName: translate(lang, 'grid.type'), width: 90, valueGetter: (p) => (p.data ? docTypeLabel(lang, p.data.type) : '') },
+    {
+      // Plain text + CSS classes, not React cell renderers: thousands of cells scroll past per second.
+      colId: 'status', headerName: translate(lang, 'grid.status'), width: 150,
+      valueGetter: (p) => (p.data ? statusLabel(lang, p.data.status) + (p.data.statusReason ? ` — ${p.data.statusReason}` : '') : ''),
+      // Waiting / rejected / duplicate rows show their Russian reason inline and on hover.
+      tooltipValueGetter: (p: ITooltipParams<DocumentRow>) => p.data?.statusReason ?? undefined,
+      cellClass: (p) => (p.data ? `status-${p.data.status}` : undefined),
+    },
+    {
+      colId: 'review', headerName: translate(lang, 'grid.review'), width: 110,
+      valueGetter: (p) => (p.data ? reviewLabel(lang, p.data.review) : ''),
+      // Only the state class: a bare 'review' would collide with the screen container's CSS.
+      cellClass: (p) => (p.data ? `review-${p.data.review}` : undefined),
+    },
+    {
+      colId: 'minConfidence', headerName: translate(lang, 'grid.minConfidence'), width: 90, type: 'rightAligned',
+      valueGetter: (p) => (p.data ? percent(p.data.minConfidence) : ''),
+      cellClassRules: { 'cell-low': (p) => p.data?.minConfidence != null && p.data.minConfidence < threshold },
+    },
+    {
+      colId: 'errorCount', headerName: translate(lang, 'grid.errors'), width: 80, type: 'rightAligned',
+      valueGetter: (p) => (p.data ? (p.data.errorCount + p.data.warningCount > 0 ? `${p.data.errorCount} / ${p.data.warningCount}` : '') : ''),
+      cellClassRules: { 'cell-error': (p) => (p.data?.errorCount ?? 0) > 0, 'cell-warning': (p) => (p.data?.errorCount ?? 0) === 0 && (p.data?.warningCount ?? 0) > 0 },
+    },
+    {
+      colId: 'exportedAt', headerName: translate(lang, 'grid.exported'), width: 115,
+      valueGetter: (p) => (p.data?.exportedAt != null ? formatDateTime(p.data.exportedAt, lang) : ''),
+      cellClass: (p) => (p.data?.exportedAt != null ? 'cell-exported' : undefined),
+    },
+    { colId: 'createdAt', headerName: translate(lang, 'grid.created'), width: 120, hide: true, valueGetter: (p) => (p.data ? formatDateTime(p.data.createdAt, lang) : '') },
+  ];
+  const fields: ColDef<DocumentRow>[] = FIELD_COLUMNS.map((name) => ({
+    colId: `field:${name}`,
+    headerName: gridFieldLabel(lang, name),
+    width: name.startsWith('MRZ') ? 260 : name.startsWith('Has') ? 80 : 120,
+    hide: hiddenInGridByDefault(name),
+    valueGetter: (p) => {
+      const v = p.data?.fields[name]?.v ?? '';
+      return p.data ? shownFieldValue(name, v, p.data.type, lang, mask) : v;
+    },
+    // One function per cell (not one rule per class): this runs for every cell scrolled into view.
+    cellClass: (p) => {
+      const cell = p.data?.fields[name];
+      if (!cell) return undefined;
+      if (cell.s === 'corrected') return 'cell-corrected';
+      const tone = cellTone(cell, threshold);
+      return tone ? `cell-${tone}` : undefined;
+    },
+    tooltipValueGetter: (p: ITooltipParams<DocumentRow>) => cellHoverText(p.data?.fields[name], lang),
+  }));
+  return [...fixed, ...fields];
+}
+
 // memo: the App re-renders on every sort/selection/queue push; the grid only cares about its own props.
 export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, onOpen, onSelectionChange, onSortChange, focusId }: GridProps) {
-  const { lang, t, settings, toast } = useApp();
+  const { lang, t, settings, toast, toastError } = useApp();
   const apiRef = useRef<GridApi<DocumentRow> | null>(null);
   const [chooserOpen, setChooserOpen] = useState(false);
   const [, forceRender] = useState(0);
@@ -91,65 +152,7 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
   const threshold = settings.confidenceThreshold;
   const mask = settings.maskPassportNumbers;
 
-  const columnDefs = useMemo<ColDef<DocumentRow>[]>(() => {
-    const fixed: ColDef<DocumentRow>[] = [
-      { colId: 'fileName', headerName: translate(lang, 'grid.file'), field: 'fileName', width: 170, pinned: 'left', tooltipField: 'fileName' },
-      // Not sortable: the server sorts by allowlisted columns (review/query.ts SORT_COLUMNS) and a case label is
-      // not one of them — an arrow the server ignores would mislead the clerk.
-      { colId: 'caseLabel', headerName: translate(lang, 'grid.case'), field: 'caseLabel', width: 170, sortable: false },
-      { colId: 'type', headerName: translate(lang, 'grid.type'), width: 90, valueGetter: (p) => (p.data ? docTypeLabel(lang, p.data.type) : '') },
-      {
-        // Plain text + CSS classes, not React cell renderers: thousands of cells scroll past per second.
-        colId: 'status', headerName: translate(lang, 'grid.status'), width: 150,
-        valueGetter: (p) => (p.data ? statusLabel(lang, p.data.status) + (p.data.statusReason ? ` — ${p.data.statusReason}` : '') : ''),
-        // Waiting / rejected / duplicate rows show their Russian reason inline and on hover.
-        tooltipValueGetter: (p: ITooltipParams<DocumentRow>) => p.data?.statusReason ?? undefined,
-        cellClass: (p) => (p.data ? `status-${p.data.status}` : undefined),
-      },
-      {
-        colId: 'review', headerName: translate(lang, 'grid.review'), width: 110,
-        valueGetter: (p) => (p.data ? reviewLabel(lang, p.data.review) : ''),
-        // Only the state class: a bare 'review' would collide with the screen container's CSS.
-        cellClass: (p) => (p.data ? `review-${p.data.review}` : undefined),
-      },
-      {
-        colId: 'minConfidence', headerName: translate(lang, 'grid.minConfidence'), width: 90, type: 'rightAligned',
-        valueGetter: (p) => (p.data ? percent(p.data.minConfidence) : ''),
-        cellClassRules: { 'cell-low': (p) => p.data?.minConfidence != null && p.data.minConfidence < threshold },
-      },
-      {
-        colId: 'errorCount', headerName: translate(lang, 'grid.errors'), width: 80, type: 'rightAligned',
-        valueGetter: (p) => (p.data ? (p.data.errorCount + p.data.warningCount > 0 ? `${p.data.errorCount} / ${p.data.warningCount}` : '') : ''),
-        cellClassRules: { 'cell-error': (p) => (p.data?.errorCount ?? 0) > 0, 'cell-warning': (p) => (p.data?.errorCount ?? 0) === 0 && (p.data?.warningCount ?? 0) > 0 },
-      },
-      {
-        colId: 'exportedAt', headerName: translate(lang, 'grid.exported'), width: 115,
-        valueGetter: (p) => (p.data?.exportedAt != null ? formatDateTime(p.data.exportedAt, lang) : ''),
-        cellClass: (p) => (p.data?.exportedAt != null ? 'cell-exported' : undefined),
-      },
-      { colId: 'createdAt', headerName: translate(lang, 'grid.created'), width: 120, hide: true, valueGetter: (p) => (p.data ? formatDateTime(p.data.createdAt, lang) : '') },
-    ];
-    const fields: ColDef<DocumentRow>[] = FIELD_COLUMNS.map((name) => ({
-      colId: `field:${name}`,
-      headerName: gridFieldLabel(lang, name),
-      width: name.startsWith('MRZ') ? 260 : name.startsWith('Has') ? 80 : 120,
-      hide: hiddenInGridByDefault(name),
-      valueGetter: (p) => {
-        const v = p.data?.fields[name]?.v ?? '';
-        return p.data ? shownFieldValue(name, v, p.data.type, lang, mask) : v;
-      },
-      // One function per cell (not one rule per class): this runs for every cell scrolled into view.
-      cellClass: (p) => {
-        const cell = p.data?.fields[name];
-        if (!cell) return undefined;
-        if (cell.s === 'corrected') return 'cell-corrected';
-        const tone = cellTone(cell, threshold);
-        return tone ? `cell-${tone}` : undefined;
-      },
-      tooltipValueGetter: (p: ITooltipParams<DocumentRow>) => cellHoverText(p.data?.fields[name], lang),
-    }));
-    return [...fixed, ...fields];
-  }, [lang, threshold, mask]);
+  const columnDefs = useMemo(() => gridColumnDefs(lang, threshold, mask), [lang, threshold, mask]);
 
   const datasource = useMemo<IDatasource>(() => ({
     getRows(params) {
@@ -170,10 +173,10 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
         })
         .catch((err: unknown) => {
           params.failCallback();
-          toast('error', errorText(err, lang));
+          toastError(err);
         });
     },
-  }), [filter, lang, toast]);
+  }), [filter, lang, toastError]);
 
   // Coming back from the detail panel: keep the opened row in view and focused.
   useEffect(() => {
@@ -224,7 +227,7 @@ export const DocumentGrid = memo(function DocumentGrid({ filter, refreshTick, on
           if (r === 'open') onOpen(id);
           else if (r === 'confirmed' && rowIndex !== null) e.api.setFocusedCell(rowIndex + 1, colId);
         })
-        .catch((err: unknown) => toast('error', errorText(err, lang)));
+        .catch((err: unknown) => toastError(err));
     },
     onSelectionChanged: (e) => onSelectionChange(e.api.getSelectedRows()),
     onSortChanged: (e) => onSortChange(currentSort(e.api)),

@@ -3,7 +3,7 @@
 // every file keeps its folder relative to the drop, so a dropped batch of people still groups into one case
 // per sub-folder. Unsupported formats and files over 50 MB are named to the clerk, not uploaded.
 import { useEffect, useState } from 'react';
-import { call, errorText } from '../api.ts';
+import { call } from '../api.ts';
 import { useApp } from '../app-context.ts';
 import { scanDrop, someNames, type DropEntry, type DroppedFile } from '../dropped-files.ts';
 
@@ -60,7 +60,7 @@ function entriesOf(data: DataTransfer): DropEntry<File>[] {
 type Progress = { phase: 'reading'; found: number } | { phase: 'sending'; done: number; total: number };
 
 export function DropZone() {
-  const { lang, t, toast } = useApp();
+  const { lang, t, toast, toastError } = useApp();
   const [over, setOver] = useState(false);
   const [progress, setProgress] = useState<Progress | null>(null);
 
@@ -118,7 +118,7 @@ export function DropZone() {
         }
         toast('info', t('drop.done', { n: await upload(ok) }));
       } catch (err) {
-        toast('error', errorText(err, lang));
+        toastError(err);
       } finally {
         setProgress(null);
       }
@@ -134,7 +134,7 @@ export function DropZone() {
       window.removeEventListener('dragover', overH);
       window.removeEventListener('drop', drop);
     };
-  }, [lang, t, toast]);
+  }, [lang, t, toast, toastError]);
 
   return (
     <>

@@ -52,7 +52,7 @@ function ColumnEditor({ template, onSaved, onDeleted, onDirty }: {
   onDeleted: () => void;
   onDirty: (dirty: boolean) => void;
 }) {
-  const { lang, t, toast } = useApp();
+  const { lang, t, toast, toastError } = useApp();
   const [columns, setColumns] = useState<Columns>(template.columns);
   const [adding, setAdding] = useState('');
   const [name, setName] = useState('');
@@ -77,7 +77,7 @@ function ColumnEditor({ template, onSaved, onDeleted, onDirty }: {
       toast('info', t('export.templateSaved', { name: saved.name }));
       onSaved(saved);
     } catch (err) {
-      toast('error', errorText(err, lang));
+      toastError(err);
     }
   };
   const remove = async () => {
@@ -86,7 +86,7 @@ function ColumnEditor({ template, onSaved, onDeleted, onDirty }: {
       toast('info', t('export.templateDeleted', { name: template.name }));
       onDeleted();
     } catch (err) {
-      toast('error', errorText(err, lang));
+      toastError(err);
     }
   };
   return (

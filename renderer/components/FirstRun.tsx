@@ -1,13 +1,13 @@
 // First run: choose a folder + credentials, or start the demo (built-in samples + simulator).
 import { useState } from 'react';
 import type { AppInfo } from '../../shared/api.ts';
-import { call, errorText } from '../api.ts';
+import { call } from '../api.ts';
 import { useApp } from '../app-context.ts';
 import { CredentialsForm } from './SettingsScreen.tsx';
 import { FolderPicker } from './FolderPicker.tsx';
 
 export function FirstRun({ onDone }: { onDone: (info: AppInfo) => void }) {
-  const { lang, t, toast } = useApp();
+  const { t, toastError } = useApp();
   const [path, setPath] = useState('');
   const [busy, setBusy] = useState(false);
   const [picking, setPicking] = useState(false);
@@ -16,7 +16,7 @@ export function FirstRun({ onDone }: { onDone: (info: AppInfo) => void }) {
     try {
       onDone(await fn());
     } catch (err) {
-      toast('error', errorText(err, lang), 'first-run');
+      toastError(err, 'first-run');
     } finally {
       setBusy(false);
     }

@@ -7,7 +7,7 @@ import type { DocumentFilter, FacetCounts } from '../../shared/api.ts';
 import { QUICK_FILTERS, type QuickFilter } from '../../shared/types.ts';
 import type { Folder } from '../../shared/settings.ts';
 import { DOC_TYPES, type DocType } from '../../shared/types.ts';
-import { call, errorText } from '../api.ts';
+import { call } from '../api.ts';
 import { useApp } from '../app-context.ts';
 import { DateField } from './DateField.tsx';
 import { docTypeLabel, quickFilterLabel } from '../i18n.ts';
@@ -29,7 +29,7 @@ type Props = {
 const COUNTS_DELAY_MS = 300;
 
 export function QuickFilters({ filter, onChange, refreshTick, folders, children }: Props) {
-  const { lang, t, toast } = useApp();
+  const { lang, t, toastError } = useApp();
   const [counts, setCounts] = useState<Record<QuickFilter, number> | null>(null);
   const [facets, setFacets] = useState<FacetCounts | null>(null);
   const [search, setSearch] = useState(filter.search ?? '');
@@ -43,10 +43,10 @@ export function QuickFilters({ filter, onChange, refreshTick, folders, children 
       whenGridIdle()
         .then(() => (cancelled ? null : call('documents:counts', { filter: { ...(JSON.parse(restKey) as Omit<DocumentFilter, 'quick'>), quick: 'all' } })))
         .then((c) => { if (c && !cancelled) setCounts(c); })
-        .catch((err: unknown) => { if (!cancelled) toast('error', errorText(err, lang)); });
+        .catch((err: unknown) => { if (!cancelled) toastError(err); });
     }, COUNTS_DELAY_MS);
     return () => { cancelled = true; window.clearTimeout(h); };
-  }, [restKey, refreshTick, lang, toast]);
+  }, [restKey, refreshTick, lang, toastError]);
 
   // Picker counts depend on the whole filter (quick filter too): "Паспорт (120)" is what choosing it shows.
   const filterKey = JSON.stringify(filter);
@@ -56,10 +56,10 @@ export function QuickFilters({ filter, onChange, refreshTick, folders, children 
       whenGridIdle()
         .then(() => (cancelled ? null : call('documents:facets', { filter: JSON.parse(filterKey) as DocumentFilter })))
         .then((f) => { if (f && !cancelled) setFacets(f); })
-        .catch((err: unknown) => { if (!cancelled) toast('error', errorText(err, lang)); });
+        .catch((err: unknown) => { if (!cancelled) toastError(err); });
     }, COUNTS_DELAY_MS);
     return () => { cancelled = true; window.clearTimeout(h); };
-  }, [filterKey, refreshTick, lang, toast]);
+  }, [filterKey, refreshTick, lang, toastError]);
   const withCount = (label: string, n: number | undefined) => (n === undefined ? label : `${label} (${n})`);
 
   // Search is debounced: one query per pause in typing, not per keystroke.

@@ -2,13 +2,13 @@
 // costs), show it in the yes/no dialog that guards paid actions, and retry only after «Повторить».
 import { useEffect, useState } from 'react';
 import type { RetryFailedQuote } from '../../shared/api.ts';
-import { call, errorText } from '../api.ts';
+import { call } from '../api.ts';
 import { useApp } from '../app-context.ts';
 import { formatRub } from '../format.ts';
 import { ConfirmDialog } from './ConfirmDialog.tsx';
 
 export function RetryFailed({ demo, onClose }: { demo: boolean; onClose: () => void }) {
-  const { lang, t, toast } = useApp();
+  const { lang, t, toast, toastError } = useApp();
   const [quote, setQuote] = useState<RetryFailedQuote | null>(null);
   useEffect(() => {
     call('cases:retry-failed', { confirm: false })
@@ -18,8 +18,8 @@ export function RetryFailed({ demo, onClose }: { demo: boolean; onClose: () => v
           onClose();
         } else setQuote(q);
       })
-      .catch((err: unknown) => { toast('error', errorText(err, lang)); onClose(); });
-  }, [lang, t, toast, onClose]);
+      .catch((err: unknown) => { toastError(err); onClose(); });
+  }, [lang, t, toast, toastError, onClose]);
   if (!quote) return null;
   const params = { cases: quote.cases, documents: quote.documents, resend: quote.resend, rub: formatRub(quote.costRub, lang) };
   return (
@@ -31,7 +31,7 @@ export function RetryFailed({ demo, onClose }: { demo: boolean; onClose: () => v
       onConfirm={() => {
         call('cases:retry-failed', { confirm: true })
           .then((r) => toast('info', t('retry.done', { n: r.retried })))
-          .catch((err: unknown) => toast('error', errorText(err, lang)))
+          .catch((err: unknown) => toastError(err))
           .finally(onClose);
       }}
     />

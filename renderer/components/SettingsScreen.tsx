@@ -5,19 +5,20 @@ import { useEffect, useState } from 'react';
 import type { AppInfo } from '../../shared/api.ts';
 import type { CredentialsStatus, Folder, Settings } from '../../shared/settings.ts';
 import { DOC_TYPES, type DocType } from '../../shared/types.ts';
-import { call, errorText } from '../api.ts';
+import { call } from '../api.ts';
 import { useApp } from '../app-context.ts';
 import { docTypeLabel } from '../i18n.ts';
+import { ExportFolderSetting } from './ExportFolderSetting.tsx';
 import { FolderPicker } from './FolderPicker.tsx';
 import { NumberSetting } from './NumberSetting.tsx';
 
 export function CredentialsForm({ onSaved }: { onSaved?: (s: CredentialsStatus) => void }) {
-  const { lang, t, toast, clearToasts } = useApp();
+  const { lang, t, toast, clearToasts, toastError } = useApp();
   const [status, setStatus] = useState<CredentialsStatus | null>(null);
   const [token, setToken] = useState('');
   const [machineUid, setMachineUid] = useState('');
   const [projectId, setProjectId] = useState('');
-  useEffect(() => { call('settings:credentials-status', {}).then(setStatus).catch((err: unknown) => toast('error', errorText(err, lang))); }, [lang, toast]);
+  useEffect(() => { call('settings:credentials-status', {}).then(setStatus).catch((err: unknown) => toastError(err)); }, [lang, toastError]);
   const save = async () => {
     // The engine refuses these too; saying which field and what to do beats «Некорректные параметры запроса».
     if (token.trim().length < 8 || machineUid.trim().length < 8) return toast('error', t('settings.credsTooShort'), 'credentials');
@@ -30,7 +31,7 @@ export function CredentialsForm({ onSaved }: { onSaved?: (s: CredentialsStatus) 
       toast('info', t('common.saved'));
       onSaved?.(s);
     } catch (err) {
-      toast('error', errorText(err, lang), 'credentials');
+      toastError(err, 'credentials');
     }
   };
   return (
@@ -45,16 +46,16 @@ export function CredentialsForm({ onSaved }: { onSaved?: (s: CredentialsStatus) 
       <p className="full muted">{t('settings.credsNote')}</p>
       <div className="full row">
         <button type="submit" className="btn btn-primary" disabled={!token && !machineUid && !projectId}>{t('settings.credsSave')}</button>
-        {status?.configured ? <button type="button" className="btn btn-danger" onClick={() => { call('settings:clear-credentials', {}).then(setStatus).catch((err: unknown) => toast('error', errorText(err, lang))); }}>{t('settings.credsClear')}</button> : null}
+        {status?.configured ? <button type="button" className="btn btn-danger" onClick={() => { call('settings:clear-credentials', {}).then(setStatus).catch((err: unknown) => toastError(err)); }}>{t('settings.credsClear')}</button> : null}
       </div>
     </form>
   );
 }
 
 function FolderRow({ folder, onChanged }: { folder: Folder; onChanged: () => void }) {
-  const { lang, t, toast } = useApp();
+  const { lang, t, toastError } = useApp();
   const update = (patch: Parameters<typeof call<'folders:update'>>[1]) => {
-    call('folders:update', patch).then(onChanged).catch((err: unknown) => toast('error', errorText(err, lang)));
+    call('folders:update', patch).then(onChanged).catch((err: unknown) => toastError(err));
   };
   const o = folder.options;
   return (
@@ -81,13 +82,13 @@ function FolderRow({ folder, onChanged }: { folder: Folder; onChanged: () => voi
           {(['keep', 'move'] as const).map((p) => <option key={p} value={p}>{t(`settings.originals.${p}`)}</option>)}
         </select>
       </td>
-      <td><button type="button" className="btn btn-small btn-danger" onClick={() => { call('folders:remove', { id: folder.id }).then(onChanged).catch((err: unknown) => toast('error', errorText(err, lang))); }}>{t('common.remove')}</button></td>
+      <td><button type="button" className="btn btn-small btn-danger" onClick={() => { call('folders:remove', { id: folder.id }).then(onChanged).catch((err: unknown) => toastError(err)); }}>{t('common.remove')}</button></td>
     </tr>
   );
 }
 
 export function SettingsScreen({ folders, onFoldersChanged, demo, onInfo }: { folders: Folder[]; onFoldersChanged: () => void; demo: boolean; onInfo: (i: AppInfo) => void }) {
-  const { lang, t, settings, setSettings, toast, clearToasts } = useApp();
+  const { lang, t, settings, setSettings, toast, clearToasts, toastError } = useApp();
   const [picking, setPicking] = useState(false);
   const [startingDemo, setStartingDemo] = useState(false);
   const [draft, setDraft] = useState<Settings>(settings);
@@ -105,7 +106,7 @@ export function SettingsScreen({ folders, onFoldersChanged, demo, onInfo }: { fo
       toast('info', t('common.saved'));
     } catch (err) {
       setDraft(settings); // show what is really stored, not the refused value
-      toast('error', errorText(err, lang));
+      toastError(err);
     }
   };
   const purgeNow = async () => {
@@ -116,7 +117,7 @@ export function SettingsScreen({ folders, onFoldersChanged, demo, onInfo }: { fo
       const { purgedDocuments } = await call('privacy:purge-now', {});
       setPurgeResult(draft.retentionDays === 0 ? t('settings.purgeOff') : t('settings.purgeDone', { n: purgedDocuments }));
     } catch (err) {
-      toast('error', errorText(err, lang));
+      toastError(err);
     }
   };
   // `unit`: how many stored units one shown unit is. Durations are stored in ms and shown in seconds (unit 1000):
@@ -140,7 +141,7 @@ export function SettingsScreen({ folders, onFoldersChanged, demo, onInfo }: { fo
           {demo ? <p className="full good" data-testid="demo-note">{t('demo.settingsNote')}</p> : (
             <div className="full row">
               <button type="button" className="btn" disabled={startingDemo} data-testid="settings-demo"
-                onClick={() => { setStartingDemo(true); call('app:start-demo', { count: 12 }).then((i) => { onInfo(i); onFoldersChanged(); }).catch((err: unknown) => toast('error', errorText(err, lang))).finally(() => setStartingDemo(false)); }}>
+                onClick={() => { setStartingDemo(true); call('app:start-demo', { count: 12 }).then((i) => { onInfo(i); onFoldersChanged(); }).catch((err: unknown) => toastError(err)).finally(() => setStartingDemo(false)); }}>
                 {t('demo.switch')}
               </button>
               <span className="muted small">{t('demo.switchNote')}</span>
@@ -156,7 +157,7 @@ export function SettingsScreen({ folders, onFoldersChanged, demo, onInfo }: { fo
             <tbody>{folders.map((f) => <FolderRow key={f.id} folder={f} onChanged={onFoldersChanged} />)}</tbody>
           </table>
         )}
-        <form className="row" onSubmit={(e) => { e.preventDefault(); call('folders:add', { path: newPath.trim(), defaultType: newType }).then(() => { setNewPath(''); clearToasts('folders:add'); onFoldersChanged(); }).catch((err: unknown) => toast('error', errorText(err, lang), 'folders:add')); }}>
+        <form className="row" onSubmit={(e) => { e.preventDefault(); call('folders:add', { path: newPath.trim(), defaultType: newType }).then(() => { setNewPath(''); clearToasts('folders:add'); onFoldersChanged(); }).catch((err: unknown) => toastError(err, 'folders:add')); }}>
           <input className="grow" placeholder={t('settings.folderPath')} value={newPath} onChange={(e) => setNewPath(e.target.value)} data-testid="new-folder-path" />
           <button type="button" className="btn" onClick={() => setPicking(true)} data-testid="pick-folder">{t('picker.open')}</button>
           <select value={newType} onChange={(e) => setNewType(e.target.value as DocType)}>{DOC_TYPES.map((d) => <option key={d} value={d}>{docTypeLabel(lang, d)}</option>)}</select>
@@ -187,6 +188,10 @@ export function SettingsScreen({ folders, onFoldersChanged, demo, onInfo }: { fo
           </label>
           {check('onlyAttention', t('settings.onlyAttention'))}
         </div>
+      </section>
+      <section>
+        <h3>{t('settings.exportSection')}</h3>
+        <ExportFolderSetting />
       </section>
       <section data-testid="privacy">
         <h3>{t('settings.privacy')}</h3>

@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import uPlot from 'uplot';
 import type { Charts } from '../../shared/api.ts';
-import { call, errorText } from '../api.ts';
+import { call } from '../api.ts';
 import { useApp } from '../app-context.ts';
 import { formatRub } from '../format.ts';
 import { fieldLabel, type Translate } from '../i18n.ts';
@@ -81,12 +81,12 @@ function specs(t: Translate, lang: string): { hour: ChartSpec; day: ChartSpec; a
 }
 
 export function StatsView({ refreshTick }: { refreshTick: number }) {
-  const { lang, t, toast } = useApp();
+  const { lang, t, toastError } = useApp();
   const [days, setDays] = useState(7);
   const [c, setC] = useState<Charts | null>(null);
   useEffect(() => {
-    call('stats:charts', { days }).then(setC).catch((err: unknown) => toast('error', errorText(err, lang)));
-  }, [refreshTick, days, lang, toast]);
+    call('stats:charts', { days }).then(setC).catch((err: unknown) => toastError(err));
+  }, [refreshTick, days, lang, toastError]);
   const s = useMemo(() => (c ? specs(t, lang) : null), [c, t, lang]);
   const data = useMemo(() => {
     if (!c) return null;

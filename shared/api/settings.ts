@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { req } from './define.ts';
 import { id } from './queue.ts';
-import { settingsSchema, type CredentialsStatus, type Settings } from '../settings.ts';
+import { settingsPatchSchema, type CredentialsStatus, type Settings } from '../settings.ts';
 
 export type AppInfo = {
   version: string;
@@ -21,9 +21,9 @@ export type AppInfo = {
 
 export const settingsApi = {
   'settings:get': req<Settings>()(z.object({})),
-  'settings:set': req<Settings>()(settingsSchema.partial()),
+  'settings:set': req<Settings>()(settingsPatchSchema),
   'settings:credentials-status': req<CredentialsStatus>()(z.object({})),
-  /** [Note: credentials never reach the renderer] — write-only: there is no request that reads them back. */
+  /** See [Note: credentials never reach the renderer]: write-only: there is no request that reads them back. */
   'settings:set-credentials': req<CredentialsStatus>()(
     z.object({
       token: z.string().trim().min(8).max(256),

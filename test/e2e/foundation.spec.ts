@@ -1,4 +1,4 @@
-// Issue 2: the first working slice end to end in real Chromium. Generated scans land in the watched
+// The first working slice end to end in real Chromium. Generated scans land in the watched
 // folder → the engine sends them to the simulator → rows appear in the grid and reach «Распознан» with
 // their fields; selecting a row shows its scan with real pixels.
 import { test, expect } from '@playwright/test';

@@ -8,6 +8,7 @@ import os from 'node:os';
 import type { DocumentDetail } from '../../shared/api.ts';
 import { startScanDesk, type ScanDeskApp } from './helpers/scandesk.ts';
 import { DetailPage, GridPage } from './helpers/pages.ts';
+import { seedLifecycle } from '../helpers/seed.ts';
 
 test.use({ viewport: { width: 1440, height: 900 } });
 
@@ -26,8 +27,10 @@ const caseOf = async (docId: number) => (await app.request<DocumentDetail>('docu
 /** Puts a case (and its documents) into a queue state the clerk can act on. */
 async function setCase(docId: number, state: string, docStatus: string, reason: string | null): Promise<number> {
   const caseId = await caseOf(docId);
-  sql('UPDATE cases SET state = ?, beorg_document_id = NULL WHERE id = ?', state, caseId);
-  sql(`UPDATE documents SET status = ?, status_reason = ? WHERE case_id = ? AND doc_type <> 'SELFIE'`, docStatus, reason, caseId);
+  seedLifecycle(app.engine.ctx.db, () => {
+    sql('UPDATE cases SET state = ?, beorg_document_id = NULL WHERE id = ?', state, caseId);
+    sql(`UPDATE documents SET status = ?, status_reason = ? WHERE case_id = ? AND doc_type <> 'SELFIE'`, docStatus, reason, caseId);
+  });
   return caseId;
 }
 const caseState = (caseId: number) => (app.engine.ctx.db.prepare('SELECT state FROM cases WHERE id = ?').get(caseId) as { state: string }).state;

@@ -1,4 +1,4 @@
-// Issue 4: a clerk reviews a batch of 20 generated documents using ONLY the keyboard. Most documents
+// A clerk reviews a batch of 20 generated documents using ONLY the keyboard. Most documents
 // are clean (one keystroke each: Enter); three people have low-confidence fields; the clerk corrects
 // two values and accepts the rest. Then we check, through the engine and its database: review states,
 // the stored values, the audit rows, the keystroke count, and that undo restores the recognised value.

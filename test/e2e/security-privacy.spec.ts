@@ -1,6 +1,7 @@
-// Issue 7 privacy controls in real Chromium against browser mode with a real engine: the Settings
+// Privacy controls in real Chromium against browser mode with a real engine: the Settings
 // "Конфиденциальность" section (retention days, purge now with its result, masking) and the delete-case button
-// with its confirmation (mounted through the component harness, as the detail panel mounts it).
+// with its confirmation (mounted through the component harness, as the detail panel mounts it), and the export folder.
+import path from 'node:path';
 import { test, expect } from '@playwright/test';
 import { startScanDesk, type ScanDeskApp } from './helpers/scandesk.ts';
 
@@ -68,4 +69,21 @@ test('delete case: a confirmation names the case (as text), cancel keeps it, con
   await page.getByTestId('delete-case').click();
   await page.getByTestId('delete-case-confirm').click();
   await expect(page.getByTestId('delete-case-dialog').getByRole('alert')).toHaveText(`Дело №${c.id} не найдено`);
+});
+
+test('settings: the clerk chooses the export folder; what the screen shows is where the next export goes', async ({ page }) => {
+  const defaultDir = ((await app.request('app:info')) as { exportDir: string }).exportDir;
+  const chosen = path.join(app.dataDir, 'Выгрузки клерка');
+  await page.goto(app.url);
+  await page.getByRole('button', { name: 'Настройки' }).click();
+  const section = page.getByTestId('export-dir');
+  await expect(section.getByTestId('export-dir-in-use')).toHaveText(`Файлы выгрузки сохраняются в: ${defaultDir}`);
+  await section.getByTestId('export-dir-input').fill('относительная/папка');
+  await section.getByTestId('export-dir-save').click();
+  await expect(section.getByTestId('export-dir-input')).toHaveValue('');
+  await section.getByTestId('export-dir-input').fill(chosen);
+  await section.getByTestId('export-dir-save').click();
+  await expect(section.getByTestId('export-dir-in-use')).toHaveText(`Файлы выгрузки сохраняются в: ${chosen}`);
+  expect(((await app.request('app:info')) as { exportDir: string }).exportDir).toBe(chosen);
+  await app.request('settings:set', { exportDir: '' });
 });

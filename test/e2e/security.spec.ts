@@ -1,4 +1,4 @@
-// Issue 7 in real Chromium against browser mode (the engine + main/web/server.ts in this process):
+// Security checks in real Chromium against browser mode (the engine + main/web/server.ts in this process):
 // the page has no Node, the CSP blocks injected script and foreign connections, the bridge refuses
 // missing/wrong tokens and foreign origins (and a foreign page cannot change state), and the image route
 // refuses traversal and unknown ids.

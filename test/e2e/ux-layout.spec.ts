@@ -4,6 +4,7 @@
 import { test, expect, type Locator, type Page } from '@playwright/test';
 import path from 'node:path';
 import { ARTIFACTS_DIR, startScanDesk, type ScanDeskApp } from './helpers/scandesk.ts';
+import { seedLifecycle } from '../helpers/seed.ts';
 
 // Browser globals used inside page.evaluate (this project type-checks without the DOM lib; kept file-local).
 type DomBox = { left: number; right: number; top: number; width: number; height: number };
@@ -23,10 +24,12 @@ test.beforeEach(async () => {
   app = await startScanDesk({ seed: 60, settings: { dailyCap: 500 } });
   const db = app.engine.ctx.db;
   // Savings (duplicates and pre-flight rejections) and an uncertain case make the cost meter as long as it gets.
-  db.prepare(`UPDATE documents SET status = 'duplicate' WHERE id IN (1, 4, 7) AND doc_type != 'SELFIE'`).run();
-  db.prepare(`UPDATE documents SET status = 'rejected', status_reason = 'Изображение меньше 600 пикселей' WHERE id IN (10, 13)`).run();
-  db.prepare(`UPDATE cases SET state = 'uncertain' WHERE id = 9`).run();
-  db.prepare(`UPDATE documents SET status = 'uncertain' WHERE case_id = 9`).run();
+  seedLifecycle(db, () => {
+    db.prepare(`UPDATE documents SET status = 'duplicate' WHERE id IN (1, 4, 7) AND doc_type != 'SELFIE'`).run();
+    db.prepare(`UPDATE documents SET status = 'rejected', status_reason = 'Изображение меньше 600 пикселей' WHERE id IN (10, 13)`).run();
+    db.prepare(`UPDATE cases SET state = 'uncertain' WHERE id = 9`).run();
+    db.prepare(`UPDATE documents SET status = 'uncertain' WHERE case_id = 9`).run();
+  });
   await app.request('queue:pause', {});
 });
 test.afterEach(async () => { await app?.close(); });

@@ -4,6 +4,7 @@
 import { test, expect } from '@playwright/test';
 import os from 'node:os';
 import { startScanDesk, type ScanDeskApp } from './helpers/scandesk.ts';
+import { seedLifecycle } from '../helpers/seed.ts';
 
 // Browser globals used inside page.addInitScript (this project type-checks without the DOM lib; kept file-local).
 declare const window: Record<string, unknown>;
@@ -86,8 +87,10 @@ test('a search with no match says nothing was found, not «no documents»', asyn
 
 test('«Повторить все с ошибками» shows the count and cost first, then retries; F1 shows every shortcut', async ({ page }) => {
   const db = app.engine.ctx.db;
-  db.prepare(`UPDATE cases SET state = 'failed', beorg_document_id = NULL WHERE id IN (1, 2)`).run();
-  db.prepare(`UPDATE documents SET status = 'failed' WHERE case_id IN (1, 2)`).run();
+  seedLifecycle(db, () => {
+    db.prepare(`UPDATE cases SET state = 'failed', beorg_document_id = NULL WHERE id IN (1, 2)`).run();
+    db.prepare(`UPDATE documents SET status = 'failed' WHERE case_id IN (1, 2)`).run();
+  });
   await page.goto(app.url);
   await page.getByTestId('header-more').click();
   await expect(page.getByTestId('retry-failed')).toHaveText('Повторить все с ошибками (6)');

@@ -4,6 +4,7 @@
 // typed as дд.мм.гггг in the grid's date filters whatever the browser locale (the browser here runs in en-US).
 import { test, expect, type Page } from '@playwright/test';
 import { startScanDesk, type ScanDeskApp } from './helpers/scandesk.ts';
+import { seedLifecycle } from '../helpers/seed.ts';
 
 // Browser globals used inside page.evaluate (this project type-checks without the DOM lib; kept file-local).
 type DomBox = { left: number; right: number; top: number; width: number; height: number };
@@ -58,7 +59,7 @@ test.afterEach(async () => { await app?.close(); });
 test('every screen in Russian: grid, detail, cases, statistics, settings, export, menu, help, folder picker', async ({ page }) => {
   test.setTimeout(300_000);
   app = await startScanDesk({ seed: 30 });
-  app.engine.ctx.db.prepare(`UPDATE documents SET status = 'failed', status_reason = 'Сервер Beorg ответил ошибкой 500' WHERE id IN (2, 3)`).run();
+  seedLifecycle(app.engine.ctx.db, () => app.engine.ctx.db.prepare(`UPDATE documents SET status = 'failed', status_reason = 'Сервер Beorg ответил ошибкой 500' WHERE id IN (2, 3)`).run());
   await page.goto(app.url);
   await expect(page.getByTestId('document-grid').locator('.ag-row').first()).toBeVisible();
   await expect(page.getByTestId('count-all')).not.toHaveText('…');

@@ -2,6 +2,7 @@
 // without going through the API. Values are realistic and deterministic per seed; a share of fields get
 // low confidence so filters and colouring have something to show.
 import type { Db } from '../../main/engine/db/open.ts';
+import { installTransitionGuards } from '../../main/engine/state/guards.ts';
 import { createDocumentFieldsWriter } from '../../main/engine/store/document-fields.ts';
 import { innCheckDigits, buildPassportMrz } from '../../main/engine/validation/primitives.ts';
 
@@ -90,4 +91,19 @@ export function seedDocuments(db: Db, opts: SeedOptions): number[] {
     }
   })();
   return ids;
+}
+
+/**
+ * Writes a fixture's made-up history: statuses a document or case reached through flows the test does not run.
+ * See [Note: one table of lifecycle moves]: it guards every real writer; a fixture that jumps straight to 'recognised' lifts
+ * the guard for `write` only, on this connection.
+ */
+export function seedLifecycle<T>(db: Db, write: () => T): T {
+  const guarded = db.prepare(`SELECT 1 FROM temp.sqlite_master WHERE name = 'guard_documents_status'`).get() !== undefined;
+  db.exec('DROP TRIGGER IF EXISTS temp.guard_documents_status; DROP TRIGGER IF EXISTS temp.guard_cases_state');
+  try {
+    return write();
+  } finally {
+    if (guarded) installTransitionGuards(db);
+  }
 }

@@ -8,13 +8,14 @@ import path from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { openDatabase } from '../../main/engine/db/open.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../main/engine/db/schema.ts';
+import { CASE_STATES, DOC_STATUSES, REVIEW_STATES } from '../../shared/types.ts';
 
 void test('schema 1 → current: exported marks survive, the old column and index are gone, new indexes exist', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-migrate-'));
   try {
     const file = path.join(dir, 'old.db');
     const old = new Database(file);
-    old.exec(MIGRATIONS[0]!);
+    old.exec(MIGRATIONS[0] as string);
     old.pragma('user_version = 1');
     const ins = old.prepare(`INSERT INTO documents(path, rel_path, file_name, doc_type, status, exported_at, created_at, updated_at) VALUES (?, ?, ?, 'PASSPORT', 'recognised', ?, 0, 0)`);
     ins.run('/in/a.jpg', 'a.jpg', 'a.jpg', 1_700_000_000_000);
@@ -35,5 +36,93 @@ void test('schema 1 → current: exported marks survive, the old column and inde
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A schema-3 file (before the lifecycle CHECKs) with a case, documents, fields and findings. */
+function schema3File(dir: string): string {
+  const file = path.join(dir, 'v3.db');
+  const old = new Database(file);
+  old.pragma('foreign_keys = ON');
+  for (const m of MIGRATIONS.slice(0, 3)) old.exec(m as string);
+  old.pragma('user_version = 3');
+  old.exec(`INSERT INTO cases(id, case_key, label, state, created_at, updated_at) VALUES (1, 'k', 'Иванов', 'done', 0, 0), (2, 'k2', 'Пётр', 'queued', 0, 0)`);
+  const doc = old.prepare(`INSERT INTO documents(case_id, path, rel_path, file_name, doc_type, status, review_state, values_json, created_at, updated_at)
+    VALUES (?, ?, ?, ?, 'PASSPORT', ?, ?, '{"LastName":"Иванов"}', 0, 0)`);
+  for (let i = 1; i <= 50; i++) doc.run(i % 2 ? 1 : 2, `/in/${i}.jpg`, `${i}.jpg`, `${i}.jpg`, i % 2 ? 'recognised' : 'queued', i % 3 ? 'pending' : 'verified');
+  old.exec(`UPDATE documents SET duplicate_of = 1 WHERE id = 3`);
+  old.exec(`INSERT INTO fields(document_id, name, recognised, value, confidence) SELECT id, 'LastName', 'Иванов', 'Иванов', 0.9 FROM documents`);
+  old.exec(`INSERT INTO findings(case_id, document_id, severity, code, message_ru, message_en, source, created_at) VALUES (1, 1, 'error', 'x', 'х', 'x', 'local', 0)`);
+  old.exec(`INSERT INTO document_exports(document_id, exported_at) VALUES (1, 5)`);
+  old.close();
+  return file;
+}
+
+const snapshot = (db: Database.Database) => ({
+  documents: db.prepare('SELECT * FROM documents ORDER BY id').all(),
+  cases: db.prepare('SELECT * FROM cases ORDER BY id').all(),
+  fields: db.prepare('SELECT * FROM fields ORDER BY document_id, name').all(),
+  findings: db.prepare('SELECT * FROM findings ORDER BY id').all(),
+  exports: db.prepare('SELECT * FROM document_exports ORDER BY document_id').all(),
+  indexes: db.prepare(`SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`).all(),
+});
+
+void test('schema 3 → 4: the lifecycle CHECKs keep every row of every table, every index, STRICT and the foreign keys', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-migrate-'));
+  try {
+    const file = schema3File(dir);
+    const before = new Database(file);
+    const expected = snapshot(before);
+    before.close();
+    const db = openDatabase(file, { key: null });
+    try {
+      assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+      assert.deepEqual(snapshot(db), expected);
+      assert.equal(expected.fields.length, 50);
+      assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
+      const strict = db.prepare<[], { name: string; strict: number }>(`SELECT name, strict FROM pragma_table_list WHERE name IN ('documents', 'cases') ORDER BY name`).all();
+      assert.deepEqual(strict, [{ name: 'cases', strict: 1 }, { name: 'documents', strict: 1 }]);
+      // The references still point at the rebuilt tables: deleting a case cascades to its documents and their fields.
+      db.prepare('DELETE FROM cases WHERE id = 2').run();
+      assert.equal(db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM fields').get()!.n, 25);
+      assert.equal(db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM sqlite_schema WHERE sql LIKE '%\\_new%' ESCAPE '\\'`).get()!.n, 0);
+    } finally {
+      db.close();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+void test('an unknown status, case state or review state is refused on INSERT and on UPDATE', () => {
+  const db = openDatabase(':memory:', { key: null });
+  try {
+    db.exec(`INSERT INTO cases(id, case_key, label, created_at, updated_at) VALUES (1, 'k', 'К', 0, 0)`);
+    const insDoc = (status: string, review = 'pending') =>
+      db.prepare(`INSERT INTO documents(case_id, path, rel_path, file_name, doc_type, status, review_state, created_at, updated_at) VALUES (1, 'p', 'p', 'p', 'PASSPORT', ?, ?, 0, 0)`).run(status, review);
+    insDoc('seen');
+    // The CHECK holds for every connection, also one without this build's transition guards.
+    db.exec('DROP TRIGGER temp.guard_documents_status; DROP TRIGGER temp.guard_cases_state');
+    assert.throws(() => insDoc('recognized'), /CHECK constraint failed/);
+    assert.throws(() => insDoc('seen', 'approved'), /CHECK constraint failed/);
+    assert.throws(() => db.exec(`INSERT INTO cases(case_key, label, state, created_at, updated_at) VALUES ('k2', 'К', 'finished', 0, 0)`), /CHECK constraint failed/);
+    assert.throws(() => db.exec(`UPDATE documents SET status = 'bogus'`), /CHECK constraint failed/);
+    assert.throws(() => db.exec(`UPDATE cases SET state = 'bogus'`), /CHECK constraint failed/);
+    assert.throws(() => db.exec(`UPDATE documents SET review_state = 'bogus'`), /CHECK constraint failed/);
+  } finally {
+    db.close();
+  }
+});
+
+void test('the CHECK lists frozen in migration 4 equal the statuses the code knows today', () => {
+  const db = openDatabase(':memory:', { key: null });
+  try {
+    const sql = (t: string) => db.prepare<[string], { sql: string }>(`SELECT sql FROM sqlite_schema WHERE name = ?`).get(t)!.sql;
+    const list = (text: string, col: string) => new RegExp(`CHECK \\(${col} IN \\(([^)]*)\\)\\)`).exec(text)![1]!.split(',').map((s) => s.trim().slice(1, -1));
+    assert.deepEqual(list(sql('documents'), 'status'), [...DOC_STATUSES]);
+    assert.deepEqual(list(sql('documents'), 'review_state'), [...REVIEW_STATES]);
+    assert.deepEqual(list(sql('cases'), 'state'), [...CASE_STATES]);
+  } finally {
+    db.close();
   }
 });

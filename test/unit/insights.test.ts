@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { BrowseResult, Charts, RetryFailedQuote } from '../../shared/api/insights.ts';
 import { createEngine, type Engine } from '../../main/engine/app.ts';
 import { silentLogger } from '../../main/engine/log.ts';
-import { seedDocuments } from '../helpers/seed.ts';
+import { seedDocuments, seedLifecycle } from '../helpers/seed.ts';
 
 const HOUR = 3_600_000;
 // A fixed "now" on a whole hour: every bucket below is known in advance.
@@ -81,9 +81,11 @@ void describe('insights', () => {
 
   void it('retry of every failed case: quote first (resent cases cost, re-polled ones do not), then through cases:retry', async () => {
     const db = engine.ctx.db;
-    db.prepare(`UPDATE cases SET state = 'failed', beorg_document_id = NULL WHERE id = 1`).run();
-    db.prepare(`UPDATE cases SET state = 'failed' WHERE id = 2`).run();
-    db.prepare(`UPDATE documents SET status = 'failed' WHERE case_id IN (1, 2)`).run();
+    seedLifecycle(db, () => {
+      db.prepare(`UPDATE cases SET state = 'failed', beorg_document_id = NULL WHERE id = 1`).run();
+      db.prepare(`UPDATE cases SET state = 'failed' WHERE id = 2`).run();
+      db.prepare(`UPDATE documents SET status = 'failed' WHERE case_id IN (1, 2)`).run();
+    });
     const quote = (await engine.request('cases:retry-failed', { confirm: false })) as RetryFailedQuote;
     assert.deepEqual(quote, { cases: 2, documents: 6, resend: 1, costRub: 8, retried: 0 });
     const states = () => db.prepare('SELECT id, state FROM cases WHERE id IN (1, 2) ORDER BY id').all();

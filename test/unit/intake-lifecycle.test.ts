@@ -7,6 +7,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { createEngine, type Engine } from '../../main/engine/app.ts';
+import { seedLifecycle } from '../helpers/seed.ts';
 
 type Row = { id: number; path: string; current_path: string | null; status: string; status_code: string | null; case_id: number | null; duplicate_of: number | null };
 let colour = 200;
@@ -61,8 +62,10 @@ void describe('intake originals and policies', () => {
     assert.ok(await exists(petrov?.current_path ?? ''));
 
     const caseId = ivanov[0]?.case_id ?? -1;
-    engine.ctx.db.prepare("UPDATE documents SET status = 'recognised' WHERE case_id = ?").run(caseId);
-    engine.ctx.db.prepare("UPDATE cases SET state = 'done' WHERE id = ?").run(caseId);
+    seedLifecycle(engine.ctx.db, () => {
+      engine.ctx.db.prepare("UPDATE documents SET status = 'recognised' WHERE case_id = ?").run(caseId);
+      engine.ctx.db.prepare("UPDATE cases SET state = 'done' WHERE id = ?").run(caseId);
+    });
     engine.ctx.signals.emit('case:finished', { caseId, state: 'done' });
     await waitFor('originals moved', () => rowsOf(engine).filter((d) => d.case_id === caseId).every((d) => d.current_path !== d.path));
     const moved = rowsOf(engine).filter((d) => d.case_id === caseId).map((d) => d.current_path).sort();

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { createEngine, type Engine } from '../../main/engine/app.ts';
+import { recordMoves } from '../helpers/moves.ts';
+import { canMove } from '../../main/engine/state/transitions.ts';
 
 type Row = { id: number; path: string; status: string; status_code: string | null; case_id: number | null; sha256: string | null };
 type Audit = { document_id: number; action: string; old_value: string | null; details: string | null };
@@ -29,6 +31,7 @@ void describe('intake: a changed file re-decides its row', () => {
   let tmp: string;
   let inbox: string;
   let engine: Engine;
+  const moves = new Set<string>();
   const rows = () => engine.ctx.db.prepare<[], Row>('SELECT id, path, status, status_code, case_id, sha256 FROM documents ORDER BY id').all();
   const rowsOf = (file: string) => rows().filter((r) => r.path === file);
   const audits = (id: number) => engine.ctx.db.prepare<[number], Audit>('SELECT document_id, action, old_value, details FROM audit_events WHERE document_id = ? ORDER BY id').all(id);
@@ -39,6 +42,7 @@ void describe('intake: a changed file re-decides its row', () => {
     inbox = path.join(tmp, 'inbox');
     await fs.mkdir(inbox, { recursive: true });
     engine = await createEngine({ dataDir: path.join(tmp, 'data'), mode: 'test', dbKey: null, settingsOverrides: { apiUrl: 'http://127.0.0.1:9' } });
+    recordMoves(engine.ctx.db, moves);
     await engine.request('folders:add', { path: inbox, defaultType: 'PASSPORT', options: { settleMs: 300, caseWindowMs: 300 } });
     await engine.intake.settled({ signal: AbortSignal.timeout(10_000) });
   });
@@ -115,5 +119,23 @@ void describe('intake: a changed file re-decides its row', () => {
     assert.deepEqual(rowsOf(file).map((r) => [r.status, r.status_code, r.case_id]), [['ignored', 'intake.vanished', null]]);
     assert.equal(cases().length, before, JSON.stringify(cases()));
     await engine.request('folders:update', { id: 1, options: { settleMs: 300 } });
+  });
+
+  void it('the re-decisions above moved only along the lifecycle table', () => {
+    const seen = [...moves].sort();
+    for (const m of [
+      'case collecting→queued',
+      'case collecting→rejected',
+      'case rejected→collecting',
+      'document rejected→seen',
+      'document seen→ignored',
+      'document seen→queued',
+      'document seen→rejected',
+    ]) assert.ok(seen.includes(m), `no flow above moved ${m}`);
+    for (const m of seen) {
+      const [lifecycle, edge] = m.split(' ') as ['document' | 'case', string];
+      const [from, to] = edge.split('→') as [string, string];
+      assert.ok(canMove(lifecycle, from, to), m);
+    }
   });
 });

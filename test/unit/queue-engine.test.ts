@@ -10,7 +10,8 @@ import { startSimulator, type Simulator, type SimLogEntry } from '../../main/eng
 import { generateSamples, type SamplePerson, type GeneratedFile } from '../../main/engine/samples/index.ts';
 import { openDatabase } from '../../main/engine/db/open.ts';
 import { UNCERTAIN_REASON } from '../../main/engine/queue/index.ts';
-import { rmrf, seedCase, stopAllEngines, startVirtualEngine, tempDir } from './queue-fixtures.ts';
+import { movesSeen, rmrf, seedCase, stopAllEngines, startVirtualEngine, tempDir } from './queue-fixtures.ts';
+import { canMove } from '../../main/engine/state/transitions.ts';
 import { createVirtualTime } from '../helpers/virtual-time.ts';
 import { realTurn } from '../helpers/manual-clock.ts';
 
@@ -98,7 +99,7 @@ void test('passport+selfie, INN, passport-only and bad files end in the right st
   const billable = (db.prepare('SELECT COUNT(*) AS n FROM api_requests WHERE billable > 0').get() as { n: number }).n;
   assert.equal(billable, cases.length);
   const state = (await engine.request('queue:state', {})) as { cost: { totalDocuments: number; totalRub: number }; counts: Record<string, number> };
-  // [Note: what a submission costs]: a passport+selfie case bills one document, so documents = cases here.
+  // See [Note: what a submission costs]: a passport+selfie case bills one document, so documents = cases here.
   assert.equal(state.cost.totalDocuments, cases.length);
   assert.equal(state.cost.totalRub, cases.length * 4);
   await engine.stop();
@@ -181,4 +182,28 @@ void test('restart mid-batch resumes polling without a second add_document; inte
   assert.equal((engine.ctx.db.prepare('SELECT state FROM cases WHERE id = ?').get(crashed) as { state: string }).state, 'done');
   await engine.stop();
   sim.setConfig({ delay: { kind: 'lognormal', medianMs: 5_000, p95Ms: 30_000, maxMs: 150_000 } });
+});
+
+void test('the flows above moved documents and cases only along the lifecycle table, through the edges they exist for', () => {
+  const moves = [...movesSeen].sort();
+  const expected = [
+    'case processing→done',
+    'case queued→sending',
+    'case sending→failed',
+    'case sending→processing',
+    'case sending→uncertain',
+    'case uncertain→queued',
+    'document processing→recognised',
+    'document queued→sending',
+    'document sending→failed',
+    'document sending→processing',
+    'document sending→uncertain',
+    'document uncertain→queued',
+  ];
+  for (const m of expected) assert.ok(moves.includes(m), `no flow above moved ${m}`);
+  for (const m of moves) {
+    const [lifecycle, edge] = m.split(' ') as ['document' | 'case', string];
+    const [from, to] = edge.split('→') as [string, string];
+    assert.ok(canMove(lifecycle, from, to), m);
+  }
 });

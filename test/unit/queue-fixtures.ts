@@ -1,5 +1,6 @@
 // Test helpers for the queue: an engine on a temp SQLite file against the real simulator, and a seeder that
 // records cases exactly as the intake does (documents + a 'queued' case with api_key set, then 'case:queued').
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import type { Clock } from '../../main/engine/clock.ts';
 import type { VirtualTime } from '../helpers/virtual-time.ts';
 import type { Settings } from '../../shared/settings.ts';
 import type { DocType } from '../../shared/types.ts';
+import { recordMoves } from '../helpers/moves.ts';
 
 export function tempDir(prefix = 'scandesk-queue-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -23,6 +25,9 @@ export async function stopAllEngines(): Promise<void> {
   for (const e of running) await e.stop().catch(() => {});
   running.clear();
 }
+
+/** Every lifecycle move the engines started here made (test/helpers/moves.ts). */
+export const movesSeen = new Set<string>();
 
 export async function startEngine(dir: string, apiUrl: string, settings: Partial<Settings> = {}, autoStart = true, extra: Partial<EngineOptions> = {}): Promise<Engine> {
   const engine = await createEngine({
@@ -43,8 +48,10 @@ export async function startEngine(dir: string, apiUrl: string, settings: Partial
       burst: 10,
       ...settings,
     },
-    autoStart,
+    autoStart: false,
   });
+  recordMoves(engine.ctx.db, movesSeen);
+  if (autoStart) await engine.start();
   const stop = engine.stop.bind(engine);
   let stopped = false;
   engine.stop = async () => {
@@ -82,6 +89,9 @@ function quietLogger() {
 export type SeedDoc = { file: string; type: DocType };
 
 /** Insert one case the way the intake does; returns its id. */
+/** The content hash intake records for a file it decided to send. */
+const sha256Of = (file: string): string => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
 export function seedCase(engine: Engine, label: string, docs: SeedDoc[], emit = true): number {
   const db = engine.ctx.db;
   const now = engine.ctx.clock.now();
@@ -93,9 +103,9 @@ export function seedCase(engine: Engine, label: string, docs: SeedDoc[], emit = 
     const n = (seen.get(d.type) ?? 0) + 1;
     seen.set(d.type, n);
     db.prepare(
-      `INSERT INTO documents(case_id, path, rel_path, file_name, current_path, size, doc_type, api_key, status, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
-    ).run(caseId, d.file, path.basename(d.file), path.basename(d.file), d.file, fs.statSync(d.file).size, d.type, `${d.type}${n}`, now, now);
+      `INSERT INTO documents(case_id, path, rel_path, file_name, current_path, size, sha256, doc_type, api_key, status, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
+    ).run(caseId, d.file, path.basename(d.file), path.basename(d.file), d.file, fs.statSync(d.file).size, sha256Of(d.file), d.type, `${d.type}${n}`, now, now);
   }
   if (emit) engine.ctx.signals.emit('case:queued', { caseId });
   return caseId;

@@ -12,7 +12,7 @@ import type { DocumentDetail } from '../../shared/api/documents.ts';
 import { createEngine, type Engine } from '../../main/engine/app.ts';
 import { exportToFile } from '../../main/engine/export/index.ts';
 import { silentLogger } from '../../main/engine/log.ts';
-import { seedDocuments } from '../helpers/seed.ts';
+import { seedDocuments, seedLifecycle } from '../helpers/seed.ts';
 
 void describe('review integrity', () => {
   let tmp: string;
@@ -32,7 +32,9 @@ void describe('review integrity', () => {
     seedDocuments(engine.ctx.db, { count: 30, seed: 5, folderPath: path.join(tmp, 'in') });
     // Clean biometry everywhere unless a test says otherwise.
     sql(`UPDATE documents SET match_score = CASE WHEN match_score IS NULL THEN NULL ELSE 0.99 END, liveness_score = CASE WHEN liveness_score IS NULL THEN NULL ELSE 0.99 END`);
-    for (const [id, status] of Object.entries(NOT_RECOGNISED)) sql('UPDATE documents SET status = ?, status_reason = ? WHERE id = ?', status, 'причина', Number(id));
+    seedLifecycle(engine.ctx.db, () => {
+      for (const [id, status] of Object.entries(NOT_RECOGNISED)) sql('UPDATE documents SET status = ?, status_reason = ? WHERE id = ?', status, 'причина', Number(id));
+    });
   });
   after(async () => {
     await engine.stop();

@@ -11,7 +11,8 @@ import { createEngine, type Engine } from '../../main/engine/app.ts';
 import { silentLogger } from '../../main/engine/log.ts';
 import { buildDocumentWhere, buildOrderBy, INDEXED_FIELD_SORTS } from '../../main/engine/review/query.ts';
 import { hiddenInGridByDefault, INN_FIELDS, PASSPORT_FIELDS } from '../../shared/fields.ts';
-import { seedDocuments } from '../helpers/seed.ts';
+import { seedDocuments, seedLifecycle } from '../helpers/seed.ts';
+import { createDocumentFieldsWriter } from '../../main/engine/store/document-fields.ts';
 
 type ListResult = { rows: DocumentRow[]; total: number };
 
@@ -46,7 +47,7 @@ void describe('review queries', () => {
     const db = engine.ctx.db;
     seedDocuments(db, { count: 300, seed: 5, lowConfidenceShare: 0.05 });
     // Variety the other modules would produce: failures, duplicates, findings counts, review states, exports.
-    db.exec(`
+    seedLifecycle(db, () => db.exec(`
       UPDATE documents SET status = 'failed', status_reason = 'Сервис вернул ошибку' WHERE id % 17 = 0;
       UPDATE documents SET status = 'duplicate', duplicate_of = 1 WHERE id % 23 = 0 AND id > 1;
       UPDATE documents SET error_count = 2 WHERE id % 11 = 0;
@@ -56,7 +57,7 @@ void describe('review queries', () => {
       UPDATE documents SET review_state = 'postponed' WHERE id % 19 = 0;
       UPDATE documents SET review_state = 'rejected', review_reason = 'Нечитаемый скан' WHERE id % 31 = 0;
       INSERT INTO document_exports(document_id, exported_at) SELECT id, 1 FROM documents WHERE id % 5 = 0;
-    `);
+    `));
     all = (await list({})).rows;
   });
   after(async () => {
@@ -100,6 +101,12 @@ void describe('review queries', () => {
     assert.deepEqual(buildOrderBy([{ key: 'status desc, (select 1)', dir: 'asc' }]), { sql: 'id DESC', params: [] });
     assert.deepEqual(buildOrderBy([{ key: 'field:LastName', dir: 'desc' }]), { sql: "json_extract(values_json, '$.LastName') DESC, id DESC", params: [] });
     assert.deepEqual(buildOrderBy([{ key: "field:LastName') --", dir: 'asc' }, { key: 'field:NotAField', dir: 'asc' }]), { sql: 'id DESC', params: [] });
+    // Keys an object inherits are not columns either (a lookup by key must not find Object.prototype members).
+    const inherited = ['constructor', '__proto__', 'toString'].map((key) => ({ key, dir: 'asc' as const }));
+    assert.deepEqual(buildOrderBy(inherited), { sql: 'id DESC', params: [] });
+    assert.equal((await list({ sort: inherited })).total, 300);
+    const cases = (await engine.request('cases:list', { sort: inherited, filter: {}, limit: 5, offset: 0 })) as { total: number };
+    assert.ok(cases.total > 0);
   });
 
   void it('each quick filter returns exactly the matching rows, and counts agree', async () => {
@@ -134,6 +141,23 @@ void describe('review queries', () => {
     assert.deepEqual(got.rows.map((r) => r.id), expected.map((r) => r.id));
     assert.equal((await list({ filter: { quick: 'all', search: '%' } })).total, 0);
     assert.equal((await list({ filter: { quick: 'all', search: '_' } })).total, 0);
+  });
+
+  void it('finds a printed code in either spelling: «770-001» finds a stored 770001 and «770001» a stored 770-001', async () => {
+    const db = engine.ctx.db;
+    const [bareId, dashedId] = all.filter((r) => r.type === 'PASSPORT').slice(0, 2).map((r) => r.id) as [number, number];
+    const setIssueId = (id: number, value: string) => {
+      db.prepare(`UPDATE fields SET value = ? WHERE document_id = ? AND name = 'IssueId'`).run(value, id);
+      createDocumentFieldsWriter(db).refresh(id, THRESHOLD, 1);
+    };
+    setIssueId(bareId, '987654');
+    setIssueId(dashedId, '987-655');
+    const ids = async (search: string) => (await list({ filter: { quick: 'all', search } })).rows.map((r) => r.id);
+    assert.deepEqual(await ids('987-654'), [bareId]);
+    assert.deepEqual(await ids('987\u2010654'), [bareId]); // a typographic hyphen, as pasted from a PDF
+    assert.deepEqual(await ids('987655'), [dashedId]);
+    assert.deepEqual(await ids('987-655'), [dashedId]);
+    assert.deepEqual((await ids('98765')).sort((a, b) => a - b), [bareId, dashedId].sort((a, b) => a - b));
   });
 
   void it('next-attention walks pending documents needing attention in list order (any sort, NULLs included)', async () => {

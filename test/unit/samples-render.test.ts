@@ -14,7 +14,7 @@ import { startSimulator, type Simulator } from '../../main/engine/sim/server.ts'
 import { addDocumentBody, getResult, postAddDocument } from '../../main/engine/sim/requests.ts';
 import { isValidInn } from '../../main/engine/validation/primitives.ts';
 
-// Exactly what the engine does to oversized scans and to PNG/TIFF (see the task brief): metadata is kept.
+// Exactly what the engine does to oversized scans and to PNG/TIFF: metadata is kept.
 const engineRecompress = (b: Buffer) => sharp(b).resize({ width: 1000, height: 1000, fit: 'inside' }).jpeg({ quality: 85 }).keepMetadata().toBuffer();
 const engineConvert = (b: Buffer) => sharp(b).jpeg({ quality: 85 }).keepMetadata().toBuffer();
 

@@ -27,7 +27,7 @@ void it('builds a sandbox-safe preload and a main bundle with the hardened windo
   }
   assert.match(main, /setWindowOpenHandler\(\(\) => \(\{ action: "deny" \}\)\)/);
   assert.match(main, /setPermissionRequestHandler/);
-  // [Note: no module paths from the environment in a release]
+  // See [Note: no module paths from the environment in a release].
   assert.ok(!main.includes('SCANDESK_NATIVE_DIR'), 'the production bundle reads no module path from the environment');
   assert.doesNotMatch(main, /module\.paths\.unshift/);
 });

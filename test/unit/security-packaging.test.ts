@@ -1,4 +1,4 @@
-// Issue 7 packaging: electron-builder.yml, read with the YAML parser electron-builder itself uses (js-yaml), keeps
+// Packaging: electron-builder.yml, read with the YAML parser electron-builder itself uses (js-yaml), keeps
 // every Electron fuse of the checklist, validates against electron-builder's own schema, unpacks every native module
 // of the production dependency tree from the asar, and builds the installers we ship.
 import assert from 'node:assert/strict';

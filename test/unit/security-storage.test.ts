@@ -1,4 +1,4 @@
-// Issue 7: the database and the Beorg credentials are encrypted at rest (real SQLCipher file, real files in a temp dir).
+// The database and the Beorg credentials are encrypted at rest (real SQLCipher file, real files in a temp dir).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';

@@ -1,6 +1,6 @@
 // Regression tests: one-key fixes (F4) that wrote wrong values, checks that invented or missed errors. Each case
 // below failed before [Note: MRZ fixes] / [Note: a one-key fix must be provably right] /
-// [Note: OCR look-alike normalisation] / [Note: OGRN record type].
+// See [Note: OCR look-alike normalisation] and [Note: OGRN record type].
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateInn, validateOgrn, validateOgrnAny, validateOgrnip, validateSnils } from '../../main/engine/validation/identifiers.ts';
@@ -70,7 +70,7 @@ void test('defect 2: sex (MRZ position 21) is under no check digit — a mismatc
 });
 
 void test('defect 3: a date that is not a date is an error naming its positions, even when every check digit passes', () => {
-  // Birth 10.06.2000 (000610) with 6 and 1 swapped → 000160; issue 08.12.2016 (161208) with 6 and 1 swapped → 116208.
+  // Birth 10.06.2000 (000610) with 6 and 1 swapped → 000160; issue date 08.12.2016 (161208) with 6 and 1 swapped → 116208.
   const good = passport({ birthDate: '10.06.2000', issueDate: '08.12.2016', series: '4516' });
   const birth = swap(good.MRZ2, 17);
   assert.equal(birth.slice(13, 19), '000160');

@@ -121,6 +121,19 @@ void describe('web bridge', () => {
     assert.equal((await call(token, JSON.stringify({ channel: 'documents:counts', args: { pad: 'x'.repeat(2_000_000) } }))).status, 413);
   });
 
+  void it('a partial settings:set through the bridge changes that key only', async () => {
+    const token = { 'X-ScanDesk-Token': web.token };
+    const send = async (args: unknown) =>
+      JSON.parse((await call(token, JSON.stringify({ channel: 'settings:set', args }))).body.toString()) as { ok: boolean; value: Record<string, unknown> };
+    await send({ apiUrl: 'https://beorg.example.test', demoMode: true, language: 'en' });
+    const res = await send({ matchThreshold: 0.94 });
+    assert.equal(res.ok, true);
+    assert.deepEqual(
+      [res.value.apiUrl, res.value.demoMode, res.value.language, res.value.matchThreshold],
+      ['https://beorg.example.test', true, 'en', 0.94],
+    );
+  });
+
   void it('round-trips a call through engine.call with its envelope', async () => {
     const res = await call({ 'X-ScanDesk-Token': web.token });
     assert.equal(res.status, 200);

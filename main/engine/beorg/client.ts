@@ -123,7 +123,7 @@ function httpOutcome(status: number, raw: string, retryAfter: string | null, wha
 
 /**
  * A result is field values (tens of KB); 5 MB is far above any real answer. The body is read as a stream and dropped
- * at the cap, so a hostile or broken server cannot make the engine buffer gigabytes (issue 7, crafted responses).
+ * at the cap, so a hostile or broken server cannot make the engine buffer gigabytes (crafted responses).
  */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 

@@ -1,4 +1,6 @@
-// Where the SQLCipher key of the database comes from (issue 7). [Note: DB encrypted at rest]
+// [Note: DB encrypted at rest]
+// The database holds passport data, so it is a SQLCipher file whenever it has a key (only tests run it plain).
+// Where that key comes from:
 // - Electron: a random 32-byte key, stored encrypted by the OS keystore (safeStorage) — the shell passes a KeyStore.
 // - CLI/browser mode (plain Node has no OS keystore without native keytar): SCANDESK_DB_KEY, else a key file
 //   <dataDir>/db.key with mode 0600. Trade-off: the key file protects against copying the DB alone (backups,
@@ -173,6 +175,6 @@ export function migratePlainDatabase(file: string, key: string): boolean {
 function tableCounts(db: Database.Database): Record<string, number> {
   const names = db.prepare<[], { name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`).all();
   const out: Record<string, number> = {};
-  for (const { name } of names) out[name] = (db.prepare(`SELECT count(*) AS n FROM "${name.replace(/"/g, '""')}"`).get() as { n: number }).n;
+  for (const { name } of names) out[name] = db.prepare<[], { n: number }>(`SELECT count(*) AS n FROM "${name.replace(/"/g, '""')}"`).get()?.n ?? 0;
   return out;
 }

@@ -1,10 +1,11 @@
-// The one place a database connection is opened (STYLE.md): WAL, foreign keys, busy timeout, migrate.
+// The one place a database connection is opened: WAL, foreign keys, busy timeout, migrate.
 // better-sqlite3-multiple-ciphers is better-sqlite3 with SQLCipher built in (same API): the DB file is
-// encrypted at rest when a key is given (issue 7); see main/engine/db/keys.ts for where keys come from.
+// encrypted at rest when a key is given ([Note: DB encrypted at rest]); see main/engine/db/keys.ts for where keys come from.
 import Database from 'better-sqlite3-multiple-ciphers';
 import fs from 'node:fs';
 import path from 'node:path';
-import { MIGRATIONS, SCHEMA_VERSION } from './schema.ts';
+import { installTransitionGuards } from '../state/guards.ts';
+import { MIGRATIONS, SCHEMA_VERSION, type Migration } from './schema.ts';
 
 export type Db = Database.Database;
 
@@ -40,7 +41,10 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     db.pragma('synchronous = NORMAL');
     // Deleted rows (delete-case, retention purge) are overwritten with zeros instead of lingering in free pages.
     db.pragma('secure_delete = ON');
-    if (!opts.readonly) migrate(db);
+    if (!opts.readonly) {
+      migrate(db);
+      installTransitionGuards(db);
+    }
     return db;
   } catch (err) {
     db.close();
@@ -65,8 +69,24 @@ export function migrate(db: Db): void {
     );
   }
   if (current === SCHEMA_VERSION) return;
-  db.transaction(() => {
-    for (let v = current; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]!);
-    db.pragma(`user_version = ${SCHEMA_VERSION}`);
-  })();
+  // A table rebuild (migration 4) drops and renames tables that others reference: with foreign keys on, the DROP
+  // would cascade into fields and findings. SQLite ignores this pragma inside a transaction, hence here; the
+  // transaction checks every reference before it commits (SQLite's documented ALTER TABLE procedure).
+  const fk = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    db.transaction(() => {
+      for (let v = current; v < SCHEMA_VERSION; v++) runMigration(db, MIGRATIONS[v]!);
+      const broken = db.pragma('foreign_key_check') as unknown[];
+      if (broken.length > 0) throw new DatabaseError(`Миграция нарушила ссылки между таблицами (${broken.length})`, 'corrupt');
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
+  } finally {
+    db.pragma(`foreign_keys = ${fk ? 'ON' : 'OFF'}`);
+  }
+}
+
+function runMigration(db: Db, m: Migration): void {
+  if (typeof m === 'string') db.exec(m);
+  else m(db);
 }

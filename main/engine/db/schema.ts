@@ -1,8 +1,14 @@
-// Migrations, stamped with PRAGMA user_version and applied in one transaction (STYLE.md "Database").
+// Migrations, stamped with PRAGMA user_version and applied in one transaction.
 // Additive after release. Times are epoch-ms integers. The raw API response is kept beside parsed fields.
 // The database is the queue: job state, attempts, next-try time and last error are columns.
 
-export const MIGRATIONS: readonly string[] = [
+import type { Db } from './open.ts';
+import { addLifecycleChecks } from './lifecycle-checks.ts';
+
+/** SQL, or a step that needs to read the schema first (a table rebuild). */
+export type Migration = string | ((db: Db) => void);
+
+export const MIGRATIONS: readonly Migration[] = [
   /* 1: foundation */ `
   CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
@@ -141,7 +147,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX findings_document ON findings(document_id, field);
   CREATE INDEX findings_case ON findings(case_id);
 
-  -- Full before/after per field with actor and source (capture-anchors pitfall 20).
+  -- Full before/after per field with actor and source.
   CREATE TABLE audit_events (
     id          INTEGER PRIMARY KEY,
     at          INTEGER NOT NULL,
@@ -226,6 +232,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX documents_sort_birthdate ON documents((substr(json_extract(values_json, '$.BirthDate'), 7, 4) || substr(json_extract(values_json, '$.BirthDate'), 4, 2) || substr(json_extract(values_json, '$.BirthDate'), 1, 2)), id);
   CREATE INDEX documents_sort_issuedate ON documents((substr(json_extract(values_json, '$.IssueDate'), 7, 4) || substr(json_extract(values_json, '$.IssueDate'), 4, 2) || substr(json_extract(values_json, '$.IssueDate'), 1, 2)), id);
   `,
+  /* 4: status / state / review_state hold only known values (a CHECK each; rebuilds two tables). */ addLifecycleChecks,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,4 +1,4 @@
-// CSV for the three targets clerks actually open (capture-anchors pitfall 17):
+// CSV for the three targets clerks actually open:
 //  excel-ru    UTF-8 + BOM, ';', CRLF — Russian Excel splits on the Windows list separator and needs the BOM;
 //  excel-utf16 UTF-16LE + BOM, TAB — the one variant every localised Excel opens without the import wizard;
 //  rfc4180     UTF-8, ',', LF — for scripts and 1C loaders that expect the standard.

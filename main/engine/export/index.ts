@@ -1,5 +1,5 @@
-// Export module: handlers for the UI. The file always goes into the export folder (setting 'exportDir' or the
-// default Documents/ScanDesk/Экспорт) under a generated name — the renderer never supplies a path.
+// Export module: handlers for the UI. The file always goes into the export folder (exportDirOf: the clerk's
+// 'exportDir' setting or the default) under a generated name — the renderer never supplies a path.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ExportLogEntry, ExportOptions } from '../../../shared/api/export.ts';
@@ -20,9 +20,15 @@ export { previewExport } from './preview.ts';
 
 const EXTENSIONS: Record<ExportOptions['format'], string> = { xlsx: 'xlsx', csv: 'csv', json: 'json', ndjson: 'ndjson' };
 
+/**
+ * The one answer to "where do exports go": the clerk's `exportDir` setting, else a folder set by an older version
+ * (a raw `exportDir` row nothing wrote any more), else the default under the data folder. app:info shows this.
+ */
 export function exportDirOf(ctx: EngineContext): string {
-  const dir = ctx.settings.getRaw<unknown>('exportDir');
-  return typeof dir === 'string' && dir.trim() ? dir : dataPaths(ctx.dataDir).exports;
+  const chosen = ctx.settings.get().exportDir;
+  if (chosen) return chosen;
+  const legacy = ctx.settings.getRaw<unknown>('exportDir');
+  return typeof legacy === 'string' && legacy.trim() ? legacy : dataPaths(ctx.dataDir).exports;
 }
 
 /** ScanDesk_2026-11-22_1532.xlsx in local time; _2, _3… when that minute already has a file. */
@@ -55,7 +61,7 @@ export function createExportModule(ctx: EngineContext): EngineModule {
         try {
           const result = await exportToFile(ctx, options, path.join(dir, fileName), (done, total) => {
             const now = ctx.clock.now();
-            // ≤ ~10 events/s (STYLE.md); the final one always goes out below.
+            // ≤ ~10 events/s, like every push event; the final one always goes out below.
             if (now - lastEmit < 100) return;
             lastEmit = now;
             ctx.events.emit('export:progress', { exportId, done, total, finished: false, fileName: null, error: null });

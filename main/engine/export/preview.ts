@@ -23,18 +23,19 @@ export function leadingZeroFieldsOf(template: ExportTemplate): string[] {
 export function findLeadingZero(db: Db, where: Where, fields: readonly string[]): ExportPreview['leadingZero'] {
   if (fields.length === 0) return null;
   const row = db
-    .prepare(`SELECT f.name AS field, f.value FROM fields f JOIN documents d ON d.id = f.document_id
+    .prepare<unknown[], { field: string; value: string }>(`SELECT f.name AS field, f.value FROM fields f JOIN documents d ON d.id = f.document_id
       WHERE f.name IN (SELECT value FROM json_each(?)) AND f.value >= '0' AND f.value < '1' AND NOT f.value GLOB '*[^0-9]*'
         AND (${where.sql}) LIMIT 1`)
-    .get(JSON.stringify(fields), ...where.params) as { field: string; value: string } | undefined;
+    .get(JSON.stringify(fields), ...where.params);
   return row ?? null;
 }
 
 /** One pass over the scope: every document of it, and those with data. */
 export function previewExport(db: Db, options: ExportWhereOptions, template: ExportTemplate, threshold: number): ExportPreview {
   const scope = buildExportWhere({ ...options, includeUnrecognised: true }, threshold);
-  const counts = db.prepare(`SELECT COUNT(*) AS total, COALESCE(SUM(d.status = 'recognised'), 0) AS withData FROM documents d WHERE ${scope.sql}`)
-    .get(...scope.params) as { total: number; withData: number };
+  const counts = db
+    .prepare<unknown[], { total: number; withData: number }>(`SELECT COUNT(*) AS total, COALESCE(SUM(d.status = 'recognised'), 0) AS withData FROM documents d WHERE ${scope.sql}`)
+    .get(...scope.params) ?? { total: 0, withData: 0 };
   const documents = options.includeUnrecognised ? counts.total : counts.withData;
   return {
     documents,

@@ -153,7 +153,7 @@ async function writeXlsx(ctx: EngineContext, tmp: string, job: XlsxJob): Promise
   const { createXlsxWriter } = await import('./xlsx.ts');
   const xlsx = createXlsxWriter(tmp, { threshold: job.threshold, lang });
   let rows = 0;
-  const types = (ctx.db.prepare(`SELECT DISTINCT d.doc_type AS t FROM documents d WHERE ${where.sql}`).all(...where.params) as { t: DocType }[])
+  const types = ctx.db.prepare<unknown[], { t: DocType }>(`SELECT DISTINCT d.doc_type AS t FROM documents d WHERE ${where.sql}`).all(...where.params)
     .map((r) => r.t)
     .sort((a, b) => DOC_TYPES.indexOf(a) - DOC_TYPES.indexOf(b));
   // A mixed per-document export gets one sheet per type, each with only that type's fields.

@@ -1,6 +1,6 @@
+// [Note: folder picker roots]
 // Browser-mode folder picker ('fs:browse'): a page cannot open the OS folder dialog, so the engine lists sub-folders
-// for it — only inside the allowed roots (the user's home and the usual mount points of shares). [Note: folder picker
-// roots] Every requested path is resolved to its real path (symlinks and '..' followed) and must lie inside the real
+// for it — only inside the allowed roots (the user's home and the usual mount points of shares). Every requested path is resolved to its real path (symlinks and '..' followed) and must lie inside the real
 // path of one root; anything else is refused with the same answer as a missing folder, so the picker cannot be used
 // to probe the rest of the disk. Only folder names are returned, never file names.
 import fs from 'node:fs';

@@ -130,8 +130,13 @@ export function createCases(hub: Hub): CasesPart {
       if (state === 'empty') continue;
       ctx.events.documentsChanged(q.caseDocs.all(id).map((d) => d.id));
       // A case of duplicates/rejections only has nothing to send: it is final now (its originals move too).
-      if (state === 'queued') ctx.signals.emit('case:queued', { caseId: id });
-      else ctx.signals.emit('case:finished', { caseId: id, state: 'rejected' });
+      // A failing handler is reported to the clerk; the other closed cases still get their signal.
+      try {
+        if (state === 'queued') ctx.signals.emit('case:queued', { caseId: id });
+        else ctx.signals.emit('case:finished', { caseId: id, state: 'rejected' });
+      } catch (err) {
+        ctx.events.emit('notify', { level: 'error', messageRu: `Внутренняя ошибка при закрытии дела ${id}: ${String(err)}`, messageEn: `Error closing case ${id}: ${String(err)}` });
+      }
     }
   }
 

@@ -21,6 +21,7 @@ import { errCode, type Hub } from './hub.ts';
 import { emptyMeta, type DocRow, type EarlierCopy, type Meta } from './repo.ts';
 import { placeFile } from './rules.ts';
 import type { Pending } from './settle.ts';
+import type { DocStatus } from '../../../shared/types.ts';
 
 type Committed = { committed: Promise<void> };
 const nothing = (): Committed => ({ committed: Promise.resolve() });
@@ -97,7 +98,7 @@ export function createDecide(hub: Hub): DecidePart {
     }
   }
 
-  function decide(id: number, status: string, reason: string | null, code: string | null, p: Pending, sha: string | null, m: Meta, dupOf: number | null) {
+  function decide(id: number, status: DocStatus, reason: string | null, code: string | null, p: Pending, sha: string | null, m: Meta, dupOf: number | null) {
     q.decide.run(status, reason, code, p.size, p.mtimeMs, sha, m.mime, m.width, m.height, m.pages, m.uploadPath, dupOf, clock.now(), id);
     hub.changed(id);
   }

@@ -11,6 +11,7 @@ import type { OriginalsPart } from './originals.ts';
 import type { IntakeRepo } from './repo.ts';
 import type { SettlePart } from './settle.ts';
 import type { WriteBatcher } from './write-batcher.ts';
+import type { DocStatus } from '../../../shared/types.ts';
 
 export type Hub = {
   ctx: EngineContext;
@@ -22,7 +23,7 @@ export type Hub = {
   realRoot(folder: Folder): Promise<string>;
   /** A document row changed: tell the UI, and let the case pass look at its case. */
   changed(id: number): void;
-  setStatus(id: number, status: string, reason: string | null, code: string | null): void;
+  setStatus(id: number, status: DocStatus, reason: string | null, code: string | null): void;
   /** Keeps a background promise until stop(); its failure is logged, never unhandled. */
   track(p: Promise<void>): void;
   /** `fn` over `items`, at most `width` at a time; one item's failure is logged and does not stop the others. */

@@ -17,6 +17,7 @@ import { createIntakeRepo, toFolder } from './repo.ts';
 import { createSettle } from './settle.ts';
 import { createWatch, SCAN_WIDTH } from './watch.ts';
 import { createWriteBatcher } from './write-batcher.ts';
+import type { DocStatus } from '../../../shared/types.ts';
 
 export type IntakeOptions = {
   /** The watcher factory (chokidar's `watch`). Tests wrap it to drop events like a flaky network share does. */
@@ -57,7 +58,7 @@ export function createIntakeModule(ctx: EngineContext, opts: IntakeOptions = {})
       ctx.events.documentsChanged([id]);
       hub.cases.noteDirty(id);
     },
-    setStatus(id: number, status: string, reason: string | null, code: string | null) {
+    setStatus(id: number, status: DocStatus, reason: string | null, code: string | null) {
       q.setStatus.run(status, reason, code, clock.now(), id);
       hub.changed(id);
     },

@@ -1,6 +1,6 @@
 // Pre-flight: decide locally, before anything is paid for, whether a settled file can be sent.
 // Format by content (magic bytes), a full decode (catches truncation), size limits, PDF checks,
-// and the prepared upload (recompressed / TIFF→JPEG) with metadata kept (capture-anchors pitfall 19).
+// and the prepared upload (recompressed / TIFF→JPEG) with metadata kept.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -233,7 +233,7 @@ async function preflightImage(
 }
 
 /**
- * [Note: hostile files in pre-flight] A JPEG/PNG sent as is must end where its image ends: with anything appended
+ * See [Note: hostile files in pre-flight]. A JPEG/PNG sent as is must end where its image ends: with anything appended
  * (a ZIP, a video, a script) the upload is a copy cut at the end of the image, byte-exact up to there. The file is at
  * most the recompression threshold here (larger ones are re-encoded, which drops a tail anyway).
  */

@@ -3,6 +3,7 @@
 import { folderOptionsSchema, type Folder } from '../../../shared/settings.ts';
 import type { DocType } from '../../../shared/types.ts';
 import type { Db } from '../db/open.ts';
+import { createIntakeMoves } from '../state/intake-moves.ts';
 
 export type FolderRow = { id: number; path: string; default_type: DocType; options: string; enabled: number };
 export type DocRow = {
@@ -44,6 +45,7 @@ export type IntakeRepo = ReturnType<typeof createIntakeRepo>;
 
 export function createIntakeRepo(db: Db) {
   return {
+    ...createIntakeMoves(db),
     folders: db.prepare<[], FolderRow>('SELECT id, path, default_type, options, enabled FROM folders ORDER BY id'),
     folder: db.prepare<[number], FolderRow>('SELECT id, path, default_type, options, enabled FROM folders WHERE id = ?'),
     folderByPath: db.prepare<[string], { id: number }>('SELECT id FROM folders WHERE path = ?'),
@@ -52,27 +54,7 @@ export function createIntakeRepo(db: Db) {
     deleteFolder: db.prepare<[number]>('DELETE FROM folders WHERE id = ?'),
     latestByPath: db.prepare<[string], DocRow>('SELECT * FROM documents WHERE path = ? ORDER BY id DESC LIMIT 1'),
     doc: db.prepare<[number], DocRow>('SELECT * FROM documents WHERE id = ?'),
-    insertDoc: db.prepare<[number, number | null, string, string, string, string, number | null, number | null, DocType, string, string | null, string | null, string, number, number]>(
-      `INSERT INTO documents(folder_id, case_id, path, rel_path, file_name, current_path, size, mtime_ms, doc_type, status,
-         status_reason, status_code, search_text, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ),
-    setStatus: db.prepare<[string, string | null, string | null, number, number]>('UPDATE documents SET status = ?, status_reason = ?, status_code = ?, updated_at = ? WHERE id = ?'),
-    setGone: db.prepare<[string, string, string, number, number]>(
-      'UPDATE documents SET status = ?, status_reason = ?, status_code = ?, current_path = NULL, updated_at = ? WHERE id = ?',
-    ),
     setStat: db.prepare<[number, number, number, number]>('UPDATE documents SET size = ?, mtime_ms = ?, updated_at = ? WHERE id = ?'),
-    decide: db.prepare<[string, string | null, string | null, number, number, string | null, string | null, number | null, number | null, number | null, string | null, number | null, number, number]>(
-      `UPDATE documents SET status = ?, status_reason = ?, status_code = ?, size = ?, mtime_ms = ?, sha256 = ?, mime = ?, width = ?,
-         height = ?, pages = ?, upload_path = ?, duplicate_of = ?, updated_at = ? WHERE id = ?`,
-    ),
-    // [Note: one path, one current document] The row goes back to 'seen' with nothing of its old decision left
-    // (that decision is in audit_events): no hash, no copied result, no fields, no findings.
-    resetDoc: db.prepare<{ id: number; caseId: number | null; path: string; size: number; mtimeMs: number; search: string; now: number }>(
-      `UPDATE documents SET status = 'seen', status_reason = NULL, status_code = NULL, case_id = @caseId, current_path = @path, size = @size,
-         mtime_ms = @mtimeMs, sha256 = NULL, mime = NULL, width = NULL, height = NULL, pages = NULL, upload_path = NULL, duplicate_of = NULL,
-         api_key = NULL, broken = NULL, broken_reasons = '[]', broken_reasons_ru = '[]', values_json = '{}', error_count = 0, warning_count = 0,
-         low_conf_count = 0, min_confidence = NULL, search_text = @search, updated_at = @now WHERE id = @id`,
-    ),
     dropFields: db.prepare<[number]>('DELETE FROM fields WHERE document_id = ?'),
     dropFindings: db.prepare<[number]>('DELETE FROM findings WHERE document_id = ?'),
     audit: db.prepare<{ at: number; actor: string; caseId: number | null; documentId: number; action: string; oldValue: string | null; newValue: string | null; details: string }>(
@@ -113,16 +95,9 @@ export function createIntakeRepo(db: Db) {
         ORDER BY c.id LIMIT 1`,
     ),
     countOpen: db.prepare<[string], { n: number }>("SELECT COUNT(*) AS n FROM cases WHERE case_key = ? AND state = 'collecting'"),
-    insertCase: db.prepare<[number, string, string, number, number, number]>(
-      "INSERT INTO cases(folder_id, case_key, label, state, window_until, created_at, updated_at) VALUES (?, ?, ?, 'collecting', ?, ?, ?)",
-    ),
     deleteCase: db.prepare<[number]>("DELETE FROM cases WHERE id = ? AND state = 'collecting'"),
     detachDoc: db.prepare<[number, number]>('UPDATE documents SET case_id = NULL, updated_at = ? WHERE id = ?'),
     bumpCase: db.prepare<[number, number, number]>("UPDATE cases SET window_until = ?, updated_at = ? WHERE id = ? AND state = 'collecting'"),
-    // A case closed as 'rejected' was never sent (nothing of it was paid): it may collect again.
-    reopenCase: db.prepare<[number, number, number]>(
-      "UPDATE cases SET state = 'collecting', window_until = ?, updated_at = ? WHERE id = ? AND state = 'rejected' AND intent_at IS NULL AND beorg_document_id IS NULL",
-    ),
     ripeCases: db.prepare<[number], { id: number }>(
       `SELECT c.id FROM cases c WHERE c.state = 'collecting' AND c.window_until <= ?
          AND NOT EXISTS (SELECT 1 FROM documents d WHERE d.case_id = c.id AND d.status IN ('seen','waiting'))`,
@@ -135,7 +110,6 @@ export function createIntakeRepo(db: Db) {
     ),
     futureWindows: db.prepare<[number], { id: number; w: number }>("SELECT id, window_until AS w FROM cases WHERE state = 'collecting' AND window_until > ?"),
     setApiKey: db.prepare<[string, number, number]>('UPDATE documents SET api_key = ?, updated_at = ? WHERE id = ?'),
-    setCaseState: db.prepare<[string, number, number]>('UPDATE cases SET state = ?, updated_at = ? WHERE id = ?'),
     caseDocsFull: db.prepare<[number], DocRow>('SELECT * FROM documents WHERE case_id = ? ORDER BY id'),
     setCurrentPath: db.prepare<[string, number, number]>('UPDATE documents SET current_path = ?, updated_at = ? WHERE id = ?'),
     setReason: db.prepare<[string, string | null, number, number]>('UPDATE documents SET status_reason = ?, status_code = ?, updated_at = ? WHERE id = ?'),

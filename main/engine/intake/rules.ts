@@ -135,7 +135,7 @@ export function parseNetUse(text: string): Set<string> {
 }
 
 /**
- * Network paths don't deliver OS events reliably (pitfall 4): poll them. Network = UNC; a Linux/macOS path on a
+ * Network paths don't deliver OS events reliably: poll them. Network = UNC; a Linux/macOS path on a
  * network mount (`/proc/mounts` text); or a Windows drive letter that `isRemoteDrive` says is mapped to a share
  * (the I/O — realpath of the drive root, `net use` — stays with the caller).
  */

@@ -55,9 +55,9 @@ export function createCaseActions(core: QueueCore, loop: Loop, state: () => Queu
         repo.setCase.run({ id: caseId, state: 'cancelled', now: t });
         repo.cancelDocs.run({ caseId, now: t });
       })();
-      ctx.signals.emit('case:finished', { caseId, state: 'cancelled' });
       changed(caseId);
       loop.pushProgress();
+      ctx.signals.emit('case:finished', { caseId, state: 'cancelled' });
     },
     'cases:retry': ({ caseId }) => {
       const c = requireCase(caseId);
@@ -101,9 +101,9 @@ export function createCaseActions(core: QueueCore, loop: Loop, state: () => Queu
           repo.docStatus.run({ caseId, status: 'failed', reason: 'Отмечено оператором: не распознано', code: 'queue.uncertain-failed', now: t, from: 'uncertain' });
         }
       })();
-      if (action === 'mark-failed') ctx.signals.emit('case:finished', { caseId, state: 'failed' });
       changed(caseId);
       loop.wake();
+      if (action === 'mark-failed') ctx.signals.emit('case:finished', { caseId, state: 'failed' });
     },
   };
 }

@@ -1,4 +1,4 @@
-// Submission queue (STYLE.md "Background work", "The database is the queue"):
+// Submission queue; the database is the queue:
 // queued → [intent committed: 'sending'] → POST add_document → [document_id committed: 'processing'] → polls →
 // [result committed in one transaction: 'done'] → signal 'case:finished'. The parts: gates.ts (why nothing may be
 // sent now), scheduler.ts (the loop on the injected clock), submit.ts ([Note: intent before the POST]), poll.ts,

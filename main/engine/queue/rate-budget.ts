@@ -1,8 +1,8 @@
-// One request budget shared by uploads AND polls (STYLE.md "Background work"). Two rules at once:
+// One request budget shared by uploads AND polls. Two rules at once:
 // a token bucket (rps, burst) on start times, so we are never burstier than a server-side bucket with the same
 // numbers, and a per-second cap of ceil(rps) requests counted the way the SERVER sees them
 // ([Note: a request counts until its answer]). `rampUp` slows everything down temporarily after a 429 and then
-// doubles the rate step by step back to the configured one (pitfall 10: "ramp up after a pause", not one jump back
+// doubles the rate step by step back to the configured one (ramp up after a pause, not one jump back
 // to full speed).
 //
 // [Note: a request counts until its answer]

@@ -2,6 +2,7 @@
 // last error live on the `cases` row, so a crash loses nothing and a restart resumes.
 import type { Db } from '../db/open.ts';
 import type { DocStatus } from '../../../shared/types.ts';
+import { createQueueMoves } from '../state/queue-moves.ts';
 
 export type CaseRow = {
   id: number;
@@ -15,13 +16,14 @@ export type CaseRow = {
   submitted_at: number | null;
 };
 
-export type SubmitDocRow = { id: number; doc_type: string; api_key: string | null; path: string; current_path: string | null; upload_path: string | null };
+export type SubmitDocRow = { id: number; doc_type: string; api_key: string | null; path: string; current_path: string | null; upload_path: string | null; sha256: string | null };
 
 export const UNCERTAIN_REASON = 'Возможно, уже отправлено: проверьте в кабинете Beorg перед повторной отправкой';
 export const OVERDUE_REASON = 'Результат задерживается: Beorg ещё обрабатывает документ, проверяем реже';
 
 export function createQueueRepo(db: Db) {
   const s = {
+    ...createQueueMoves(db),
     dueUploads: db.prepare<[number, number], { id: number }>(
       `SELECT id FROM cases WHERE state = 'queued' AND (next_try_at IS NULL OR next_try_at <= ?) ORDER BY id LIMIT ?`,
     ),
@@ -34,50 +36,20 @@ export function createQueueRepo(db: Db) {
       `SELECT id, state, beorg_document_id, attempts, polls, next_poll_at, poll_deadline_at, overdue, submitted_at FROM cases WHERE id = ?`,
     ),
     submitDocs: db.prepare<[number], SubmitDocRow>(
-      `SELECT id, doc_type, api_key, path, current_path, upload_path FROM documents WHERE case_id = ? AND status IN ('queued','sending') ORDER BY id`,
+      `SELECT id, doc_type, api_key, path, current_path, upload_path, sha256 FROM documents WHERE case_id = ? AND status IN ('queued','sending') ORDER BY id`,
     ),
     docsIn: db.prepare<[number, string], { id: number; api_key: string | null }>(
       `SELECT id, api_key FROM documents WHERE case_id = ? AND status = ? ORDER BY id`,
     ),
     caseDocIds: db.prepare<[number], { id: number }>('SELECT id FROM documents WHERE case_id = ?'),
-    setCase: db.prepare(
-      `UPDATE cases SET state = @state, updated_at = @now WHERE id = @id`,
-    ),
-    intent: db.prepare(`UPDATE cases SET state = 'sending', intent_at = @now, attempts = attempts + 1, updated_at = @now WHERE id = @id AND state = 'queued'`),
-    submitted: db.prepare(
-      `UPDATE cases SET state = 'processing', beorg_document_id = @docId, submitted_at = @now, polls = 0, next_poll_at = @nextPoll,
-         poll_deadline_at = @deadline, overdue = 0, last_error = NULL, error_kind = NULL, updated_at = @now WHERE id = @id`,
-    ),
-    backToQueue: db.prepare(
-      `UPDATE cases SET state = 'queued', intent_at = NULL, next_try_at = @nextTry, last_error = @err, error_kind = @kind,
-         attempts = attempts - @refund, updated_at = @now WHERE id = @id`,
-    ),
-    failCase: db.prepare(`UPDATE cases SET state = 'failed', last_error = @err, error_kind = @kind, completed_at = @now, next_try_at = NULL, updated_at = @now WHERE id = @id`),
     pollLater: db.prepare(
       `UPDATE cases SET polls = polls + @inc, next_poll_at = @nextPoll, overdue = @overdue, last_error = @err, error_kind = @kind, updated_at = @now WHERE id = @id`,
-    ),
-    done: db.prepare(`UPDATE cases SET state = @state, raw_result = @raw, completed_at = @now, last_error = @err, error_kind = @kind, next_poll_at = NULL, updated_at = @now WHERE id = @id`),
-    docStatus: db.prepare(
-      `UPDATE documents SET status = @status, status_reason = @reason, status_code = @code, updated_at = @now WHERE case_id = @caseId AND status = @from`,
     ),
     docOverdue: db.prepare(
       `UPDATE documents SET status_reason = @reason, status_code = 'queue.overdue', updated_at = @now WHERE case_id = @caseId AND status = 'processing'`,
     ),
-    docResult: db.prepare(
-      `UPDATE documents SET status = @status, status_reason = @reason, status_code = @code, broken = @broken, broken_reasons = @br, broken_reasons_ru = @brRu,
-         api_verifications = @ver, match_score = @match, liveness_score = @live, raw_document = @raw, updated_at = @now WHERE id = @id`,
-    ),
     apiRequest: db.prepare(
       `INSERT INTO api_requests(at, case_id, kind, http_status, outcome, duration_ms, billable) VALUES (@at, @caseId, @kind, @status, @outcome, @ms, @billable)`,
-    ),
-    recover: db.prepare(`UPDATE cases SET state = 'uncertain', last_error = @reason, error_kind = 'uncertain', updated_at = @now WHERE state = 'sending' AND beorg_document_id IS NULL`),
-    recoverDocs: db.prepare(
-      `UPDATE documents SET status = 'uncertain', status_reason = @reason, status_code = 'queue.uncertain', updated_at = @now
-        WHERE status = 'sending' AND case_id IN (SELECT id FROM cases WHERE state = 'uncertain')`,
-    ),
-    recoverSending: db.prepare(`UPDATE cases SET state = 'processing', next_poll_at = @now WHERE state = 'sending' AND beorg_document_id IS NOT NULL`),
-    recoverSendingDocs: db.prepare(
-      `UPDATE documents SET status = 'processing' WHERE status = 'sending' AND case_id IN (SELECT id FROM cases WHERE state = 'processing')`,
     ),
     resumePolls: db.prepare(`UPDATE cases SET next_poll_at = @now WHERE state = 'processing' AND (next_poll_at IS NULL OR next_poll_at > @now)`),
     uncertainCount: db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM cases WHERE state = 'uncertain'`),
@@ -90,9 +62,6 @@ export function createQueueRepo(db: Db) {
     ),
     savedCounts: db.prepare<[], { status: string; n: number }>(
       `SELECT status, COUNT(*) AS n FROM documents WHERE status IN ('duplicate','rejected') AND doc_type != 'SELFIE' GROUP BY status`,
-    ),
-    uncertainCase: db.prepare(
-      `UPDATE cases SET state = 'uncertain', last_error = @err, error_kind = 'no-response', updated_at = @now WHERE id = @id AND state = 'sending'`,
     ),
     recentDurations: db.prepare<[], { d: number }>(
       `SELECT completed_at - submitted_at AS d FROM cases WHERE state = 'done' AND submitted_at IS NOT NULL AND completed_at IS NOT NULL ORDER BY completed_at DESC LIMIT 50`,
@@ -108,23 +77,6 @@ export function createQueueRepo(db: Db) {
     ),
     billableDocTypes: db.prepare<[number], { doc_type: string }>(
       `SELECT doc_type FROM documents WHERE case_id = ? AND status NOT IN ('rejected','ignored','duplicate','cancelled')`,
-    ),
-    requeueDocs: db.prepare(
-      `UPDATE documents SET status = 'queued', status_reason = NULL, status_code = NULL, updated_at = @now
-        WHERE case_id = @caseId AND status NOT IN ('rejected','ignored','duplicate','cancelled','seen','waiting')`,
-    ),
-    requeueCase: db.prepare(
-      `UPDATE cases SET state = 'queued', beorg_document_id = NULL, attempts = 0, next_try_at = NULL, last_error = NULL, error_kind = NULL, intent_at = NULL,
-         submitted_at = NULL, polls = 0, next_poll_at = NULL, poll_deadline_at = NULL, overdue = 0, completed_at = NULL, updated_at = @now WHERE id = @id`,
-    ),
-    cancelDocs: db.prepare(
-      `UPDATE documents SET status = 'cancelled', status_reason = 'Отменено оператором', updated_at = @now WHERE case_id = @caseId AND status IN ('queued','seen','waiting')`,
-    ),
-    repollDocs: db.prepare(
-      `UPDATE documents SET status = 'processing', status_reason = NULL, status_code = NULL, updated_at = @now WHERE case_id = @caseId AND status = 'failed'`,
-    ),
-    repollCase: db.prepare(
-      `UPDATE cases SET state = 'processing', next_poll_at = @now, last_error = NULL, error_kind = NULL, completed_at = NULL, updated_at = @now WHERE id = @id`,
     ),
   };
   return s;

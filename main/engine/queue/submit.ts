@@ -3,6 +3,8 @@
 // crash in between leaves 'sending' without an id, which recovery turns into 'uncertain' — never resent
 // automatically, because the server may already have created (and billed) it. The same holds for an upload that
 // timed out after it was sent ([Note: which upload failures may be retried]).
+import { createHash } from 'node:crypto';
+import { constants as fsc } from 'node:fs';
 import fs from 'node:fs/promises';
 import { buildAddDocumentBody, type BeorgOutcome, type ProcessInfo } from '../beorg/client.ts';
 import type { Credentials } from '../secrets.ts';
@@ -31,6 +33,25 @@ export function processInfoFor(docs: SubmitDocRow[]): ProcessInfo[] {
   });
 }
 
+class ScanChanged extends Error {}
+
+// [Note: the upload is the file that was checked]
+// Intake checked a file's real path and hashed its content; by send time the name in the watched folder may have been
+// swapped for a link (to a file outside the folder) or rewritten. A prepared upload lives in the private data folder
+// and is read as is; an original is opened without following a link in its last component and must still hash to
+// what intake recorded, or nothing is sent (the case fails with the reason, for the clerk to look at).
+async function readForUpload(d: SubmitDocRow): Promise<Buffer> {
+  if (d.upload_path) return fs.readFile(d.upload_path);
+  const handle = await fs.open(d.current_path ?? d.path, fsc.O_RDONLY | (fsc.O_NOFOLLOW ?? 0));
+  try {
+    const bytes = await handle.readFile();
+    if (d.sha256 && createHash('sha256').update(bytes).digest('hex') !== d.sha256) throw new ScanChanged();
+    return bytes;
+  } finally {
+    await handle.close();
+  }
+}
+
 export function createSubmitter(core: QueueCore) {
   const { ctx, repo, budget, gates } = core;
   const { db, clock, log } = ctx;
@@ -45,13 +66,16 @@ export function createSubmitter(core: QueueCore) {
     return Math.min(s.pollMaxIntervalMs, Math.max(Math.min(250, s.pollFirstDelayMs), median));
   }
 
-  /** The scans of a case, or a failed case when one cannot be read. */
+  /** The scans of a case, or a failed case when one cannot be read or is no longer the file that was checked. */
   async function readImages(caseId: number, docs: SubmitDocRow[]): Promise<Buffer[] | null> {
     try {
-      return await Promise.all(docs.map((d) => fs.readFile(d.upload_path ?? d.current_path ?? d.path)));
+      return await Promise.all(docs.map(readForUpload));
     } catch (err) {
       const code = (err as { code?: string }).code ?? '';
-      core.failCase(caseId, `Файл недоступен (${code || 'ошибка чтения'}): проверьте, что скан не перемещён и не удалён`, 'final', ['queued']);
+      const changed = err instanceof ScanChanged || code === 'ELOOP'; // ELOOP: the name is now a link
+      core.failCase(caseId, changed
+        ? 'Скан изменился после проверки (подменён ссылкой или перезаписан) — не отправлен: проверьте файл в папке'
+        : `Файл недоступен (${code || 'ошибка чтения'}): проверьте, что скан не перемещён и не удалён`, 'final', ['queued']);
       return null;
     }
   }
@@ -143,7 +167,7 @@ export function createSubmitter(core: QueueCore) {
         core.recordRequest(caseId, 'upload', outcome, t0);
         return core.failCase(caseId, outcome.message, 'final', ['sending']);
       case 'no-response':
-        // [Note: which upload failures may be retried] — sent, no answer: maybe created and billed. Never resent.
+        // See [Note: which upload failures may be retried]: sent, no answer: maybe created and billed. Never resent.
         db.transaction(() => {
           repo.uncertainCase.run({ id: caseId, err: outcome.message, now: t });
           repo.docStatus.run({ caseId, status: 'uncertain', reason: outcome.message, code: 'queue.no-response', now: t, from: 'sending' });

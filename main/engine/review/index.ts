@@ -1,99 +1,17 @@
 // Review module: the grid's queries and the clerk's verification actions. Every edit runs in one
 // transaction: change the field, write an audit row (old/new, actor, source), refresh the grid columns
 // through the one fields writer, let validation recompute findings (synchronous signal), then notify the UI.
-import type { DocumentDetail } from '../../../shared/api/documents.ts';
-import { confirmBlockers, isReviewable, notReviewableReason } from '../../../shared/review-rules.ts';
-import type { DocStatus } from '../../../shared/types.ts';
 import type { EngineContext, EngineModule } from '../context.ts';
 import { UserError } from '../dispatch.ts';
-import { createDocumentFieldsWriter } from '../store/document-fields.ts';
+import { createReviewEditing } from './edit.ts';
 import { createReviewReader } from './read.ts';
 
-type AuditSource = 'clerk' | 'rule-fix' | 'undo' | 'engine';
-type FieldRecord = { recognised: string | null; value: string | null; state: string };
-
 export function createReviewModule(ctx: EngineContext): EngineModule {
-  const { db } = ctx;
   const reader = createReviewReader(ctx);
-  const writer = createDocumentFieldsWriter(db);
-
-  const docCase = db.prepare<[number], { case_id: number | null }>('SELECT case_id FROM documents WHERE id = ?');
-  const docReview = db.prepare<[number], { status: DocStatus; review_state: string; match_score: number | null; liveness_score: number | null }>(
-    'SELECT status, review_state, match_score, liveness_score FROM documents WHERE id = ?',
-  );
-  const errorFindings = db.prepare<[number, number], { severity: 'error'; code: string; message_ru: string; message_en: string }>(
-    `SELECT severity, code, message_ru, message_en FROM findings
-     WHERE severity = 'error' AND (document_id = ? OR (document_id IS NULL AND case_id = ?)) ORDER BY id`,
-  );
-  const getField = db.prepare<[number, string], FieldRecord>('SELECT recognised, value, state FROM fields WHERE document_id = ? AND name = ?');
-  const setField = db.prepare('UPDATE fields SET value = ?, state = ? WHERE document_id = ? AND name = ?');
-  const audit = db.prepare(
-    `INSERT INTO audit_events(at, actor, case_id, document_id, field, action, old_value, new_value, source, details)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const setReview = db.prepare('UPDATE documents SET review_state = ?, review_reason = ?, reviewed_at = ?, reviewed_by = ?, updated_at = ? WHERE id = ?');
-
-  function requireDoc(id: number): { case_id: number | null } {
-    const d = docCase.get(id);
-    if (!d) throw new UserError('not-found', 'Документ не найден', 'Document not found');
-    return d;
-  }
-  /** [Note: only recognised data is verified]: anything else is refused with the reason, in the clerk's words. */
-  function requireReviewable(id: number): { status: DocStatus; review_state: string; match_score: number | null; liveness_score: number | null } {
-    const d = docReview.get(id);
-    if (!d) throw new UserError('not-found', 'Документ не найден', 'Document not found');
-    if (!isReviewable(d.status)) {
-      const why = notReviewableReason(d.status);
-      throw new UserError('not-reviewable', why.ru, why.en);
-    }
-    return d;
-  }
-  /** Reasons this document's confirmation must be asked twice (error findings, biometry below the thresholds). */
-  function blockersOf(id: number, caseId: number | null, d: { match_score: number | null; liveness_score: number | null }) {
-    const s = ctx.settings.get();
-    const findings = errorFindings.all(id, caseId ?? -1).map((f) => ({ severity: f.severity, code: f.code, messageRu: f.message_ru, messageEn: f.message_en }));
-    return confirmBlockers({ findings, matchScore: d.match_score, livenessScore: d.liveness_score, matchThreshold: s.matchThreshold, livenessThreshold: s.livenessThreshold });
-  }
-  function requireField(id: number, name: string): FieldRecord {
-    const f = getField.get(id, name);
-    if (!f) throw new UserError('unknown-field', `У документа нет поля «${name}»`, `Document has no field "${name}"`);
-    return f;
-  }
-  function detailOf(id: number): DocumentDetail {
-    const d = reader.detail(id);
-    if (!d) throw new UserError('not-found', 'Документ не найден', 'Document not found');
-    return d;
-  }
-
-  /** Runs `change` in a transaction with the shared after-edit steps, then returns the fresh detail. */
-  function edit(id: number, field: string | null, change: (doc: { case_id: number | null }, now: number) => void): DocumentDetail {
-    db.transaction(() => {
-      const doc = requireDoc(id);
-      const now = ctx.clock.now();
-      change(doc, now);
-      writer.refresh(id, ctx.settings.get().confidenceThreshold, now);
-      ctx.signals.emit('document:edited', { documentId: id, caseId: doc.case_id, field });
-    })();
-    // Findings of sibling documents may change too (cross-document checks), so the whole case is marked.
-    const caseId = docCase.get(id)?.case_id ?? null;
-    const ids = caseId === null ? [id] : db.prepare<[number], { id: number }>('SELECT id FROM documents WHERE case_id = ?').all(caseId).map((r) => r.id);
-    ctx.events.documentsChanged(ids);
-    return detailOf(id);
-  }
-
-  function writeAudit(doc: { case_id: number | null }, id: number, now: number, e: { field: string | null; action: string; old?: string | null; new?: string | null; source: AuditSource; details?: unknown }) {
-    audit.run(now, ctx.actor, doc.case_id, id, e.field, e.action, e.old ?? null, e.new ?? null, e.source, e.details === undefined ? null : JSON.stringify(e.details));
-  }
-
-  /** Value edits of a field that are still in effect (after the last whole-document undo, not undone since). */
-  const activeEdits = db.prepare<[number, string, number, string, number], { id: number; old_value: string | null }>(
-    `SELECT id, old_value FROM audit_events
-     WHERE document_id = ? AND field = ? AND action IN ('set-field','rule-fix')
-       AND id > coalesce((SELECT max(id) FROM audit_events WHERE document_id = ? AND action = 'undo-document'), 0)
-       AND id NOT IN (SELECT json_extract(details, '$.undoes') FROM audit_events
-                      WHERE field = ? AND document_id = ? AND action = 'undo' AND json_extract(details, '$.undoes') IS NOT NULL)
-     ORDER BY id DESC`,
-  );
+  const {
+    docReview, setField, setReview, activeEdits, findingFix, changedFields, acceptPending,
+    requireReviewable, requireField, blockersOf, detailOf, edit, writeAudit,
+  } = createReviewEditing(ctx, reader);
 
   return {
     name: 'review',
@@ -125,11 +43,7 @@ export function createReviewModule(ctx: EngineContext): EngineModule {
         }),
 
       'documents:apply-fix': ({ findingId }) => {
-        const finding = db
-          .prepare<[number], { document_id: number | null; field: string | null; fix_value: string | null; code: string }>(
-            'SELECT document_id, field, fix_value, code FROM findings WHERE id = ?',
-          )
-          .get(findingId);
+        const finding = findingFix.get(findingId);
         if (!finding || finding.document_id === null || finding.field === null || finding.fix_value === null) {
           throw new UserError('no-fix', 'Для этого замечания нет исправления (возможно, оно уже устарело)', 'This finding has no fix (it may be outdated)');
         }
@@ -160,11 +74,7 @@ export function createReviewModule(ctx: EngineContext): EngineModule {
 
       'documents:undo-document': ({ id }) =>
         edit(id, null, (doc, now) => {
-          const changed = db
-            .prepare<[number], { name: string; value: string | null; recognised: string | null; state: string }>(
-              `SELECT name, value, recognised, state FROM fields WHERE document_id = ? AND (state <> 'pending' OR value IS NOT recognised)`,
-            )
-            .all(id);
+          const changed = changedFields.all(id);
           for (const f of changed) {
             setField.run(f.recognised, 'pending', id, f.name);
             writeAudit(doc, id, now, { field: f.name, action: 'undo', old: f.value, new: f.recognised, source: 'undo', details: { document: true } });
@@ -184,7 +94,7 @@ export function createReviewModule(ctx: EngineContext): EngineModule {
               `There are findings — confirm once more: ${reasons.map((r) => r.en).join('; ')}`,
             );
           }
-          db.prepare(`UPDATE fields SET state = 'accepted' WHERE document_id = ? AND state = 'pending'`).run(id);
+          acceptPending.run(id);
           setReview.run('verified', null, now, ctx.actor, now, id);
           if (reasons.length === 0) writeAudit(doc, id, now, { field: null, action: 'confirm', new: 'verified', source: 'clerk' });
           else {

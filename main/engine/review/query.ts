@@ -6,6 +6,7 @@ import type { DocumentFilter, QuickFilter } from '../../../shared/api/documents.
 import { DATE_FIELDS, INN_FIELDS, PASSPORT_FIELDS } from '../../../shared/fields.ts';
 import type { Settings } from '../../../shared/settings.ts';
 import { assertNever } from '../../../shared/types.ts';
+import { bareDigits } from '../store/search-text.ts';
 
 export type SqlPart = { sql: string; params: unknown[] };
 
@@ -75,8 +76,11 @@ export function baseFilterParts(filter: Partial<DocumentFilter>): SqlPart[] {
   const search = filter.search?.trim();
   if (search) {
     // search_text is lower-cased by the fields writer; Cyrillic lower() needs JS, so lower the needle here.
+    // A printed code or date also matches its bare digits ([Note: codes found in either spelling]).
     for (const word of search.split(/\s+/).slice(0, 8)) {
-      parts.push({ sql: `search_text LIKE ? ESCAPE '\\'`, params: [likePattern(word)] });
+      const bare = bareDigits(word);
+      if (bare === null) parts.push({ sql: `search_text LIKE ? ESCAPE '\\'`, params: [likePattern(word)] });
+      else parts.push({ sql: `(search_text LIKE ? ESCAPE '\\' OR search_text LIKE ? ESCAPE '\\')`, params: [likePattern(word), likePattern(bare)] });
     }
   }
   return parts;
@@ -140,7 +144,8 @@ export function buildOrderTerms(sort: readonly SortKey[]): OrderTerm[] {
   const terms: OrderTerm[] = [];
   for (const s of sort) {
     const dir = s.dir === 'asc' ? 'ASC' : 'DESC';
-    const column = SORT_COLUMNS[s.key];
+    // Own keys only: a plain-object lookup would also find 'constructor', '__proto__' and friends.
+    const column = Object.hasOwn(SORT_COLUMNS, s.key) ? SORT_COLUMNS[s.key] : undefined;
     if (column) {
       terms.push({ expr: column, dir });
       if (column === 'id') return terms;

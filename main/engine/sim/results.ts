@@ -1,5 +1,5 @@
-// Result bodies shaped like beorg-api.md §0/§3.4. The data is what the scan shows (its embedded scenario, see
-// [Note: the scan carries its own answer]) or, for unknown images, a consistent fictitious person derived from
+// Result bodies shaped like beorg-api.md §0/§3.4. The data is what the scan shows (its embedded scenario, see the
+// note [Note: the scan carries its own answer]) or, for unknown images, a consistent fictitious person derived from
 // the image hash. Verification checks are COMPUTED on the returned values so that planted misreads show up.
 import { createPerson, OKATO_TO_SUBJECT, parseDate, addYears, regionOfSubject, type SamplePerson } from '../samples/person.ts';
 import { readScenario, type BrokenReasonCode, type SampleScenario, type SampleDocType } from '../samples/scenario.ts';

@@ -3,6 +3,7 @@
 // by the review module after a clerk edit, and by test/bench seeders — so the three never disagree.
 import type { Db } from '../db/open.ts';
 import { isAbsentField } from '../../../shared/fields.ts';
+import { searchTextOf } from './search-text.ts';
 
 export type RecognisedField = { name: string; value: string | null; confidence: number | null };
 
@@ -36,7 +37,7 @@ export function createDocumentFieldsWriter(db: Db) {
       }
     }
     const m = meta.get(documentId);
-    const search = [m?.file_name ?? '', m?.label ?? '', ...Object.values(values).filter((v): v is string => !!v)].join(' ').toLowerCase();
+    const search = searchTextOf([m?.file_name ?? '', m?.label ?? '', ...Object.values(values).filter((v): v is string => !!v)]);
     upd.run(JSON.stringify(values), search, min, low, now, documentId);
   }
 

@@ -39,7 +39,7 @@ function nonDigitFinding(raw: string, stripped: string, field: string, spec: IdS
   const ok = spec.isAcceptable ?? spec.isValid;
   const mapped = mapLookAlikes(stripped);
   const readings = spec.lengths.includes(stripped.length) ? digitReadings(stripped, ok) : null;
-  // [Note: a one-key fix must be provably right]: the letters could be any digits; the look-alike reading is
+  // See [Note: a one-key fix must be provably right]: the letters could be any digits; the look-alike reading is
   // offered only when it is also the only reading the check digits accept.
   const fixable = mapped !== null && readings !== null && readings.length === 1 && readings[0] === mapped;
   const fix: Fix | undefined = fixable
@@ -171,7 +171,7 @@ const SNILS_SPEC: IdSpec = {
 export function validateOgrn(v: string | null | undefined, field = 'OGRN'): FindingDraft[] {
   const { drafts, digits } = checkIdentifier(v, field, OGRN_SPEC);
   if (digits && digits[0] !== '1' && digits[0] !== '5') {
-    // [Note: OGRN record type]
+    // See [Note: OGRN record type].
     drafts.push(draft(field, 'error', 'ogrn.record-type', `ОГРН ${digits} начинается с ${digits[0]}; ОГРН юридического лица начинается с 1 или 5 (${digits[0]} — номер другой записи реестра, не ОГРН). Контрольная цифра сходится, поэтому исправление не предлагается — сверьте со сканом.`, `OGRN ${digits} starts with ${digits[0]}; a legal entity's OGRN starts with 1 or 5 (${digits[0]} is another register record number, not an OGRN). The check digit passes, so no fix is offered — compare with the scan.`));
   }
   return drafts;
@@ -180,7 +180,7 @@ export function validateOgrn(v: string | null | undefined, field = 'OGRN'): Find
 export function validateOgrnip(v: string | null | undefined, field = 'OGRN'): FindingDraft[] {
   const { drafts, digits } = checkIdentifier(v, field, OGRNIP_SPEC);
   if (digits && digits[0] !== '3') {
-    // [Note: OGRN record type]
+    // See [Note: OGRN record type].
     drafts.push(draft(field, 'error', 'ogrnip.record-type', `ОГРНИП ${digits} начинается с ${digits[0]}; ОГРНИП всегда начинается с 3. Контрольная цифра сходится, поэтому исправление не предлагается — сверьте со сканом.`, `OGRNIP ${digits} starts with ${digits[0]}; an OGRNIP always starts with 3. The check digit passes, so no fix is offered — compare with the scan.`));
   }
   return drafts;

@@ -325,7 +325,13 @@ export function createValidationModule(ctx: EngineContext): EngineModule {
           try {
             recomputeAll(ctx);
           } catch (err) {
+            // The old findings stay (the recompute rolled back): say so where the clerk looks, not only in the log.
             ctx.log.error('validation: recompute after a threshold change failed', { err: String(err) });
+            ctx.events.emit('notify', {
+              level: 'error',
+              messageRu: `Проверки не пересчитаны под новые пороги — показаны прежние результаты: ${String(err)}`,
+              messageEn: `Checks were not recomputed for the new thresholds; the previous results are shown: ${String(err)}`,
+            });
           }
         }),
       );
