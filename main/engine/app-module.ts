@@ -127,6 +127,8 @@ export function createAppModule(ctx: EngineContext, deps: AppModuleDeps = {}): E
         }
       };
       purge();
+      // On the wall clock on purpose: a virtual clock that jumps hours ahead while a test waits would purge the
+      // test's documents. The purge itself reads ctx.clock, so tests call purgeExpired with the time they set.
       purgeTimer = setInterval(purge, PURGE_EVERY_MS);
       purgeTimer.unref();
     },

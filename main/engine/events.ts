@@ -41,6 +41,8 @@ export function createEventBus(flushMs = 100): EventBus {
       latestProgress = null;
     }
   };
+  // The one wall-clock timer in the engine besides the retention purge: it only paces pushes to the UI (coalescing
+  // bursts), decides nothing, and a test that needs the pushes at once calls flush().
   const schedule = () => {
     if (!timer) timer = setTimeout(flush, flushMs);
   };

@@ -68,6 +68,41 @@ function readBody(req: http.IncomingMessage): Promise<Buffer | null> {
   });
 }
 
+/** The built UI from `staticRoot`: never a file outside it; client-side routes fall back to the app shell. */
+async function serveStatic(staticRoot: string, port: number, res: http.ServerResponse, pathname: string): Promise<void> {
+  const headers = {
+    'Content-Security-Policy': csp(port), 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY',
+  };
+  let rel: string;
+  try {
+    rel = decodeURIComponent(pathname);
+  } catch {
+    res.writeHead(400, headers).end();
+    return;
+  }
+  let file = path.resolve(staticRoot, '.' + path.posix.normalize('/' + rel));
+  if (file !== staticRoot && !file.startsWith(staticRoot + path.sep)) {
+    res.writeHead(404, headers).end();
+    return;
+  }
+  let stat = await fs.stat(file).catch(() => null);
+  // Client-side routes fall back to the app shell; missing assets (with an extension) are 404.
+  if (!stat?.isFile() && (stat?.isDirectory() || path.extname(file) === '')) {
+    file = path.join(staticRoot, 'index.html');
+    stat = await fs.stat(file).catch(() => null);
+  }
+  if (!stat?.isFile()) {
+    res.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end(
+      'Интерфейс не собран: выполните npm run build:renderer / Renderer not built: run npm run build:renderer',
+    );
+    return;
+  }
+  const body = await fs.readFile(file);
+  const mime = STATIC_MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  res.writeHead(200, { ...headers, 'Content-Type': mime, 'Cache-Control': file.endsWith('index.html') ? 'no-store' : 'max-age=3600' });
+  res.end(body);
+}
+
 /** `engine`: a hosted engine (EngineHost, the normal case) or one in this thread (tests that seed its database). */
 export async function startWebServer(opts: { engine: Engine | EngineLink; port?: number; host?: '127.0.0.1'; staticDir: string }): Promise<WebServer> {
   const engine: EngineLink = 'ctx' in opts.engine ? localLink(opts.engine) : opts.engine;
@@ -90,40 +125,6 @@ export async function startWebServer(opts: { engine: Engine | EngineLink; port?:
     return allowQuery && tokensEqual(url.searchParams.get('t'), token);
   };
 
-  async function serveStatic(res: http.ServerResponse, pathname: string): Promise<void> {
-    const headers = {
-      'Content-Security-Policy': csp(port), 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer', 'X-Frame-Options': 'DENY',
-    };
-    let rel: string;
-    try {
-      rel = decodeURIComponent(pathname);
-    } catch {
-      res.writeHead(400, headers).end();
-      return;
-    }
-    let file = path.resolve(staticRoot, '.' + path.posix.normalize('/' + rel));
-    if (file !== staticRoot && !file.startsWith(staticRoot + path.sep)) {
-      res.writeHead(404, headers).end();
-      return;
-    }
-    let stat = await fs.stat(file).catch(() => null);
-    // Client-side routes fall back to the app shell; missing assets (with an extension) are 404.
-    if (!stat?.isFile() && (stat?.isDirectory() || path.extname(file) === '')) {
-      file = path.join(staticRoot, 'index.html');
-      stat = await fs.stat(file).catch(() => null);
-    }
-    if (!stat?.isFile()) {
-      res.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' }).end(
-        'Интерфейс не собран: выполните npm run build:renderer / Renderer not built: run npm run build:renderer',
-      );
-      return;
-    }
-    const body = await fs.readFile(file);
-    const mime = STATIC_MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-    res.writeHead(200, { ...headers, 'Content-Type': mime, 'Cache-Control': file.endsWith('index.html') ? 'no-store' : 'max-age=3600' });
-    res.end(body);
-  }
-
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const bad = checkOrigin(req);
     if (bad) return sendJson(res, bad, { error: 'forbidden' });
@@ -131,7 +132,7 @@ export async function startWebServer(opts: { engine: Engine | EngineLink; port?:
     const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
     if (!rawPath.startsWith('/api/')) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: 'method' });
-      return serveStatic(res, url.pathname);
+      return serveStatic(staticRoot, port, res, url.pathname);
     }
 
     if (rawPath === '/api/call') {

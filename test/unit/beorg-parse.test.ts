@@ -110,7 +110,11 @@ void test('client maps HTTP answers to outcomes and never throws', async () => {
     const o = await c.getResult('t', 's-1');
     assert.equal(o.kind, 'transient');
   });
-  assert.equal(parseRetryAfter('bogus'), null);
+  assert.equal(parseRetryAfter('bogus', 0), null);
+  // An HTTP date is measured from the engine's clock, not the wall clock.
+  const now = Date.parse('Thu, 03 Dec 2026 08:00:00 GMT');
+  assert.equal(parseRetryAfter('Thu, 03 Dec 2026 08:00:30 GMT', now), 30_000);
+  assert.equal(parseRetryAfter('7', now), 7_000);
 });
 
 void test('against the simulator: add_document then not-ready then ok; wrong token → auth; unknown project → not-found', async () => {

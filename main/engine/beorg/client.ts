@@ -27,6 +27,8 @@ export type BeorgClientOptions = {
   uploadTimeoutMs?: number;
   /** Largest response body read (default MAX_BODY_BYTES). */
   maxBodyBytes?: number;
+  /** The engine's clock: an HTTP-date Retry-After is measured from its now (default: the wall clock). */
+  now?: () => number;
 };
 
 export type BeorgClient = {
@@ -63,7 +65,7 @@ function apiErrorInfo(raw: string): { type: string | null; message: string | nul
 }
 
 /** Retry-After: delta seconds or an HTTP date. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
+export function parseRetryAfter(value: string | null, now: number): number | null {
   if (!value) return null;
   const secs = Number(value.trim());
   if (Number.isFinite(secs) && secs >= 0) return Math.min(secs * 1000, 600_000);
@@ -107,9 +109,9 @@ function findCode(err: unknown): string | null {
   return null;
 }
 
-function httpOutcome(status: number, raw: string, retryAfter: string | null, what: 'upload' | 'poll'): BeorgOutcome<never> {
+function httpOutcome(status: number, raw: string, retryAfter: string | null, what: 'upload' | 'poll', now: number): BeorgOutcome<never> {
   if (status === 425 || status === 202) return { kind: 'not-ready', status };
-  if (status === 429) return { kind: 'rate-limited', status, retryAfterMs: parseRetryAfter(retryAfter) };
+  if (status === 429) return { kind: 'rate-limited', status, retryAfterMs: parseRetryAfter(retryAfter, now) };
   if (status >= 500 || status === 408) return { kind: 'transient', status, message: `Ошибка сервера Beorg (HTTP ${status})` };
   const info = apiErrorInfo(raw);
   if (status === 401 || status === 403) return { kind: 'auth', status, message: AUTH_MESSAGE_RU };
@@ -163,6 +165,7 @@ export function createBeorgClient(opts: BeorgClientOptions): BeorgClient {
   const doFetch = opts.fetch ?? fetch;
   const base = opts.baseUrl.replace(/\/+$/, '');
   const maxBody = opts.maxBodyBytes ?? MAX_BODY_BYTES;
+  const now = opts.now ?? Date.now;
 
   async function send(url: string, init: RequestInit, signal: AbortSignal | undefined, what: 'upload' | 'poll'): Promise<
     { ok: true; status: number; raw: string; retryAfter: string | null } | { ok: false; outcome: BeorgOutcome<never> }
@@ -187,7 +190,7 @@ export function createBeorgClient(opts: BeorgClientOptions): BeorgClient {
     async addDocumentBody(body, signal) {
       const r = await send(`${base}/api/bescan/add_document`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Accept-Language': 'ru' }, body }, signal, 'upload');
       if (!r.ok) return r.outcome;
-      if (r.status < 200 || r.status >= 300 || r.status === 202) return httpOutcome(r.status, r.raw, r.retryAfter, 'upload');
+      if (r.status < 200 || r.status >= 300 || r.status === 202) return httpOutcome(r.status, r.raw, r.retryAfter, 'upload', now());
       const id = parseDocumentId(r.raw);
       if (id === null) return { kind: 'transient', status: r.status, message: 'Некорректный ответ сервера Beorg: нет document_id' };
       return { kind: 'ok', status: r.status, value: { documentId: id } };
@@ -196,7 +199,7 @@ export function createBeorgClient(opts: BeorgClientOptions): BeorgClient {
       const url = `${base}/api/document/result/${encodeURIComponent(documentId)}?token=${encodeURIComponent(token)}`;
       const r = await send(url, { method: 'GET' }, signal, 'poll');
       if (!r.ok) return r.outcome;
-      if (r.status < 200 || r.status >= 300 || r.status === 202) return httpOutcome(r.status, r.raw, r.retryAfter, 'poll');
+      if (r.status < 200 || r.status >= 300 || r.status === 202) return httpOutcome(r.status, r.raw, r.retryAfter, 'poll', now());
       let json: unknown;
       try {
         json = JSON.parse(r.raw);

@@ -47,7 +47,7 @@ export function createQueueCore(ctx: EngineContext, opts: QueueOptions, lifecycl
     const s = settings();
     const key = `${s.apiUrl}|${s.requestTimeoutMs}|${s.uploadTimeoutMs}`;
     if (!client || key !== clientKey) {
-      client = createBeorgClient({ baseUrl: s.apiUrl, timeoutMs: s.requestTimeoutMs, uploadTimeoutMs: s.uploadTimeoutMs, fetch: opts.fetch });
+      client = createBeorgClient({ baseUrl: s.apiUrl, timeoutMs: s.requestTimeoutMs, uploadTimeoutMs: s.uploadTimeoutMs, fetch: opts.fetch, now: () => ctx.clock.now() });
       clientKey = key;
     }
     return client;

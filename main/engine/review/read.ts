@@ -5,7 +5,7 @@ import { QUICK_FILTERS } from '../../../shared/api/documents.ts';
 import { DOC_TYPES, type DocType, type Finding, type Severity } from '../../../shared/types.ts';
 import type { EngineContext } from '../context.ts';
 import { attentionSql, baseFilterParts, buildAfterSql, buildDocumentWhere, buildOrderBy, buildOrderTerms, joinParts, quickFilterSql, type SqlPart } from './query.ts';
-import { createReviewRepo, type DocRecord, type FindingRecord } from './read-repo.ts';
+import { createReviewRepo, type DocRecord, type FindingRecord, type ReviewRepo } from './read-repo.ts';
 
 const MIME_BY_EXTENSION: Record<string, string> = { '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.png': 'image/png', '.pdf': 'application/pdf', '.tif': 'image/tiff', '.tiff': 'image/tiff' };
 
@@ -20,40 +20,40 @@ export function toFinding(f: FindingRecord): Finding {
   };
 }
 
+/** Turn a page of document records into grid rows (3 queries regardless of page size). */
+function rowsOf(repo: ReviewRepo, records: DocRecord[]): DocumentRow[] {
+  if (records.length === 0) return [];
+  const ids = JSON.stringify(records.map((r) => r.id));
+  const cells = new Map<number, Record<string, CellValue>>();
+  for (const f of repo.fieldsOfIds.all(ids)) {
+    let m = cells.get(f.document_id);
+    if (!m) cells.set(f.document_id, (m = {}));
+    m[f.name] = { v: f.value, c: f.confidence, f: null, s: f.state };
+  }
+  for (const f of repo.findingsOfIds.all(ids)) {
+    const cell = cells.get(f.document_id)?.[f.field];
+    if (!cell) continue;
+    if (cell.f === null || SEVERITY_RANK[f.severity] > SEVERITY_RANK[cell.f]) cell.f = f.severity;
+    (cell.m ??= []).push({ sev: f.severity, src: f.source, ru: f.message_ru, en: f.message_en });
+  }
+  const caseIds = [...new Set(records.map((r) => r.case_id).filter((x): x is number => x !== null))];
+  const labels = new Map(repo.labelsOfIds.all(JSON.stringify(caseIds)).map((c) => [c.id, c.label]));
+  return records.map((r) => ({
+    id: r.id, caseId: r.case_id, caseLabel: r.case_id !== null ? (labels.get(r.case_id) ?? '') : '', fileName: r.file_name,
+    folderId: r.folder_id, type: r.doc_type, status: r.status, statusReason: r.status_reason, review: r.review_state,
+    fields: cells.get(r.id) ?? {}, minConfidence: r.min_confidence, errorCount: r.error_count, warningCount: r.warning_count,
+    matchScore: r.match_score, livenessScore: r.liveness_score, broken: r.broken === null ? null : r.broken === 1,
+    duplicateOf: r.duplicate_of, exportedAt: r.exported_at, createdAt: r.created_at, updatedAt: r.updated_at,
+  }));
+}
+
 /** Needs only a connection, the settings and the clock, so a read-only reader connection can serve it too. */
 export type ReaderContext = Pick<EngineContext, 'db' | 'clock'> & { settings: Pick<EngineContext['settings'], 'get'> };
 
 export function createReviewReader(ctx: ReaderContext) {
   const repo = createReviewRepo(ctx.db);
-  const { fieldsOfIds, findingsOfIds, labelsOfIds } = repo;
+  const toRows = (records: DocRecord[]) => rowsOf(repo, records);
   const threshold = () => ctx.settings.get().confidenceThreshold;
-
-  /** Turn a page of document records into grid rows (3 queries regardless of page size). */
-  function toRows(records: DocRecord[]): DocumentRow[] {
-    if (records.length === 0) return [];
-    const ids = JSON.stringify(records.map((r) => r.id));
-    const cells = new Map<number, Record<string, CellValue>>();
-    for (const f of fieldsOfIds.all(ids)) {
-      let m = cells.get(f.document_id);
-      if (!m) cells.set(f.document_id, (m = {}));
-      m[f.name] = { v: f.value, c: f.confidence, f: null, s: f.state };
-    }
-    for (const f of findingsOfIds.all(ids)) {
-      const cell = cells.get(f.document_id)?.[f.field];
-      if (!cell) continue;
-      if (cell.f === null || SEVERITY_RANK[f.severity] > SEVERITY_RANK[cell.f]) cell.f = f.severity;
-      (cell.m ??= []).push({ sev: f.severity, src: f.source, ru: f.message_ru, en: f.message_en });
-    }
-    const caseIds = [...new Set(records.map((r) => r.case_id).filter((x): x is number => x !== null))];
-    const labels = new Map(labelsOfIds.all(JSON.stringify(caseIds)).map((c) => [c.id, c.label]));
-    return records.map((r) => ({
-      id: r.id, caseId: r.case_id, caseLabel: r.case_id !== null ? (labels.get(r.case_id) ?? '') : '', fileName: r.file_name,
-      folderId: r.folder_id, type: r.doc_type, status: r.status, statusReason: r.status_reason, review: r.review_state,
-      fields: cells.get(r.id) ?? {}, minConfidence: r.min_confidence, errorCount: r.error_count, warningCount: r.warning_count,
-      matchScore: r.match_score, livenessScore: r.liveness_score, broken: r.broken === null ? null : r.broken === 1,
-      duplicateOf: r.duplicate_of, exportedAt: r.exported_at, createdAt: r.created_at, updatedAt: r.updated_at,
-    }));
-  }
 
   function listSql(query: Pick<ListQuery, 'sort' | 'filter'>) {
     const where = buildDocumentWhere(query.filter, { confidenceThreshold: threshold() });
