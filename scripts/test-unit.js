@@ -19,5 +19,8 @@ if (files.length === 0) {
   console.error(`no unit test files match ${filters.join(' ')}`);
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...files], { stdio: 'inherit' });
+// Unit files run two at a time (one per core: each file pays its own tsx start-up; their waits are on injected clocks or
+// generous deadlines). Integration files spawn CLIs, LibreOffice and SIGKILLs: one at a time.
+const concurrency = args.includes('--integration') ? 1 : 2;
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

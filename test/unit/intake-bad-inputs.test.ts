@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { PDFDocument } from 'pdf-lib';
 import sharp from 'sharp';
 import { createEngine, type Engine } from '../../main/engine/app.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 type Row = {
   id: number;
@@ -30,13 +31,6 @@ const jpeg = (w = 800, h = 1000) => {
   return sharp({ create: { width: w, height: h, channels: 3, background: { r: c % 256, g: (c * 3) % 256, b: 90 } } }).jpeg().toBuffer();
 };
 const isRoot = process.getuid?.() === 0;
-const waitFor = async (what: string, fn: () => boolean, ms = 15_000) => {
-  const end = Date.now() + ms;
-  while (!fn()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
 
 void describe('intake bad-input corpus', () => {
   let tmp: string;

@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { createEngine, type Engine } from '../../main/engine/app.ts';
 import { seedLifecycle } from '../helpers/seed.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 type Row = { id: number; path: string; current_path: string | null; status: string; status_code: string | null; case_id: number | null; duplicate_of: number | null };
 let colour = 200;
@@ -17,13 +18,6 @@ const put = async (file: string, data: Buffer) => {
   await fs.writeFile(file, data);
 };
 const exists = (p: string) => fs.access(p).then(() => true, () => false);
-const waitFor = async (what: string, fn: () => boolean | Promise<boolean>, ms = 15_000) => {
-  const end = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
 const open = (dataDir: string) =>
   createEngine({ dataDir, mode: 'test', dbKey: null, settingsOverrides: { apiUrl: 'http://127.0.0.1:9' } });
 const rowsOf = (e: Engine) => e.ctx.db.prepare<[], Row>('SELECT * FROM documents ORDER BY id').all();

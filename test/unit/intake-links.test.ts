@@ -11,6 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { createEngine, type Engine } from '../../main/engine/app.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 type Row = { id: number; path: string; status: string; status_code: string | null; status_reason: string | null; sha256: string | null; case_id: number | null };
 let colour = 30;
@@ -19,13 +20,6 @@ const jpeg = () => {
   return sharp({ create: { width: 700, height: 900, channels: 3, background: { r: c % 256, g: (c * 7) % 256, b: 50 } } }).jpeg().toBuffer();
 };
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const waitFor = async (what: string, fn: () => boolean, ms = 15_000) => {
-  const end = Date.now() + ms;
-  while (!fn()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 const posix = process.platform !== 'win32';
 
 void describe('intake: links and special files', { skip: !posix && 'symlinks and FIFOs need a POSIX file system' }, () => {

@@ -13,6 +13,7 @@ import type { Settings } from '../../shared/settings.ts';
 import { exportToFile } from '../../main/engine/export/index.ts';
 import { jsonRecordSchema } from '../../main/engine/export/json.ts';
 import { rmrf, startEngine, stopAllEngines, tempDir } from './queue-fixtures.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 type Row = { id: number; path: string; current_path: string | null; status: string; status_reason: string | null; duplicate_of: number | null; case_id: number | null };
 const NO_FAULTS = { http500: 0, http502: 0, http503: 0, reset: 0, stall: 0, lostResponse: 0 };
@@ -39,13 +40,6 @@ const put = async (file: string, data: Buffer) => {
 const exists = (p: string) => fs.access(p).then(() => true, () => false);
 const rowsOf = (e: Engine) => e.ctx.db.prepare<[], Row>('SELECT id, path, current_path, status, status_reason, duplicate_of, case_id FROM documents ORDER BY id').all();
 const rowOf = (e: Engine, rel: string) => rowsOf(e).find((r) => r.path.endsWith(rel))!;
-async function waitFor(what: string, fn: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 async function setup(options: Partial<FolderOptions>, settings: Partial<Settings> = {}) {
   const tmp = tempDir('intake-orig-');

@@ -10,6 +10,7 @@ import sharp from 'sharp';
 import { createEngine, type Engine } from '../../main/engine/app.ts';
 import { recordMoves } from '../helpers/moves.ts';
 import { canMove } from '../../main/engine/state/transitions.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 type Row = { id: number; path: string; status: string; status_code: string | null; case_id: number | null; sha256: string | null };
 type Audit = { document_id: number; action: string; old_value: string | null; details: string | null };
@@ -19,13 +20,6 @@ const bigJpeg = () =>
   sharp({ create: { width: 900, height: 1200, channels: 3, background: { r: (seed += 41) % 256, g: 90, b: 20 }, noise: { type: 'gaussian', mean: 128, sigma: 60 } } })
     .jpeg({ quality: 90 })
     .toBuffer();
-const waitFor = async (what: string, fn: () => boolean, ms = 15_000) => {
-  const end = Date.now() + ms;
-  while (!fn()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 void describe('intake: a changed file re-decides its row', () => {
   let tmp: string;
