@@ -7,7 +7,7 @@ import { createSignals, type EngineContext, type EngineMode, type EngineModule, 
 import type { DbKeySource } from './db/keys.ts';
 import { openDatabase } from './db/open.ts';
 import { DisposableStore } from './disposable.ts';
-import { dispatch, missingHandlers } from './dispatch.ts';
+import { dispatch, missingHandlers, requestVia } from './dispatch.ts';
 import { createEventBus } from './events.ts';
 import { createLogger, type Logger } from './log.ts';
 import { dataPaths, osUser } from './paths.ts';
@@ -112,12 +112,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     queue: queue.controller,
     handlers,
     call: (channel, args) => dispatch(handlers, channel, args, log),
-    async request(channel, args) {
-      const res = await dispatch(handlers, channel, args ?? {}, log);
-      if (!res.ok) throw new Error(`${channel}: ${res.error.code}: ${res.error.message}`);
-      // The handler for `channel` produced it (dispatch checks the args, the Handlers type checks the result).
-      return res.value as ResultOf<typeof channel>;
-    },
+    request: requestVia((channel, args) => dispatch(handlers, channel, args, log)),
     async start() {
       if (started) return;
       started = true;

@@ -1,6 +1,6 @@
 // Schema-validate a request and run its handler, returning an envelope. Both transports call this and
 // nothing else, so neither adapter contains logic.
-import { api, isChannel, type Channel, type Envelope, type Handlers } from '../../shared/api.ts';
+import { api, isChannel, type ArgsOf, type Channel, type Envelope, type Handlers, type ResultOf } from '../../shared/api.ts';
 import type { Logger } from './log.ts';
 
 export class UserError extends Error {
@@ -35,4 +35,14 @@ export async function dispatch(handlers: Handlers, channel: unknown, rawArgs: un
 
 export function missingHandlers(handlers: Partial<Handlers>): Channel[] {
   return (Object.keys(api) as Channel[]).filter((c) => typeof handlers[c] !== 'function');
+}
+
+/** `request` over any `call` (an engine in this thread, a hosted one, the routed pair): the value, or an Error for a
+ *  refused envelope. The handler for `channel` produced the value (dispatch checks the args, Handlers the result). */
+export function requestVia(call: (channel: string, args: unknown) => Promise<Envelope<unknown>>) {
+  return async <C extends Channel>(channel: C, args?: ArgsOf<C>): Promise<ResultOf<C>> => {
+    const res = await call(channel, args ?? {});
+    if (!res.ok) throw new Error(`${channel}: ${res.error.code}: ${res.error.message}`);
+    return res.value as ResultOf<C>;
+  };
 }

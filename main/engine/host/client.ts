@@ -4,6 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { ArgsOf, Channel, Envelope, ResultOf } from '../../../shared/api.ts';
 import type { Listener } from '../events.ts';
 import type { ImageResult } from '../images.ts';
+import { requestVia } from '../dispatch.ts';
 import type { Logger } from '../log.ts';
 import { HOST_DOWN_EN, HOST_DOWN_RU, HOST_STOPPING_RU, parseFromHost, type HostInit, type ToHost } from './protocol.ts';
 
@@ -90,11 +91,7 @@ export async function startEngineHost(init: HostInit, log: Logger): Promise<Engi
   await ready;
   return {
     call,
-    async request(channel, args) {
-      const res = await call(channel, args ?? {});
-      if (!res.ok) throw new Error(`${channel}: ${res.error.code}: ${res.error.message}`);
-      return res.value as ResultOf<typeof channel>;
-    },
+    request: requestVia(call),
     async resolveImage(documentId, page) {
       const res = await send((id) => ({ t: 'image', id, documentId, page }));
       return res.ok ? (res.value as ImageResult) : { error: 'not-found' };

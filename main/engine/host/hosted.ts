@@ -1,5 +1,6 @@
 // The engine as the transports use it: an engine host plus a reader host for the grid's read queries
 // ([Note: grid reads have their own connection]). Requests are routed by channel; nothing else changes.
+import { requestVia } from '../dispatch.ts';
 import type { Logger } from '../log.ts';
 import { startEngineHost, type EngineHost } from './client.ts';
 import type { HostInit } from './protocol.ts';
@@ -19,11 +20,7 @@ export async function startHostedEngine(init: Omit<HostInit, 'role'>, log: Logge
   return {
     ...engine,
     call,
-    async request(channel, args) {
-      const res = await call(channel, args ?? {});
-      if (!res.ok) throw new Error(`${channel}: ${res.error.code}: ${res.error.message}`);
-      return res.value as Awaited<ReturnType<EngineHost['request']>>;
-    },
+    request: requestVia(call),
     async stop() {
       await reader?.stop();
       await engine.stop();
