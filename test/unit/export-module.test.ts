@@ -24,7 +24,7 @@ before(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-export-module-'));
   exportDir = path.join(dir, 'Экспорт');
   engine = await createEngine({ dataDir: dir, mode: 'test', dbKey: null, autoStart: false, reveal: (p) => (revealed.push(p), true) });
-  engine.ctx.settings.setRaw('exportDir', exportDir);
+  engine.ctx.settings.set({ exportDir });
   engine.ctx.events.subscribe((name, payload) => {
     if (name === 'export:progress') progress.push(payload as Events['export:progress']);
   });

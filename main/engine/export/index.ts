@@ -20,15 +20,10 @@ export { previewExport } from './preview.ts';
 
 const EXTENSIONS: Record<ExportOptions['format'], string> = { xlsx: 'xlsx', csv: 'csv', json: 'json', ndjson: 'ndjson' };
 
-/**
- * The one answer to "where do exports go": the clerk's `exportDir` setting, else a folder set by an older version
- * (a raw `exportDir` row nothing wrote any more), else the default under the data folder. app:info shows this.
- */
+/** The one answer to "where do exports go": the clerk's `exportDir` setting, else the default under the data folder
+ *  (app:info shows the same). */
 export function exportDirOf(ctx: EngineContext): string {
-  const chosen = ctx.settings.get().exportDir;
-  if (chosen) return chosen;
-  const legacy = ctx.settings.getRaw<unknown>('exportDir');
-  return typeof legacy === 'string' && legacy.trim() ? legacy : dataPaths(ctx.dataDir).exports;
+  return ctx.settings.get().exportDir || dataPaths(ctx.dataDir).exports;
 }
 
 /** ScanDesk_2026-11-22_1532.xlsx in local time; _2, _3… when that minute already has a file. */
