@@ -12,7 +12,7 @@ let exportDir: string;
 test.beforeAll(async () => {
   app = await startScanDesk({ seed: 9, seedOptions: { seed: 5 } });
   exportDir = path.join(app.dataDir, 'Экспорт');
-  app.engine.ctx.settings.setRaw('exportDir', exportDir);
+  app.engine.ctx.settings.set({ exportDir });
 });
 test.afterAll(async () => { await app?.close(); });
 

@@ -15,7 +15,7 @@ let app: ScanDeskApp;
 let ids: { passport1: number; passport2: number; inn1: number; thumbs: number };
 test.beforeAll(async () => {
   app = await startScanDesk({ seed: 9, seedOptions: { seed: 5 } });
-  app.engine.ctx.settings.setRaw('exportDir', path.join(app.dataDir, 'Экспорт'));
+  app.engine.ctx.settings.set({ exportDir: path.join(app.dataDir, 'Экспорт') });
   const db = app.engine.ctx.db;
   const byType = (t: string) => (db.prepare('SELECT id FROM documents WHERE doc_type = ? ORDER BY id').all(t) as { id: number }[]).map((r) => r.id);
   const [passport1, passport2] = byType('PASSPORT') as [number, number];
