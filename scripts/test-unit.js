@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { startCluster } from './pg-cluster.js';
 
 const args = process.argv.slice(2);
 const dir = path.join('test', args.includes('--integration') ? 'integration' : 'unit');
@@ -22,5 +23,14 @@ if (files.length === 0) {
 // Unit files run two at a time (one per core: each file pays its own tsx start-up; their waits are on injected clocks or
 // generous deadlines). Integration files spawn CLIs, LibreOffice and SIGKILLs: one at a time.
 const concurrency = args.includes('--integration') ? 1 : 2;
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], { stdio: 'inherit' });
+// One throwaway PostgreSQL cluster per run (team-mode tests each create their own database on it).
+const pg = process.env.SCANDESK_TEST_PG_URL ? { url: process.env.SCANDESK_TEST_PG_URL } : await startCluster();
+if (pg.skip) console.log(`PostgreSQL tests will skip: ${pg.skip}`);
+const env = pg.url ? { ...process.env, SCANDESK_TEST_PG_URL: pg.url } : process.env;
+let r;
+try {
+  r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], { stdio: 'inherit', env });
+} finally {
+  pg.stop?.();
+}
 process.exit(r.status ?? 1);
