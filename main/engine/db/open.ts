@@ -87,6 +87,7 @@ export function migrate(db: Db): void {
 }
 
 function runMigration(db: Db, m: Migration): void {
-  if (typeof m === 'string') db.exec(m);
-  else m(db);
+  const step = typeof m === 'object' ? m.sqlite : m;
+  if (typeof step === 'string') db.exec(step);
+  else step(db);
 }

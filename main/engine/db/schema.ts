@@ -6,7 +6,12 @@ import type { Db } from './open.ts';
 import { addLifecycleChecks } from './lifecycle-checks.ts';
 
 /** SQL, or a step that needs to read the schema first (a table rebuild). */
-export type Migration = string | ((db: Db) => void);
+export type SqliteMigration = string | ((db: Db) => void);
+/**
+ * A migration is SQLite-only (string or step) or carries both dialects: team mode runs the same versions on
+ * PostgreSQL, so every migration from 5 on gives its PostgreSQL text beside the SQLite one.
+ */
+export type Migration = SqliteMigration | { sqlite: SqliteMigration; pg: string };
 
 export const MIGRATIONS: readonly Migration[] = [
   /* 1: foundation */ `
