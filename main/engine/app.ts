@@ -33,6 +33,8 @@ export type EngineOptions = {
   dbKeySource?: DbKeySource;
   secrets?: SecretStore;
   settingsOverrides?: Partial<Settings>;
+  /** The clerk recorded in the audit trail and shown on claims; default SCANDESK_CLERK, else the OS user. */
+  actor?: string;
   clock?: Clock;
   log?: Logger;
   reveal?: (absPath: string) => boolean;
@@ -78,7 +80,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     signals: createSignals(log),
     settings: createSettingsStore(db, opts.settingsOverrides),
     secrets: opts.secrets ?? createMemorySecretStore(),
-    actor: osUser(),
+    actor: clerkName(opts.actor),
     mode: opts.mode,
     reveal: opts.reveal ?? (() => false),
   };
@@ -129,4 +131,10 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   };
   if (opts.autoStart ?? true) await engine.start();
   return engine;
+}
+
+/** Who this instance's clerk is: the option, else SCANDESK_CLERK («Иванова»), else the OS user. */
+function clerkName(explicit: string | undefined): string {
+  const name = (explicit ?? process.env.SCANDESK_CLERK ?? '').trim().slice(0, 64);
+  return name || osUser();
 }

@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { req } from './define.ts';
 import { id } from './queue.ts';
+
+/** The document version an edit was made against (DocumentDetail.version); optional so scripts may omit it. */
+const version = z.number().int().nonnegative().optional();
 import {
   DOC_STATUSES, DOC_TYPES, REVIEW_STATES,
   type CaseState, type CaseVerdict, type DocStatus, type DocType, type FieldState, type Finding, type FindingSource, type ReviewState, type Severity,
@@ -102,6 +105,10 @@ export type DocumentDetail = {
   case: { id: number; label: string; state: CaseState; verdict: CaseVerdict | null; verdictReasons: string[]; documentIds: number[]; beorgDocumentId: string | null } | null;
   image: { mime: string; pages: number; width: number | null; height: number | null } | null;
   rawBroken: { reasons: string[]; reasonsRu: string[] } | null;
+  /** Counts clerks' writes; an edit sends the version it was made against (several clerks on one database). */
+  version: number;
+  /** Another clerk verifying this document right now, or null. */
+  claimedBy: string | null;
 };
 
 export type CaseRow = {
@@ -135,16 +142,19 @@ export const documentsApi = {
   'documents:counts': req<Record<QuickFilter, number>>()(z.object({ filter: documentFilterSchema.optional() })),
   'documents:facets': req<FacetCounts>()(z.object({ filter: documentFilterSchema })),
   'documents:get': req<DocumentDetail>()(z.object({ id })),
-  'documents:set-field': req<DocumentDetail>()(z.object({ id, field: z.string().min(1).max(64), value: z.string().max(2000) })),
-  'documents:accept-field': req<DocumentDetail>()(z.object({ id, field: z.string().min(1).max(64) })),
-  'documents:apply-fix': req<DocumentDetail>()(z.object({ findingId: id })),
-  'documents:undo-field': req<DocumentDetail>()(z.object({ id, field: z.string().min(1).max(64) })),
-  'documents:undo-document': req<DocumentDetail>()(z.object({ id })),
+  'documents:set-field': req<DocumentDetail>()(z.object({ id, field: z.string().min(1).max(64), value: z.string().max(2000), version })),
+  'documents:accept-field': req<DocumentDetail>()(z.object({ id, field: z.string().min(1).max(64), version })),
+  'documents:apply-fix': req<DocumentDetail>()(z.object({ findingId: id, version })),
+  'documents:undo-field': req<DocumentDetail>()(z.object({ id, field: z.string().min(1).max(64), version })),
+  'documents:undo-document': req<DocumentDetail>()(z.object({ id, version })),
   /** Confirms a recognised document. With error-level findings or biometry below the thresholds the engine refuses
    *  (code 'confirm-needs-ack', the reasons in the message) unless `despiteFindings` says the clerk was asked again. */
-  'documents:confirm': req<DocumentDetail>()(z.object({ id, despiteFindings: z.boolean().optional() })),
-  'documents:postpone': req<DocumentDetail>()(z.object({ id })),
-  'documents:reject': req<DocumentDetail>()(z.object({ id, reason: z.string().min(1).max(500) })),
+  'documents:confirm': req<DocumentDetail>()(z.object({ id, despiteFindings: z.boolean().optional(), version })),
+  'documents:postpone': req<DocumentDetail>()(z.object({ id, version })),
+  'documents:reject': req<DocumentDetail>()(z.object({ id, reason: z.string().min(1).max(500), version })),
+  /** Starts (or renews) this clerk's verification of a document; refused with code 'claimed' «Проверяет: …». */
+  'documents:claim': req<{ claimedBy: string; until: number }>()(z.object({ id })),
+  'documents:release': req<null>()(z.object({ id })),
   /** Next recognised document still pending review after `afterId` in the given list order: only those needing
    *  attention, or (`include: 'pending'`) every one of them, clean ones included. */
   'documents:next-attention': req<{ id: number | null }>()(

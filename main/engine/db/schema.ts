@@ -4,6 +4,7 @@
 
 import type { Db } from './open.ts';
 import { addLifecycleChecks } from './lifecycle-checks.ts';
+import { REVIEW_TEAM_MIGRATION } from './migration-review-team.ts';
 
 /** SQL, or a step that needs to read the schema first (a table rebuild). */
 export type SqliteMigration = string | ((db: Db) => void);
@@ -238,6 +239,7 @@ export const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX documents_sort_issuedate ON documents((substr(json_extract(values_json, '$.IssueDate'), 7, 4) || substr(json_extract(values_json, '$.IssueDate'), 4, 2) || substr(json_extract(values_json, '$.IssueDate'), 1, 2)), id);
   `,
   /* 4: status / state / review_state hold only known values (a CHECK each; rebuilds two tables). */ addLifecycleChecks,
+  /* 5: document versions and review claims (several clerks on one database). */ REVIEW_TEAM_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -8,12 +8,13 @@ import type { EngineContext } from '../context.ts';
 import { UserError } from '../dispatch.ts';
 import { createDocumentFieldsWriter } from '../store/document-fields.ts';
 import type { ReviewReader } from './read.ts';
+import type { ReviewClaims } from './claims.ts';
 
 type AuditSource = 'clerk' | 'rule-fix' | 'undo' | 'engine';
 type FieldRecord = { recognised: string | null; value: string | null; state: string };
 
 /** The statements and steps every verification action shares; the handlers in index.ts compose them. */
-export function createReviewEditing(ctx: EngineContext, reader: ReviewReader) {
+export function createReviewEditing(ctx: EngineContext, reader: ReviewReader, claims: ReviewClaims) {
   const { db } = ctx;
   const writer = createDocumentFieldsWriter(db);
 
@@ -70,18 +71,23 @@ export function createReviewEditing(ctx: EngineContext, reader: ReviewReader) {
   function detailOf(id: number): DocumentDetail {
     const d = reader.detail(id);
     if (!d) throw new UserError('not-found', 'Документ не найден', 'Document not found');
-    return d;
+    return { ...d, version: claims.version(id), claimedBy: claims.otherHolder(id) };
   }
 
-  /** Runs `change` in a transaction with the shared after-edit steps, then returns the fresh detail. */
-  function edit(id: number, field: string | null, change: (doc: { case_id: number | null }, now: number) => void): DocumentDetail {
+  /**
+   * Runs `change` in a transaction with the shared after-edit steps, then returns the fresh detail. `seenVersion` is the
+   * version the clerk edited ([Note: one clerk's edit never overwrites another's]). Immediate: the write lock is taken
+   * before the first read, so two processes on one SQLite file queue instead of failing on a stale snapshot.
+   */
+  function edit(id: number, field: string | null, change: (doc: { case_id: number | null }, now: number) => void, seenVersion?: number): DocumentDetail {
     const doc = db.transaction(() => {
       const d = requireDoc(id);
+      claims.guardAndCount(id, seenVersion);
       const now = ctx.clock.now();
       change(d, now);
       writer.refresh(id, ctx.settings.get().confidenceThreshold, now);
       return d;
-    })();
+    }).immediate();
     // Findings of sibling documents may change too (cross-document checks), so the whole case is marked.
     const caseId = docCase.get(id)?.case_id ?? null;
     const ids = caseId === null ? [id] : caseDocs.all(caseId).map((r) => r.id);

@@ -127,7 +127,8 @@ export function createReviewReader(ctx: ReaderContext) {
     return repo.filtered.firstId(cond, terms.map((t) => `${t.expr} ${t.dir}`).join(', '));
   }
 
-  function detail(id: number): DocumentDetail | null {
+  /** The stored document; who holds it and its version are added by the review module (claims.ts). */
+  function detail(id: number): Omit<DocumentDetail, 'version' | 'claimedBy'> | null {
     const rec = repo.detail.get(id);
     if (!rec) return null;
     const [row] = toRows([rec]);
