@@ -30,7 +30,8 @@ async function undoLastEdit(s: ReviewSession, props: SessionProps): Promise<void
   const last = s.edits.current.pop();
   const target = last ?? (d.fields[idx] ? { docId: d.row.id, field: d.fields[idx].name } : null);
   if (!target) return;
-  const undone = await call('documents:undo-field', { id: target.docId, field: target.field });
+  const version = target.docId === d.row.id ? { version: d.version } : {};
+  const undone = await call('documents:undo-field', { id: target.docId, field: target.field, ...version });
   if (target.docId === d.row.id) s.adopt(undone, { field: target.field });
   else {
     s.focusOnLoad.current = target.field;
@@ -77,9 +78,9 @@ export function createReviewActions(s: ReviewSession, props: SessionProps, app: 
     let next = d;
     let edited: string | null = null;
     if (draft !== (f.value ?? '')) {
-      next = normalise(await call('documents:set-field', { id: d.row.id, field: f.name, value: draft }));
+      next = normalise(await call('documents:set-field', { id: d.row.id, field: f.name, value: draft, version: d.version }));
       edited = f.name;
-    } else if (f.state === 'pending') next = normalise(await call('documents:accept-field', { id: d.row.id, field: f.name }));
+    } else if (f.state === 'pending') next = normalise(await call('documents:accept-field', { id: d.row.id, field: f.name, version: d.version }));
     if (next !== d) s.edits.current.push({ docId: d.row.id, field: f.name });
     return { d: next, edited };
   };
@@ -91,7 +92,7 @@ export function createReviewActions(s: ReviewSession, props: SessionProps, app: 
       s.setDialog({ kind: 'findings', reasons: reasons.map((r) => r[lang]) });
       return;
     }
-    await call('documents:confirm', { id: d.row.id, ...(reasons.length > 0 ? { despiteFindings: true } : {}) });
+    await call('documents:confirm', { id: d.row.id, version: d.version, ...(reasons.length > 0 ? { despiteFindings: true } : {}) });
     await goNext(d.row.id);
   };
 
@@ -132,7 +133,7 @@ export function createReviewActions(s: ReviewSession, props: SessionProps, app: 
   const onPostpone = () => enqueue(async () => {
     const d = state.current.detail;
     if (!d) return;
-    await call('documents:postpone', { id: d.row.id });
+    await call('documents:postpone', { id: d.row.id, version: d.version });
     await goNext(d.row.id);
   });
 
@@ -146,7 +147,7 @@ export function createReviewActions(s: ReviewSession, props: SessionProps, app: 
     enqueue(async () => {
       const d = state.current.detail;
       if (!d) return;
-      await call('documents:reject', { id: d.row.id, reason });
+      await call('documents:reject', { id: d.row.id, reason, version: d.version });
       await goNext(d.row.id);
     });
   };
@@ -157,7 +158,7 @@ export function createReviewActions(s: ReviewSession, props: SessionProps, app: 
     const d = state.current.detail;
     if (!d) return;
     s.edits.current = s.edits.current.filter((e) => e.docId !== d.row.id);
-    adopt(await call('documents:undo-document', { id: d.row.id }), 'first');
+    adopt(await call('documents:undo-document', { id: d.row.id, version: d.version }), 'first');
   });
 
   // After a queue action on the case: statuses changed, the fields did not — keep the clerk's place.
@@ -173,7 +174,7 @@ export function createReviewActions(s: ReviewSession, props: SessionProps, app: 
     if (!d) return;
     const finding = findingId !== undefined ? d.findings.find((x) => x.id === findingId) : f ? fixFor(f.name, d.findings) : null;
     if (!finding) return;
-    adopt(await call('documents:apply-fix', { findingId: finding.id }), 'keep');
+    adopt(await call('documents:apply-fix', { findingId: finding.id, version: d.version }), 'keep');
     if (finding.field) s.edits.current.push({ docId: d.row.id, field: finding.field });
   });
 
@@ -215,6 +216,6 @@ export async function confirmFromGrid(id: number, app: Pick<AppContextValue, 'la
   const opts = { threshold: settings.confidenceThreshold, onlyAttention: settings.onlyAttention };
   const blockers = confirmReasons(d, settings);
   if (nextAttentionIndex(d.fields, d.findings, opts, -1) >= 0 || blockers.length > 0) return 'open';
-  if (d.row.review !== 'verified') await call('documents:confirm', { id }); // checked already: just move on
+  if (d.row.review !== 'verified') await call('documents:confirm', { id, version: d.version }); // checked already: just move on
   return 'confirmed';
 }

@@ -5,9 +5,10 @@
 import { useEffect, useRef, useState } from 'react';
 import type { DocumentDetail, DocumentFilter, ListQuery } from '../shared/api.ts';
 import { fieldsOf } from '../shared/fields.ts';
-import { call, errorText } from './api.ts';
+import { ApiCallError, call, errorText } from './api.ts';
 import { useApp } from './app-context.ts';
 import { nextAttentionIndex, orderFields, type AttentionOptions } from './review-logic.ts';
+import { useDocumentClaim } from './useDocumentClaim.ts';
 
 /** Where the current field goes when a fresh detail arrives; 'none' = no field (the next Enter confirms). */
 export type Focus = 'first' | 'next' | 'keep' | 'none' | { field: string };
@@ -83,9 +84,18 @@ export function useReviewSession({ documentId }: Pick<SessionProps, 'documentId'
     return () => { cancelled = true; };
   }, [documentId, lang]);
 
+  useDocumentClaim(documentId, toastError);
+
+  // Another clerk changed or holds the document: the message says who, and the panel shows the fresh document so
+  // the clerk decides again on what is stored now ([Note: one clerk's edit never overwrites another's]).
+  const reloadAfter = async (err: unknown) => {
+    if (!(err instanceof ApiCallError) || (err.code !== 'conflict' && err.code !== 'claimed')) return;
+    adoptRef.current(await call('documents:get', { id: documentId }), 'keep');
+  };
   const enqueue = (fn: () => Promise<void>) => {
-    chain.current = chain.current.then(fn).catch((err: unknown) => {
+    chain.current = chain.current.then(fn).catch(async (err: unknown) => {
       toastError(err);
+      await reloadAfter(err).catch(toastError);
     });
   };
 

@@ -62,6 +62,7 @@ export function DetailPanel(props: SessionProps) {
   return (
     <div className="detail" ref={panelRef} tabIndex={-1} onKeyDown={onKeyDown} data-testid="detail-panel" data-document-id={row.id} data-review={row.review}>
       <DetailHead detail={detail} actions={a} onClose={() => onClose(row.id)} onOpenEarlier={onNavigate} />
+      {detail.claimedBy ? <div className="detail-claimed" role="status" data-testid="claimed-by">{t('detail.claimedBy', { name: detail.claimedBy })}</div> : null}
       <div className="detail-body">
         {detail.image ? <ScanViewer documentId={row.id} mime={detail.image.mime} pages={detail.image.pages} /> : <div className="viewer viewer-empty">{t('detail.noImage')}</div>}
         <div className="detail-side">

@@ -104,6 +104,7 @@ export const enReview: Record<keyof typeof ruReview, string> = {
   'detail.reject': 'Reject (F8)',
   'detail.undoDoc': 'Undo all (Ctrl+Shift+Z)',
   'detail.allDone': 'Every document needing attention is reviewed',
+  'detail.claimedBy': 'Being verified by {name}. Edits will not be accepted now — pick another document.',
   'detail.page': 'Page {n} of {m}',
   'detail.brokenScan': 'Scan problems',
   'detail.noHistory': 'No changes yet',

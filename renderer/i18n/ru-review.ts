@@ -103,6 +103,7 @@ export const ruReview = {
   'detail.reject': 'Отклонить (F8)',
   'detail.undoDoc': 'Отменить всё (Ctrl+Shift+Z)',
   'detail.allDone': 'Все документы, требующие внимания, проверены',
+  'detail.claimedBy': 'Проверяет: {name}. Правки сейчас не примутся — выберите другой документ.',
   'detail.page': 'Стр. {n} из {m}',
   'detail.brokenScan': 'Проблемы скана',
   'detail.noHistory': 'Изменений ещё не было',
