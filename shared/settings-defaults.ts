@@ -31,4 +31,6 @@ export const DEFAULT_SETTINGS = Object.freeze({
   retentionDays: 0,
   /** '' = the default export folder under the data folder. */
   exportDir: '',
+  /** '' = the OS user name. */
+  clerkName: '',
 });

@@ -76,6 +76,9 @@ export const settingsSchema = z.object({
     .max(4096)
     .refine((v) => v === '' || isAbsolutePath(v), { message: 'absolute path expected' })
     .default(DEFAULTS.exportDir),
+  /** The clerk this installation records in the audit trail and shows on claims; '' = the OS user. Kept per
+   *  installation, not in the database (several clerks share one in team mode). */
+  clerkName: z.string().trim().max(64).default(DEFAULTS.clerkName),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

@@ -33,7 +33,7 @@ export type EngineOptions = {
   dbKeySource?: DbKeySource;
   secrets?: SecretStore;
   settingsOverrides?: Partial<Settings>;
-  /** The clerk recorded in the audit trail and shown on claims; default SCANDESK_CLERK, else the OS user. */
+  /** The clerk recorded in the audit trail and shown on claims; default: the Settings name, SCANDESK_CLERK, the OS user. */
   actor?: string;
   clock?: Clock;
   log?: Logger;
@@ -71,6 +71,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   teardown.add(() => {
     db.close();
   });
+  const settings = createSettingsStore(db, opts.settingsOverrides, paths.localSettings);
   const ctx: EngineContext = {
     db,
     dataDir: opts.dataDir,
@@ -78,9 +79,12 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     log,
     events: createEventBus(),
     signals: createSignals(log),
-    settings: createSettingsStore(db, opts.settingsOverrides),
+    settings,
     secrets: opts.secrets ?? createMemorySecretStore(),
-    actor: clerkName(opts.actor),
+    // Read on every use: a name changed in Settings applies from the next action on.
+    get actor() {
+      return clerkName(opts.actor ?? settings.get().clerkName);
+    },
     mode: opts.mode,
     reveal: opts.reveal ?? (() => false),
   };
@@ -133,8 +137,8 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   return engine;
 }
 
-/** Who this instance's clerk is: the option, else SCANDESK_CLERK («Иванова»), else the OS user. */
-function clerkName(explicit: string | undefined): string {
-  const name = (explicit ?? process.env.SCANDESK_CLERK ?? '').trim().slice(0, 64);
+/** Who this instance's clerk is: the option or the name set in Settings, else SCANDESK_CLERK («Иванова»), else the OS user. */
+function clerkName(chosen: string | undefined): string {
+  const name = (chosen || process.env.SCANDESK_CLERK || '').trim().slice(0, 64);
   return name || osUser();
 }

@@ -20,6 +20,8 @@ export function dataPaths(dataDir: string) {
     db: path.join(dataDir, 'scandesk.db'),
     dbKey: path.join(dataDir, 'db.key'),
     credentials: path.join(dataDir, 'credentials.enc'),
+    /** This installation's own settings (the clerk's name): never in the database, which a team may share. */
+    localSettings: path.join(dataDir, 'local-settings.json'),
     logs: path.join(dataDir, 'logs', 'scandesk.log'),
     cache: path.join(dataDir, 'cache'), // prepared uploads, converted previews
     demoFolder: path.join(dataDir, 'demo', 'Входящие'),

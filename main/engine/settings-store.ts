@@ -4,7 +4,39 @@
 // writes those. Building the row from `get()` wrote an override (a test's loopback apiUrl) into the database, where
 // it outlived the run. A key the clerk sets explicitly stops being overridden for the rest of the run.
 import { settingsSchema, type Settings, type SettingsPatch } from '../../shared/settings.ts';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Db } from './db/open.ts';
+import { PRIVATE_FILE_MODE } from './private-fs.ts';
+
+/** Settings of this installation, not of the data: kept in a 0600 file beside the database, never in it (a team's
+ *  database is shared, while each clerk's name is their own). */
+const LOCAL_KEYS = ['clerkName'] as const satisfies readonly (keyof Settings)[];
+
+function readLocal(file: string | null): Partial<Settings> {
+  if (!file || !fs.existsSync(file)) return {};
+  try {
+    const parsed = settingsSchema.pick({ clerkName: true }).partial().safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    return parsed.success ? parsed.data : {};
+  } catch {
+    return {}; // an unreadable file means the defaults; the next change rewrites it
+  }
+}
+
+function writeLocal(file: string, local: Partial<Settings>): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  fs.writeFileSync(file, JSON.stringify(local), { mode: PRIVATE_FILE_MODE });
+}
+
+function splitLocal(s: Settings): { shared: Partial<Settings>; local: Partial<Settings> } {
+  const shared: Partial<Settings> = { ...s };
+  const local: Partial<Settings> = {};
+  for (const k of LOCAL_KEYS) {
+    (local as Record<string, unknown>)[k] = s[k];
+    delete shared[k];
+  }
+  return { shared, local };
+}
 
 export type SettingsStore = {
   get(): Settings;
@@ -20,7 +52,8 @@ function definedOnly(patch: SettingsPatch): Partial<Settings> {
   return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<Settings>;
 }
 
-export function createSettingsStore(db: Db, initialOverrides: Partial<Settings> = {}): SettingsStore {
+/** `localFile`: where this installation's own settings live (null: kept in memory only, for readers and tests). */
+export function createSettingsStore(db: Db, initialOverrides: Partial<Settings> = {}, localFile: string | null = null): SettingsStore {
   const getStmt = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
   const putStmt = db.prepare('INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
   const listeners = new Set<(s: Settings) => void>();
@@ -31,7 +64,7 @@ export function createSettingsStore(db: Db, initialOverrides: Partial<Settings> 
   };
   const readStored = (): Settings => {
     const stored = settingsSchema.partial().safeParse(getRaw<unknown>('app') ?? {});
-    return settingsSchema.parse(stored.success ? stored.data : {});
+    return settingsSchema.parse({ ...(stored.success ? stored.data : {}), ...readLocal(localFile) });
   };
   let stored = readStored();
   let cache = settingsSchema.parse({ ...stored, ...overrides });
@@ -40,7 +73,9 @@ export function createSettingsStore(db: Db, initialOverrides: Partial<Settings> 
     set(patch) {
       const changes = definedOnly(patch);
       stored = settingsSchema.parse({ ...stored, ...changes });
-      putStmt.run('app', JSON.stringify(stored));
+      const { shared, local } = splitLocal(stored);
+      putStmt.run('app', JSON.stringify(shared));
+      if (localFile) writeLocal(localFile, local);
       for (const k of Object.keys(changes) as (keyof Settings)[]) delete overrides[k];
       cache = settingsSchema.parse({ ...stored, ...overrides });
       for (const l of listeners) l(cache);

@@ -187,6 +187,8 @@ export function SettingsScreen({ folders, onFoldersChanged, demo, onInfo }: { fo
             </select>
           </label>
           {check('onlyAttention', t('settings.onlyAttention'))}
+          <label>{t('settings.clerkName')}<input value={draft.clerkName} maxLength={64} placeholder={t('settings.clerkNamePlaceholder')} data-setting="clerkName" onChange={(e) => setDraft({ ...draft, clerkName: e.target.value })} onBlur={() => { if (draft.clerkName !== settings.clerkName) void save({ clerkName: draft.clerkName }); }} /></label>
+          <p className="full muted">{t('settings.clerkNameNote')}</p>
         </div>
       </section>
       <section>

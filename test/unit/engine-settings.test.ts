@@ -59,6 +59,7 @@ const NON_DEFAULT: Settings = {
   maskPassportNumbers: true,
   retentionDays: 30,
   exportDir: path.join(os.tmpdir(), 'scandesk-export-choice'),
+  clerkName: 'Иванова А.',
 };
 
 void describe('settings through the contract', () => {
@@ -126,6 +127,28 @@ void describe('settings through the contract', () => {
     assert.deepEqual(fs.readdirSync(chosen), [r.fileName]);
     await call(engine, 'settings:set', { exportDir: '' });
     assert.equal((await call<AppInfo>(engine, 'app:info', {})).exportDir, before.exportDir, "'' goes back to the default");
+    await engine.stop();
+  });
+
+  void it('the clerk name stays with the installation (not in the database, which a team shares) and signs the audit trail', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'shared.db');
+    let engine = await open(path.join(dir, 'a'), { dbFile: db });
+    seedDocuments(engine.ctx.db, { count: 3, seed: 2, folderPath: path.join(dir, 'in') });
+    await call(engine, 'settings:set', { clerkName: 'Иванова А.' });
+    await call(engine, 'documents:set-field', { id: 1, field: 'LastName', value: 'ИВАНОВА' });
+    const stored = engine.ctx.db.prepare(`SELECT value FROM settings WHERE key = 'app'`).get() as { value: string };
+    assert.equal('clerkName' in JSON.parse(stored.value), false);
+    await engine.stop();
+    // Another installation on the same database keeps its own clerk (the OS user, nothing set).
+    engine = await open(path.join(dir, 'b'), { dbFile: db });
+    assert.equal((await call<Settings>(engine, 'settings:get', {})).clerkName, '');
+    await call(engine, 'documents:set-field', { id: 1, field: 'LastName', value: 'ПЕТРОВА' });
+    const actors = engine.ctx.db.prepare(`SELECT actor FROM audit_events WHERE action = 'set-field' ORDER BY id`).all() as { actor: string }[];
+    assert.deepEqual(actors.map((a) => a.actor), ['Иванова А.', os.userInfo().username]);
+    await engine.stop();
+    engine = await open(path.join(dir, 'a'), { dbFile: db });
+    assert.equal(engine.ctx.actor, 'Иванова А.');
     await engine.stop();
   });
 });
