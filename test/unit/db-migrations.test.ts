@@ -77,14 +77,21 @@ void test('schema 3 → 4: the lifecycle CHECKs keep every row of every table, e
     const db = openDatabase(file, { key: null });
     try {
       assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
-      // Migration 5 (after this one) adds the version columns and the claims index: set aside, checked at their defaults.
+      // Migrations 5 and 6 (after this one) add version, claim and owner columns and two indexes: set aside, checked at
+      // their defaults.
       const now = snapshot(db);
-      const added = now.documents.map((d) => {
+      const documents = now.documents.map((d) => {
         const { version, edited_by, ...rest } = d as { version: number; edited_by: string | null };
         assert.deepEqual({ version, edited_by }, { version: 1, edited_by: null });
         return rest;
       });
-      assert.deepEqual({ ...now, documents: added, indexes: now.indexes.filter((i) => (i as { name: string }).name !== 'doc_claims_clerk') }, expected);
+      const cases = now.cases.map((c) => {
+        const { owner_id, ...rest } = c as { owner_id: string | null };
+        assert.equal(owner_id, null);
+        return rest;
+      });
+      const indexes = now.indexes.filter((i) => !['doc_claims_clerk', 'cases_owner'].includes((i as { name: string }).name));
+      assert.deepEqual({ ...now, documents, cases, indexes }, expected);
       assert.equal(expected.fields.length, 50);
       assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
       const strict = db.prepare<[], { name: string; strict: number }>(`SELECT name, strict FROM pragma_table_list WHERE name IN ('documents', 'cases') ORDER BY name`).all();

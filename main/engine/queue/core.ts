@@ -7,6 +7,8 @@ import { createBeorgClient, type BeorgClient, type BeorgOutcome } from '../beorg
 import { createRateBudget, type RateBudget } from './rate-budget.ts';
 import { createGates, type Gates } from './gates.ts';
 import { createQueueRepo, type QueueRepo } from './repo.ts';
+import { recoverInterrupted } from './recovery.ts';
+import { createInstanceLease, type InstanceLease } from '../team/instances.ts';
 
 export type QueueOptions = {
   /** HTTP for the Beorg client (tests/bench may wrap it); defaults to global fetch. */
@@ -19,6 +21,8 @@ export type QueueCore = {
   budget: RateBudget;
   limit: LimitFunction;
   gates: Gates;
+  /** This instance's lease among those sharing the database; its id marks the cases it sends. */
+  instance: InstanceLease;
   client(): BeorgClient;
   /** `billed` = documents billed by this request ([Note: what a submission costs]), 0 for everything but an accepted upload. */
   recordRequest(caseId: number, kind: 'upload' | 'poll', outcome: BeorgOutcome<unknown>, startedAt: number, billed?: number): void;
@@ -57,6 +61,8 @@ export function createQueueCore(ctx: EngineContext, opts: QueueOptions, lifecycl
     ctx,
     repo,
     budget,
+    // A dead instance's orphaned sends are recovered as soon as its lease is found expired.
+    instance: createInstanceLease(ctx, () => recoverInterrupted(ctx, repo)),
     limit: pLimit(settings().concurrency),
     gates,
     client: getClient,

@@ -34,6 +34,7 @@ export function createQueueModule(ctx: EngineContext, opts: QueueOptions = {}): 
     controller: loop.controller,
     handlers: createCaseActions(core, loop, meter.state),
     start() {
+      core.instance.start(); // registers first: recovery then sees only dead instances' sends as orphans
       recoverInterrupted(ctx, core.repo);
       life.stopping = false;
       life.stop = new AbortController();
@@ -53,6 +54,7 @@ export function createQueueModule(ctx: EngineContext, opts: QueueOptions = {}): 
       life.stop.abort(new DOMException('Queue stopping', 'AbortError'));
       // In-flight POSTs finish and are committed; polls and budget waits abort.
       await loop.drain();
+      core.instance.stop();
       for (const u of unsubs.splice(0)) u();
       life.running = false;
     },

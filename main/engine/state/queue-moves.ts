@@ -4,12 +4,18 @@
 import type { CaseState, DocStatus } from '../../../shared/types.ts';
 import type { Db } from '../db/open.ts';
 
+/** A case whose sending instance has no lease row any more ([Note: instances hold leases]). */
+const ORPHAN = '(owner_id IS NULL OR owner_id NOT IN (SELECT id FROM instances))';
+
 export function createQueueMoves(db: Db) {
   return {
     setCase: db.prepare<{ id: number; state: CaseState; now: number }>(
       `UPDATE cases SET state = @state, updated_at = @now WHERE id = @id`,
     ),
-    intent: db.prepare<{ id: number; now: number }>(`UPDATE cases SET state = 'sending', intent_at = @now, attempts = attempts + 1, updated_at = @now WHERE id = @id AND state = 'queued'`),
+    // The instance sending is recorded with the intent ([Note: instances hold leases]).
+    intent: db.prepare<{ id: number; now: number; owner: string }>(
+      `UPDATE cases SET state = 'sending', intent_at = @now, attempts = attempts + 1, owner_id = @owner, updated_at = @now WHERE id = @id AND state = 'queued'`,
+    ),
     submitted: db.prepare<{ id: number; docId: string; now: number; nextPoll: number; deadline: number }>(
       `UPDATE cases SET state = 'processing', beorg_document_id = @docId, submitted_at = @now, polls = 0, next_poll_at = @nextPoll,
          poll_deadline_at = @deadline, overdue = 0, last_error = NULL, error_kind = NULL, updated_at = @now WHERE id = @id`,
@@ -27,12 +33,18 @@ export function createQueueMoves(db: Db) {
       `UPDATE documents SET status = @status, status_reason = @reason, status_code = @code, broken = @broken, broken_reasons = @br, broken_reasons_ru = @brRu,
          api_verifications = @ver, match_score = @match, liveness_score = @live, raw_document = @raw, updated_at = @now WHERE id = @id`,
     ),
-    recover: db.prepare<{ reason: string; now: number }>(`UPDATE cases SET state = 'uncertain', last_error = @reason, error_kind = 'uncertain', updated_at = @now WHERE state = 'sending' AND beorg_document_id IS NULL`),
+    // Only orphans: a send whose instance is gone, never one in flight on a live instance.
+    recover: db.prepare<{ reason: string; now: number }>(
+      `UPDATE cases SET state = 'uncertain', last_error = @reason, error_kind = 'uncertain', updated_at = @now
+        WHERE state = 'sending' AND beorg_document_id IS NULL AND ${ORPHAN}`,
+    ),
     recoverDocs: db.prepare<{ reason: string; now: number }>(
       `UPDATE documents SET status = 'uncertain', status_reason = @reason, status_code = 'queue.uncertain', updated_at = @now
         WHERE status = 'sending' AND case_id IN (SELECT id FROM cases WHERE state = 'uncertain')`,
     ),
-    recoverSending: db.prepare<{ now: number }>(`UPDATE cases SET state = 'processing', next_poll_at = @now WHERE state = 'sending' AND beorg_document_id IS NOT NULL`),
+    recoverSending: db.prepare<{ now: number }>(
+      `UPDATE cases SET state = 'processing', next_poll_at = @now WHERE state = 'sending' AND beorg_document_id IS NOT NULL AND ${ORPHAN}`,
+    ),
     recoverSendingDocs: db.prepare<[]>(
       `UPDATE documents SET status = 'processing' WHERE status = 'sending' AND case_id IN (SELECT id FROM cases WHERE state = 'processing')`,
     ),
