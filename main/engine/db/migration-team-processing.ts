@@ -1,7 +1,7 @@
 // Migration 6: several ScanDesk instances on one database. Each running instance keeps a row in `instances` with a
 // heartbeat; a case being sent records the instance sending it (`cases.owner_id`), so another instance can tell a
-// send in flight elsewhere (leave it alone) from one whose instance died (its lease ran out: recover it, see
-// [Note: instances hold leases]).
+// send in flight elsewhere (leave it alone) from one whose instance died (its lease ran out: recover it,
+// see [Note: instances hold leases]).
 import type { Migration } from './schema.ts';
 
 export const TEAM_PROCESSING_MIGRATION: Migration = {
