@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, test } from 'node:test';
 import { createEngine, type Engine } from '../../main/engine/app.ts';
 import { openDatabase, type Db } from '../../main/engine/db/open.ts';
 import { silentLogger } from '../../main/engine/log.ts';
@@ -96,4 +96,31 @@ void describe('instance leases', () => {
     assert.equal((db.prepare('SELECT COUNT(*) AS n FROM instances').get() as { n: number }).n, 0);
     db.close();
   });
+});
+
+void test('two connections on one file: a read-then-write transaction queues for the lock instead of failing with SQLITE_BUSY', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-immediate-'));
+  const file = path.join(dir, 'team.sqlite');
+  const a = openDatabase(file);
+  const b = openDatabase(file);
+  try {
+    b.pragma('busy_timeout = 0'); // the other instance: it meets the held lock at once instead of waiting 5 s
+    a.exec('CREATE TABLE tally (n INTEGER)');
+    let otherBlocked = false;
+    a.transaction(() => {
+      const n = (a.prepare('SELECT COUNT(*) AS n FROM tally').get() as { n: number }).n;
+      try {
+        b.prepare('INSERT INTO tally VALUES (100)').run();
+      } catch (err) {
+        otherBlocked = /locked|busy/i.test(String(err));
+      }
+      a.prepare('INSERT INTO tally VALUES (?)').run(n);
+    })();
+    assert.equal(otherBlocked, true, 'the other writer waits for this transaction');
+    assert.deepEqual(b.prepare('SELECT n FROM tally').all(), [{ n: 0 }]);
+  } finally {
+    a.close();
+    b.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -35,13 +35,15 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     } catch (err) {
       throw new DatabaseError(`База данных не читается (неверный ключ или файл повреждён): ${String(err)}`, 'wrong-key');
     }
+    // Busy timeout first: another instance on the same file may hold the lock while it migrates or switches to WAL.
+    db.pragma('busy_timeout = 5000');
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
-    db.pragma('busy_timeout = 5000');
     db.pragma('synchronous = NORMAL');
     // Deleted rows (delete-case, retention purge) are overwritten with zeros instead of lingering in free pages.
     db.pragma('secure_delete = ON');
     if (!opts.readonly) {
+      beginWritesImmediately(db);
       migrate(db);
       installTransitionGuards(db);
     }
@@ -50,6 +52,16 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Db {
     db.close();
     throw err;
   }
+}
+
+// [Note: write transactions begin IMMEDIATE] Several instances may write one file (a team on a shared folder). A
+// deferred transaction that reads, then writes, cannot wait for the lock when another writer committed in between:
+// SQLite answers SQLITE_BUSY at once, busy timeout or not. Taking the write lock at BEGIN makes every writer queue
+// behind the busy timeout instead. Nested calls stay savepoints; `.deferred` is still there for read-only batches.
+function beginWritesImmediately(db: Db): void {
+  const plain = db.transaction.bind(db);
+  // The `.immediate` variant carries `.deferred`, `.immediate` and `.exclusive` itself (better-sqlite3 sets them on each).
+  db.transaction = ((fn: Parameters<Db['transaction']>[0]) => plain(fn).immediate) as Db['transaction'];
 }
 
 export function applyKey(db: Db, keyHex: string): void {
@@ -61,6 +73,28 @@ export function applyKey(db: Db, keyHex: string): void {
 }
 
 export function migrate(db: Db): void {
+  if (checkVersion(db) === SCHEMA_VERSION) return;
+  // A table rebuild (migration 4) drops and renames tables that others reference: with foreign keys on, the DROP
+  // would cascade into fields and findings. SQLite ignores this pragma inside a transaction, hence here; the
+  // transaction checks every reference before it commits (SQLite's documented ALTER TABLE procedure).
+  const fk = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    // The version is read again under the write lock: two instances opening one new file at once migrate it once,
+    // the second waiting (busy timeout) and then finding nothing to do.
+    db.transaction(() => {
+      const current = checkVersion(db); // under the write lock ([Note: write transactions begin IMMEDIATE])
+      for (let v = current; v < SCHEMA_VERSION; v++) runMigration(db, MIGRATIONS[v]!);
+      const broken = db.pragma('foreign_key_check') as unknown[];
+      if (broken.length > 0) throw new DatabaseError(`Миграция нарушила ссылки между таблицами (${broken.length})`, 'corrupt');
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    }).immediate();
+  } finally {
+    db.pragma(`foreign_keys = ${fk ? 'ON' : 'OFF'}`);
+  }
+}
+
+function checkVersion(db: Db): number {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > SCHEMA_VERSION) {
     throw new DatabaseError(
@@ -68,22 +102,7 @@ export function migrate(db: Db): void {
       'newer-than-app',
     );
   }
-  if (current === SCHEMA_VERSION) return;
-  // A table rebuild (migration 4) drops and renames tables that others reference: with foreign keys on, the DROP
-  // would cascade into fields and findings. SQLite ignores this pragma inside a transaction, hence here; the
-  // transaction checks every reference before it commits (SQLite's documented ALTER TABLE procedure).
-  const fk = db.pragma('foreign_keys', { simple: true }) as number;
-  db.pragma('foreign_keys = OFF');
-  try {
-    db.transaction(() => {
-      for (let v = current; v < SCHEMA_VERSION; v++) runMigration(db, MIGRATIONS[v]!);
-      const broken = db.pragma('foreign_key_check') as unknown[];
-      if (broken.length > 0) throw new DatabaseError(`Миграция нарушила ссылки между таблицами (${broken.length})`, 'corrupt');
-      db.pragma(`user_version = ${SCHEMA_VERSION}`);
-    })();
-  } finally {
-    db.pragma(`foreign_keys = ${fk ? 'ON' : 'OFF'}`);
-  }
+  return current;
 }
 
 function runMigration(db: Db, m: Migration): void {

@@ -1,0 +1,83 @@
+// Three `scandesk process --once` runs on one folder and one database file, against the simulator on loopback; one is
+// SIGKILLed mid-run and started again. Every file is recorded once and ends final, and no content is created twice at
+// Beorg unless its case was marked «uncertain» (a send cut by the kill): nobody pays twice.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import sharp from 'sharp';
+import Database from 'better-sqlite3-multiple-ciphers';
+import { startSimulator, SIM_CREDENTIALS } from '../../main/engine/sim/server.ts';
+import { rmrf, tempDir } from '../unit/queue-fixtures.ts';
+
+const FILES = 200;
+const ENV = { ...process.env, BEORG_TOKEN: SIM_CREDENTIALS.token, BEORG_MACHINE_UID: SIM_CREDENTIALS.machineUid, BEORG_PROJECT_ID: SIM_CREDENTIALS.projectId };
+
+async function writeScans(folder: string): Promise<Set<string>> {
+  fs.mkdirSync(folder, { recursive: true });
+  const hashes = new Set<string>();
+  await Promise.all(
+    Array.from({ length: FILES }, async (_, i) => {
+      const bg = { r: (i * 41) % 256, g: (i * 83) % 256, b: (i * 29) % 256 };
+      const svg = Buffer.from(`<svg width="800" height="700"><text x="40" y="90" font-size="48">№ ${i}</text></svg>`);
+      const img = await sharp({ create: { width: 800, height: 700, channels: 3, background: bg } }).composite([{ input: svg, top: 0, left: 0 }]).jpeg({ quality: 60 }).toBuffer();
+      hashes.add(crypto.createHash('sha256').update(img).digest('hex'));
+      fs.writeFileSync(path.join(folder, `${String(i).padStart(4, '0')}-scan.jpg`), img);
+    }),
+  );
+  return hashes;
+}
+
+void test('three instances on one folder, one killed and restarted: every file once, nobody pays twice', { timeout: 300_000 }, async () => {
+  const root = tempDir('scandesk-team-');
+  const sim = await startSimulator({ config: { timeScale: 0.05, seed: 5 } });
+  try {
+    const folder = path.join(root, 'in');
+    const hashes = await writeScans(folder);
+    assert.equal(hashes.size, FILES);
+    const db = path.join(root, 'team.sqlite');
+    const args = ['bin/scandesk.js', 'process', folder, '--once', '--db', db, '--api-url', sim.url, '--settle-ms', '200', '--rps', '20', '--concurrency', '4'];
+    const run = (killAfterMs: number | null) =>
+      new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, args, { env: ENV, stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        const timer = killAfterMs === null ? null : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+        child.on('exit', (code) => {
+          if (timer) clearTimeout(timer);
+          if (killAfterMs === null && code !== 0 && code !== 3) process.stderr.write(stderr);
+          resolve(code);
+        });
+      });
+    // The first instance creates the database; the others join it while it works.
+    const first = run(null);
+    await new Promise((r) => setTimeout(r, 300)); // only staggers the starts; nothing is asserted about time
+    const killed = run(2_500).then(() => run(null));
+    const third = run(null);
+    const codes = await Promise.all([first, killed, third]);
+    for (const c of codes) assert.ok(c === 0 || c === 3, `exit ${c}`);
+
+    const conn = new Database(db, { readonly: true });
+    const docs = conn.prepare('SELECT sha256, status FROM documents').all() as { sha256: string | null; status: string }[];
+    const open = conn.prepare(`SELECT COUNT(*) AS n FROM cases WHERE state IN ('queued','sending','processing','collecting')`).get() as { n: number };
+    conn.close();
+    const live = docs.filter((d) => d.status !== 'duplicate');
+    assert.equal(new Set(live.map((d) => d.sha256)).size, live.length, 'no file recorded twice as a live document');
+    assert.equal(new Set(docs.map((d) => d.sha256)).size, FILES, 'every file recorded');
+    for (const d of docs) assert.ok(['recognised', 'uncertain', 'failed', 'rejected', 'duplicate'].includes(d.status), `final status, got ${d.status}`);
+    assert.equal(open.n, 0, 'no case left unfinished');
+    const uncertain = new Set(docs.filter((d) => d.status === 'uncertain').map((d) => d.sha256));
+    const created = new Map<string, number>();
+    for (const d of sim.documents()) for (const h of d.imageHashes) created.set(h, (created.get(h) ?? 0) + 1);
+    const paidTwice = [...created].filter(([h, n]) => n > 1 && !uncertain.has(h));
+    assert.deepEqual(paidTwice, [], 'content created twice at Beorg without being marked uncertain');
+    const recognised = docs.filter((d) => d.status === 'recognised').length;
+    process.stderr.write(`team test: recognised ${recognised}, uncertain ${uncertain.size}, duplicates ${docs.length - live.length}, created at Beorg ${created.size}\n`);
+    assert.ok(recognised + uncertain.size >= FILES * 0.9, 'the batch got through');
+  } finally {
+    await sim.close();
+    rmrf(root);
+  }
+});
