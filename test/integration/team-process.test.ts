@@ -10,9 +10,11 @@ import crypto from 'node:crypto';
 import sharp from 'sharp';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { startSimulator, SIM_CREDENTIALS } from '../../main/engine/sim/server.ts';
-import { rmrf, tempDir } from '../unit/queue-fixtures.ts';
+import { maxInWindow, rmrf, tempDir } from '../unit/queue-fixtures.ts';
+import { DEFAULT_SETTINGS } from '../../shared/settings-defaults.ts';
 
 const FILES = 200;
+const RPS = 10; // shared by all three instances: they send with one token
 const ENV = { ...process.env, BEORG_TOKEN: SIM_CREDENTIALS.token, BEORG_MACHINE_UID: SIM_CREDENTIALS.machineUid, BEORG_PROJECT_ID: SIM_CREDENTIALS.projectId };
 
 async function writeScans(folder: string): Promise<Set<string>> {
@@ -38,7 +40,7 @@ void test('three instances on one folder, one killed and restarted: every file o
     const hashes = await writeScans(folder);
     assert.equal(hashes.size, FILES);
     const db = path.join(root, 'team.sqlite');
-    const args = ['bin/scandesk.js', 'process', folder, '--once', '--db', db, '--api-url', sim.url, '--settle-ms', '200', '--rps', '20', '--concurrency', '4'];
+    const args = ['bin/scandesk.js', 'process', folder, '--once', '--db', db, '--api-url', sim.url, '--settle-ms', '200', '--rps', String(RPS), '--concurrency', '4'];
     const run = (killAfterMs: number | null) =>
       new Promise<number | null>((resolve) => {
         const child = spawn(process.execPath, args, { env: ENV, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -73,8 +75,12 @@ void test('three instances on one folder, one killed and restarted: every file o
     for (const d of sim.documents()) for (const h of d.imageHashes) created.set(h, (created.get(h) ?? 0) + 1);
     const paidTwice = [...created].filter(([h, n]) => n > 1 && !uncertain.has(h));
     assert.deepEqual(paidTwice, [], 'content created twice at Beorg without being marked uncertain');
+    // One budget per token ([Note: one request budget per token]): the server never sees the three instances together
+    // above the rps of one (plus its burst, for requests of the killed instance that were still on the wire).
+    const peak = maxInWindow(sim.log().filter((e) => e.kind === 'upload' || e.kind === 'poll').map((e) => e.t));
+    assert.ok(peak <= RPS + DEFAULT_SETTINGS.burst, `the simulator saw ${peak} requests in one second; shared budget ${RPS} (+${DEFAULT_SETTINGS.burst})`);
     const recognised = docs.filter((d) => d.status === 'recognised').length;
-    process.stderr.write(`team test: recognised ${recognised}, uncertain ${uncertain.size}, duplicates ${docs.length - live.length}, created at Beorg ${created.size}\n`);
+    process.stderr.write(`team test: peak ${peak} requests/s, recognised ${recognised}, uncertain ${uncertain.size}, duplicates ${docs.length - live.length}, created at Beorg ${created.size}\n`);
     assert.ok(recognised + uncertain.size >= FILES * 0.9, 'the batch got through');
   } finally {
     await sim.close();

@@ -77,7 +77,7 @@ void test('schema 3 → 4: the lifecycle CHECKs keep every row of every table, e
     const db = openDatabase(file, { key: null });
     try {
       assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
-      // Migrations 5 and 6 (after this one) add version, claim and owner columns and two indexes: set aside, checked at
+      // Migrations 5 to 7 (after this one) add version, claim and owner columns and three indexes: set aside, checked at
       // their defaults.
       const now = snapshot(db);
       const documents = now.documents.map((d) => {
@@ -90,7 +90,7 @@ void test('schema 3 → 4: the lifecycle CHECKs keep every row of every table, e
         assert.equal(owner_id, null);
         return rest;
       });
-      const indexes = now.indexes.filter((i) => !['doc_claims_clerk', 'cases_owner'].includes((i as { name: string }).name));
+      const indexes = now.indexes.filter((i) => !['doc_claims_clerk', 'cases_owner', 'api_slots_key'].includes((i as { name: string }).name));
       assert.deepEqual({ ...now, documents, cases, indexes }, expected);
       assert.equal(expected.fields.length, 50);
       assert.equal(db.pragma('foreign_keys', { simple: true }), 1);

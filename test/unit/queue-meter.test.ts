@@ -94,3 +94,25 @@ void test('first poll waits the median of recent processing times (learned), not
   }
   await engine.stop();
 });
+
+void test('the daily cap counts what another instance on the database is sending right now', async () => {
+  sim.reset();
+  sim.setConfig({ delay: { kind: 'fixed', ms: 0 } });
+  const dir = tempDir();
+  dirs.push(dir);
+  const engine = await startVirtualEngine(vt, dir, sim.url, { dailyCap: 3, concurrency: 1 });
+  const db = engine.ctx.db;
+  const now = engine.ctx.clock.now();
+  // Another clerk's PC is sending a 2-document case at this moment (its lease is fresh: it is alive).
+  db.prepare(`INSERT INTO instances(id, host, pid, clerk, started_at, heartbeat_at) VALUES ('pc-2', 'другой-компьютер', 4242, 'Петрова', ?, ?)`).run(now, now + 3_600_000);
+  const [p3, p4, p5] = people.slice(3, 6) as [SamplePerson, SamplePerson, SamplePerson];
+  const elsewhere = seedCase(engine, 'у Петровой', [fileOf(p3, 'PASSPORT'), fileOf(p3, 'INN')], false);
+  db.prepare(`UPDATE cases SET state = 'sending', intent_at = ?, owner_id = 'pc-2' WHERE id = ?`).run(now, elsewhere);
+  db.prepare(`UPDATE documents SET status = 'sending' WHERE case_id = ?`).run(elsewhere);
+  for (const p of [p4, p5]) seedCase(engine, p.lastName, [fileOf(p, 'PASSPORT'), fileOf(p, 'INN')]); // 2 documents each
+  await vt.run(vt.clock.sleep(5_000));
+  assert.equal(sim.log().filter((e) => e.kind === 'upload').length, 1, '2 in flight elsewhere + 2 sent here reach the cap of 3');
+  const st = await engine.request('queue:state', {});
+  assert.equal(st.pausedReason, 'daily-cap');
+  await engine.stop();
+});

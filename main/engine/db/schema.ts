@@ -6,6 +6,7 @@ import type { Db } from './open.ts';
 import { addLifecycleChecks } from './lifecycle-checks.ts';
 import { REVIEW_TEAM_MIGRATION } from './migration-review-team.ts';
 import { TEAM_PROCESSING_MIGRATION } from './migration-team-processing.ts';
+import { SHARED_BUDGET_MIGRATION } from './migration-shared-budget.ts';
 
 /** SQL, or a step that needs to read the schema first (a table rebuild). */
 export type SqliteMigration = string | ((db: Db) => void);
@@ -242,6 +243,7 @@ export const MIGRATIONS: readonly Migration[] = [
   /* 4: status / state / review_state hold only known values (a CHECK each; rebuilds two tables). */ addLifecycleChecks,
   /* 5: document versions and review claims (several clerks on one database). */ REVIEW_TEAM_MIGRATION,
   /* 6: instances with heartbeats, and the instance sending each case. */ TEAM_PROCESSING_MIGRATION,
+  /* 7: one request budget and one 429 pause per Beorg token, across instances. */ SHARED_BUDGET_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -9,6 +9,7 @@ import { createGates, type Gates } from './gates.ts';
 import { createQueueRepo, type QueueRepo } from './repo.ts';
 import { recoverInterrupted } from './recovery.ts';
 import { createInstanceLease, type InstanceLease } from '../team/instances.ts';
+import { budgetKeyOf, createSharedPauses, shareBudget } from '../team/shared-budget.ts';
 
 export type QueueOptions = {
   /** HTTP for the Beorg client (tests/bench may wrap it); defaults to global fetch. */
@@ -41,8 +42,12 @@ export function createQueueCore(ctx: EngineContext, opts: QueueOptions, lifecycl
   const { db, clock } = ctx;
   const settings = () => ctx.settings.get();
   const repo = createQueueRepo(db);
-  const budget = createRateBudget({ rps: settings().rps, burst: settings().burst, clock });
-  const gates = createGates(ctx, repo, budget);
+  // A dead instance's orphaned sends are recovered as soon as its lease is found expired.
+  const instance = createInstanceLease(ctx, () => recoverInterrupted(ctx, repo));
+  const budgetKey = sharedKey(ctx);
+  const local = createRateBudget({ rps: settings().rps, burst: settings().burst, clock });
+  const budget = shareBudget(local, { db, clock, instanceId: instance.id, key: budgetKey, rps: () => settings().rps });
+  const gates = createGates(ctx, repo, budget, createSharedPauses(db, budgetKey));
   let finishedSinceIdle = 0;
 
   let client: BeorgClient | null = null;
@@ -61,8 +66,7 @@ export function createQueueCore(ctx: EngineContext, opts: QueueOptions, lifecycl
     ctx,
     repo,
     budget,
-    // A dead instance's orphaned sends are recovered as soon as its lease is found expired.
-    instance: createInstanceLease(ctx, () => recoverInterrupted(ctx, repo)),
+    instance,
     limit: pLimit(settings().concurrency),
     gates,
     client: getClient,
@@ -94,4 +98,15 @@ export function createQueueCore(ctx: EngineContext, opts: QueueOptions, lifecycl
     progress: () => undefined,
   };
   return core;
+}
+
+/** The shared budget's key for the token in use ([Note: one request budget per token]); the hash is kept per token. */
+function sharedKey(ctx: EngineContext): () => string | null {
+  let last: { token: string; key: string } | null = null;
+  return () => {
+    const token = ctx.secrets.get()?.token;
+    if (!token) return null;
+    if (last?.token !== token) last = { token, key: budgetKeyOf(token) };
+    return last.key;
+  };
 }

@@ -7,6 +7,10 @@ import type { BeorgOutcome } from '../beorg/client.ts';
 import type { Credentials } from '../secrets.ts';
 import type { RateBudget } from './rate-budget.ts';
 import type { QueueRepo } from './repo.ts';
+import { billedDocuments } from './cost.ts';
+import type { createSharedPauses } from '../team/shared-budget.ts';
+
+type SharedPauses = ReturnType<typeof createSharedPauses>;
 
 export type BlockReason = Exclude<QueueState['pausedReason'], null>;
 export type Block = { reason: BlockReason; message: string | null; until: number | null };
@@ -32,7 +36,7 @@ export function startOfLocalDay(now: number): number {
 
 export type Gates = ReturnType<typeof createGates>;
 
-export function createGates(ctx: EngineContext, repo: QueueRepo, budget: RateBudget) {
+export function createGates(ctx: EngineContext, repo: QueueRepo, budget: RateBudget, shared: SharedPauses) {
   const { clock, log } = ctx;
   const settings = () => ctx.settings.get();
   let block: Block | null = null;
@@ -54,17 +58,37 @@ export function createGates(ctx: EngineContext, repo: QueueRepo, budget: RateBud
     return c;
   }
 
-  /** The cap counts billed documents ([Note: what a submission costs]); the last case sent may overshoot it by
-   *  at most its own documents (a case is never split). */
+  /** The cap counts billed documents ([Note: what a submission costs]), those being sent included; the last case
+   *  sent may overshoot it by at most its own documents (a case is never split). */
   function dailyCapReached(): boolean {
     const cap = settings().dailyCap;
     if (cap <= 0) return false;
-    return (repo.billable.get(startOfLocalDay(clock.now()))?.today ?? 0) >= cap;
+    return (repo.billable.get(startOfLocalDay(clock.now()))?.today ?? 0) + billedInFlight() >= cap;
+  }
+
+  /** What the cases every instance is sending now will bill: the cap holds across instances sharing the database. */
+  function billedInFlight(): number {
+    const byCase = new Map<number, string[]>();
+    for (const r of repo.inFlightDocTypes.all()) byCase.set(r.case_id, [...(byCase.get(r.case_id) ?? []), r.doc_type]);
+    let n = 0;
+    for (const types of byCase.values()) n += billedDocuments(types);
+    return n;
   }
 
   function currentBlock(): Block | null {
-    if (block && block.until !== null && block.until <= clock.now()) block = null;
+    const now = clock.now();
+    if (block && block.until !== null && block.until <= now) block = null;
+    const sharedUntil = shared.until();
+    if (sharedUntil !== null && sharedUntil > now && (block === null || (block.until !== null && block.until < sharedUntil))) {
+      pauseForRateLimit(sharedUntil); // another instance on this token saw a 429 ([Note: one request budget per token])
+    }
     return block;
+  }
+
+  function pauseForRateLimit(until: number): void {
+    if (!block || (block.until ?? Infinity) < until) block = { reason: 'rate-limit', message: 'Сервер Beorg просит снизить частоту запросов: пауза', until };
+    // Come back gently: a fraction of the rate when the pause ends, doubling step by step (RAMP_START).
+    budget.rampUp({ from: until, startFactor: RAMP_START, stepMs: RAMP_STEP_MS });
   }
 
   /** Why nothing may be sent right now (uploads), or null. Polls are only stopped by network-level blocks. */
@@ -89,9 +113,8 @@ export function createGates(ctx: EngineContext, repo: QueueRepo, budget: RateBud
     rateLimitStreak++;
     const wait = retryAfterMs ?? backoff(rateLimitStreak, 1000);
     const until = t + Math.max(200, wait);
-    if (!block || (block.until ?? Infinity) < until) block = { reason: 'rate-limit', message: 'Сервер Beorg просит снизить частоту запросов: пауза', until };
-    // Come back gently: a fraction of the rate when the pause ends, doubling step by step (RAMP_START).
-    budget.rampUp({ from: until, startFactor: RAMP_START, stepMs: RAMP_STEP_MS });
+    pauseForRateLimit(until);
+    shared.record(until);
     log.warn('queue: 429, pausing all requests', { waitMs: until - t });
   }
 
@@ -127,6 +150,7 @@ export function createGates(ctx: EngineContext, repo: QueueRepo, budget: RateBud
   return {
     credentials,
     uploadBlock,
+    dailyCapReached,
     pollBlock,
     applyGlobal,
     /** When the current network-level block ends (null = none, or it has no end). */

@@ -75,6 +75,11 @@ export function createQueueRepo(db: Db) {
     audit: db.prepare(
       `INSERT INTO audit_events(at, actor, case_id, action, source, details) VALUES (@at, @actor, @caseId, @action, 'clerk', @details)`,
     ),
+    // Cases being sent right now by any instance, not yet accepted: what they will bill counts against the daily cap.
+    inFlightDocTypes: db.prepare<[], { case_id: number; doc_type: string }>(
+      `SELECT d.case_id, d.doc_type FROM documents d JOIN cases c ON c.id = d.case_id
+       WHERE c.state = 'sending' AND c.beorg_document_id IS NULL AND d.status NOT IN ('rejected','ignored','duplicate','cancelled')`,
+    ),
     billableDocTypes: db.prepare<[number], { doc_type: string }>(
       `SELECT doc_type FROM documents WHERE case_id = ? AND status NOT IN ('rejected','ignored','duplicate','cancelled')`,
     ),

@@ -83,6 +83,8 @@ export function createSubmitter(core: QueueCore) {
   /** [Note: intent before the POST] Commits 'sending' at the start the budget counted; false if the case moved on. */
   function commitIntent(caseId: number, t0: number): boolean {
     return db.transaction(() => {
+      // Checked again under the write lock: another instance may have sent up to the daily cap since the gate looked.
+      if (gates.dailyCapReached()) return false;
       const r = repo.intent.run({ id: caseId, now: t0, owner: core.instance.id });
       if (r.changes === 0) return false;
       repo.docStatus.run({ caseId, status: 'sending', reason: null, code: null, now: t0, from: 'queued' });
