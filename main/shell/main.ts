@@ -1,17 +1,17 @@
 // Electron main process: lifecycle, the one window, protocols, IPC adapter. The ONLY code importing 'electron'
 // besides the preload. All behaviour lives in the engine; this file only hardens and connects.
 import { app, BrowserWindow, dialog, protocol, session, shell } from 'electron';
-import fs from 'node:fs';
 import path from 'node:path';
-import { createEngine, type Engine } from '../engine/app.ts';
-import { localLink } from '../engine/host/link.ts';
+import type { EngineHost, HostDelegate } from '../engine/host/client.ts';
+import { startHostedEngine } from '../engine/host/hosted.ts';
+import { createLogger } from '../engine/log.ts';
 import { migratePlainDatabase, resolveDbKey } from '../engine/db/keys.ts';
 import { dataPaths } from '../engine/paths.ts';
 import { makeProcessPrivate, preparePrivateDataDir } from '../engine/private-fs.ts';
 import { registerIpc } from './ipc.ts';
 import { APP_ORIGIN } from './ipc-router.ts';
 import { serveAppFile, serveScanImage } from './protocol-handlers.ts';
-import { createSafeSecretStore, createSafeStorageKeyStore } from './secure-store.ts';
+import { createSafeSecretStore, createSafeStorageKeyStore, safeSecretStorage } from './secure-store.ts';
 
 // dist/main/shell.cjs → dist/renderer, dist/preload.cjs
 const RENDERER_DIR = path.join(__dirname, '..', 'renderer');
@@ -39,7 +39,9 @@ app.enableSandbox();
 makeProcessPrivate(); // [Note: the data folder is private]
 process.env.SCANDESK_VERSION = app.getVersion();
 
-let engine: Engine | null = null;
+// The engine runs in its own thread (the engine host), the grid's reads in another: the window never waits on a
+// recompute, an ingest or an export. This process only hardens, connects and answers the keystore.
+let engine: EngineHost | null = null;
 let win: BrowserWindow | null = null;
 
 function serveApp(request: Request): Response {
@@ -47,7 +49,7 @@ function serveApp(request: Request): Response {
 }
 
 function serveScan(request: Request): Promise<Response> {
-  return serveScanImage(engine?.ctx ?? null, request.url);
+  return serveScanImage(engine, request.url);
 }
 
 function hardenSessions(): void {
@@ -107,24 +109,25 @@ async function boot(): Promise<void> {
   // Without a usable OS keystore this falls back to the 0600 key file; app:info then carries a warning (Settings).
   const { key, source } = resolveDbKey(dataDir, { keystore });
   migratePlainDatabase(dataPaths(dataDir).db, key);
-  engine = await createEngine({
-    dataDir,
-    mode: 'electron',
-    dbKey: key,
-    dbKeySource: source,
-    secrets: createSafeSecretStore(dataPaths(dataDir).credentials),
-    reveal: (absPath) => {
-      if (!fs.existsSync(absPath)) return false;
-      shell.showItemInFolder(absPath);
-      return true;
-    },
+  // [Note: the desktop host is given its secrets]: safeStorage answers only here, so this process unlocks them.
+  const secrets = createSafeSecretStore(dataPaths(dataDir).credentials);
+  const { storage, warning } = safeSecretStorage();
+  const delegate: HostDelegate = {
+    saveCredentials: (c) => (c ? secrets.set(c) : secrets.clear()),
+    reveal: (absPath) => shell.showItemInFolder(absPath),
+  };
+  const log = createLogger({ file: dataPaths(dataDir).logs });
+  const delegated = { dbKey: key, dbKeySource: source, credentials: secrets.get(), credentialsStorage: storage, credentialsWarning: warning };
+  engine = await startHostedEngine({ dataDir, mode: 'electron', security: 'delegated', delegated }, log, delegate);
+  void engine.crashed.then((detail) => {
+    dialog.showErrorBox('ScanDesk: движок остановился', `Перезапустите программу; подробности в журнале.\n\n${detail}`);
   });
 
   hardenSessions();
   protocol.handle('app', serveApp);
   protocol.handle('scan', serveScan);
 
-  registerIpc(localLink(engine), () => win);
+  registerIpc(engine, () => win);
 
   win = createWindow();
   win.on('closed', () => (win = null));

@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import type { EngineContext } from '../engine/context.ts';
-import { imageErrorStatus, openImageStream, resolveImage } from '../engine/images.ts';
+import type { EngineLink } from '../engine/host/link.ts';
+import { imageErrorStatus, openImageStream } from '../engine/images.ts';
 import { APP_ORIGIN } from './ipc-router.ts';
 
 const MIME: Record<string, string> = {
@@ -38,12 +38,13 @@ export function serveAppFile(rendererDir: string, requestUrl: string, csp: strin
 }
 
 /** scan://doc/<id>?page=N — streamed, never read whole ([Note: the image route's memory is bounded]). */
-export async function serveScanImage(ctx: EngineContext | null, requestUrl: string): Promise<Response> {
-  if (!ctx) return new Response('', { status: 503 });
+export async function serveScanImage(engine: Pick<EngineLink, 'resolveImage'> | null, requestUrl: string): Promise<Response> {
+  if (!engine) return new Response('', { status: 503 });
   const url = new URL(requestUrl);
   const id = Number(url.pathname.replace(/^\/+/, ''));
   if (url.host !== 'doc' || !Number.isSafeInteger(id)) return new Response('', { status: 404 });
-  const result = await resolveImage(ctx, id, Number(url.searchParams.get('page') ?? '1'));
+  // The engine host checks the id and the path (inside the watched folder, still the file it recorded).
+  const result = await engine.resolveImage(id, Number(url.searchParams.get('page') ?? '1'));
   if ('error' in result) return new Response('', { status: imageErrorStatus(result.error) });
   const body = Readable.toWeb(openImageStream(result)) as ReadableStream<Uint8Array>;
   return new Response(body, { headers: { 'Content-Type': result.mime, 'Content-Length': String(result.size), 'X-Content-Type-Options': 'nosniff' } });

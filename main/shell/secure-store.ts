@@ -29,6 +29,11 @@ export function createSafeStorageKeyStore(): KeyStore {
   };
 }
 
+/** Where createSafeSecretStore seals credentials, and the clerk's warning when it cannot. */
+export function safeSecretStorage(): { storage: 'os-keystore' | 'none'; warning: string | null } {
+  return osKeystoreUsable() ? { storage: 'os-keystore', warning: null } : { storage: 'none', warning: BASIC_TEXT_WARNING };
+}
+
 export function createSafeSecretStore(file: string): SecretStore {
   if (osKeystoreUsable()) {
     const cipher = {

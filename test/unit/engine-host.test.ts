@@ -14,6 +14,11 @@ import { HOST_DOWN_RU, parseFromHost, parseToHost } from '../../main/engine/host
 import { silentLogger } from '../../main/engine/log.ts';
 import { startWebServer } from '../../main/web/server.ts';
 import { seedDocuments } from '../helpers/seed.ts';
+import { randomBytes } from 'node:crypto';
+import { openDatabase } from '../../main/engine/db/open.ts';
+import { dataPaths } from '../../main/engine/paths.ts';
+import type { Credentials } from '../../main/engine/secrets.ts';
+import { SIM_CREDENTIALS } from '../../main/engine/sim/config.ts';
 
 const DOCS = 600;
 let tmp: string;
@@ -128,6 +133,39 @@ void describe('engine host protocol', () => {
     const image = await fetch(`http://127.0.0.1:${web.port}/api/image/999999?t=${web.token}`);
     assert.equal(image.status, 404);
     await web.close();
+    await hosted.stop();
+  });
+});
+
+void describe('the desktop host: secrets given by the main process', () => {
+  void it('opens the encrypted database with the given key (reader too), and hands credential changes and «show in folder» back', async () => {
+    const dir = path.join(tmp, 'desktop');
+    const key = randomBytes(32).toString('hex');
+    const scan = path.join(tmp, 'scan-on-disk.jpg');
+    fs.writeFileSync(scan, 'jpeg');
+    const pre = await createEngine({ dataDir: dir, mode: 'test', dbKey: key, autoStart: false, log: silentLogger });
+    const [docId] = seedDocuments(pre.ctx.db, { count: 3 });
+    pre.ctx.db.prepare('UPDATE documents SET current_path = ? WHERE id = ?').run(scan, docId);
+    await pre.stop();
+    assert.throws(() => openDatabase(dataPaths(dir).db, { key: null }), /неверный ключ/, 'the file is encrypted');
+
+    const saved: (Credentials | null)[] = [];
+    const revealed: string[] = [];
+    const delegated = { dbKey: key, dbKeySource: 'os-keystore' as const, credentials: null, credentialsStorage: 'os-keystore' as const, credentialsWarning: null };
+    const hosted = await startHostedEngine({ dataDir: dir, mode: 'test', security: 'delegated', autoStart: false, delegated }, silentLogger, {
+      saveCredentials: (c) => saved.push(c),
+      reveal: (p) => revealed.push(p),
+    });
+    assert.equal((await hosted.request('documents:counts', {})).all, 3, 'the reader thread opened it with the given key');
+    assert.equal((await hosted.request('settings:credentials-status', {})).configured, false);
+    const status = await hosted.request('settings:set-credentials', { ...SIM_CREDENTIALS });
+    assert.deepEqual({ configured: status.configured, storage: status.storage }, { configured: true, storage: 'os-keystore' });
+    assert.deepEqual(saved, [{ ...SIM_CREDENTIALS }], 'handed to the main process to be sealed in the keystore');
+    await hosted.request('settings:clear-credentials', {});
+    assert.deepEqual(saved.at(-1), null);
+    const where = await hosted.request('documents:open-location', { documentId: docId! });
+    assert.equal(where.revealed, true);
+    assert.deepEqual(revealed, [scan], 'the file manager is opened by the main process');
     await hosted.stop();
   });
 });

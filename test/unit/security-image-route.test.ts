@@ -13,6 +13,7 @@ import { createEngine, type Engine } from '../../main/engine/app.ts';
 import { MAX_SERVED_IMAGE_BYTES } from '../../main/engine/images.ts';
 import { silentLogger } from '../../main/engine/log.ts';
 import { serveAppFile, serveScanImage } from '../../main/shell/protocol-handlers.ts';
+import { localLink } from '../../main/engine/host/link.ts';
 import { startWebServer, type WebServer } from '../../main/web/server.ts';
 
 const MB = 1024 * 1024;
@@ -106,14 +107,14 @@ void describe('image route memory', () => {
   });
 
   void it('scan:// streams the same file and refuses the same ones', async () => {
-    const res = await serveScanImage(engine.ctx, `scan://doc/${ids.large}`);
+    const res = await serveScanImage(localLink(engine), `scan://doc/${ids.large}`);
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-length'), String(48 * MB));
     let bytes = 0;
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
     assert.equal(bytes, 48 * MB);
-    assert.equal((await serveScanImage(engine.ctx, `scan://doc/${ids.huge}`)).status, 413);
-    assert.equal((await serveScanImage(engine.ctx, `scan://doc/${ids.rejected}`)).status, 413);
+    assert.equal((await serveScanImage(localLink(engine), `scan://doc/${ids.huge}`)).status, 413);
+    assert.equal((await serveScanImage(localLink(engine), `scan://doc/${ids.rejected}`)).status, 413);
     assert.equal((await serveScanImage(null, `scan://doc/${ids.large}`)).status, 503);
   });
 });

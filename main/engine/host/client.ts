@@ -6,7 +6,8 @@ import type { Listener } from '../events.ts';
 import type { ImageResult } from '../images.ts';
 import { requestVia } from '../dispatch.ts';
 import type { Logger } from '../log.ts';
-import { HOST_DOWN_EN, HOST_DOWN_RU, HOST_STOPPING_RU, parseFromHost, type HostInit, type ToHost } from './protocol.ts';
+import type { Credentials } from '../secrets.ts';
+import { HOST_DOWN_EN, HOST_DOWN_RU, HOST_STOPPING_RU, parseFromHost, type FromHost, type HostInit, type ToHost } from './protocol.ts';
 
 export type EngineHost = {
   call(channel: string, args: unknown): Promise<Envelope<unknown>>;
@@ -35,7 +36,15 @@ export class HostDownError extends Error {
   }
 }
 
-export async function startEngineHost(init: HostInit, log: Logger): Promise<EngineHost> {
+/** What the Electron main process does for a host it gave its secrets ([Note: the desktop host is given its secrets]). */
+export type HostDelegate = {
+  /** Seal the credentials the clerk set (null: cleared) in the OS keystore. */
+  saveCredentials(credentials: Credentials | null): void;
+  /** Show this file or folder in the system file manager. */
+  reveal(absPath: string): void;
+};
+
+export async function startEngineHost(init: HostInit, log: Logger, delegate?: HostDelegate): Promise<EngineHost> {
   const entry = workerEntry();
   const worker = new Worker(entry.url, { workerData: init, execArgv: entry.execArgv });
   const pending = new Map<number, { resolve: (e: Envelope<unknown>) => void; reject: (err: Error) => void }>();
@@ -67,12 +76,22 @@ export async function startEngineHost(init: HostInit, log: Logger): Promise<Engi
     if (msg.t === 'ready') onReady.resolve();
     else if (msg.t === 'fatal') fail(msg.message);
     else if (msg.t === 'event') for (const l of listeners) l(msg.name, msg.payload);
+    else if (msg.t === 'secrets' || msg.t === 'reveal') applyDelegated(msg);
     else {
       const p = pending.get(msg.id);
       pending.delete(msg.id);
       p?.resolve(msg.envelope);
     }
   });
+  const applyDelegated = (msg: Extract<FromHost, { t: 'secrets' | 'reveal' }>) => {
+    if (!delegate) return log.warn('engine host: a delegated request without a delegate, dropped', { t: msg.t });
+    try {
+      if (msg.t === 'secrets') delegate.saveCredentials(msg.credentials);
+      else delegate.reveal(msg.path);
+    } catch (err) {
+      log.error('engine host: delegated request failed', { t: msg.t, error: err instanceof Error ? err.message : 'unknown' });
+    }
+  };
   worker.on('error', (err) => fail(err.message));
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   worker.on('exit', (code) => fail(`exit code ${code}`));

@@ -2,12 +2,12 @@
 // ([Note: grid reads have their own connection]). Requests are routed by channel; nothing else changes.
 import { requestVia } from '../dispatch.ts';
 import type { Logger } from '../log.ts';
-import { startEngineHost, type EngineHost } from './client.ts';
+import { startEngineHost, type EngineHost, type HostDelegate } from './client.ts';
 import type { HostInit } from './protocol.ts';
 import { READ_CHANNELS } from './reader.ts';
 
-export async function startHostedEngine(init: Omit<HostInit, 'role'>, log: Logger): Promise<EngineHost> {
-  const engine = await startEngineHost({ ...init, role: 'engine' }, log);
+export async function startHostedEngine(init: Omit<HostInit, 'role'>, log: Logger, delegate?: HostDelegate): Promise<EngineHost> {
+  const engine = await startEngineHost({ ...init, role: 'engine' }, log, delegate);
   // Started after the engine host: the database (and its key) exist and are migrated by then.
   const reader = await startEngineHost({ ...init, role: 'reader' }, log).catch((err: unknown) => {
     log.warn('reader host not started: reads go to the engine host', { err });

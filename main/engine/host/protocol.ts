@@ -5,6 +5,25 @@
 import { z } from 'zod';
 import { EVENT_NAMES, type Envelope, type EventName, type Events } from '../../../shared/api.ts';
 import type { ImageResult } from '../images.ts';
+import type { CredentialsStatus } from '../../../shared/settings.ts';
+import type { DbKeySource } from '../db/keys.ts';
+import type { Credentials } from '../secrets.ts';
+
+/**
+ * [Note: the desktop host is given its secrets] In Electron the OS keystore (safeStorage) answers only in the main
+ * process, so the main process unlocks the database key and the Beorg credentials and hands them to the engine host
+ * thread at start (workerData: a copy inside the same process, never a port to another process or a log line). The
+ * host keeps the credentials in memory and sends every change back ('secrets' messages) for the main process to
+ * seal in the keystore; opening a file manager ('reveal') is asked of the main process the same way.
+ */
+export type DelegatedSecurity = {
+  dbKey: string;
+  dbKeySource: DbKeySource;
+  credentials: Credentials | null;
+  /** Where the main process seals them ('none': memory only, this session), and its warning about that. */
+  credentialsStorage: CredentialsStatus['storage'];
+  credentialsWarning: string | null;
+};
 
 /** How the host opens the engine. `data-dir` = the DB key and credentials are read inside the host itself. */
 export type HostInit = {
@@ -12,8 +31,10 @@ export type HostInit = {
   mode: 'web' | 'cli' | 'electron' | 'test';
   /** 'engine' (default) owns the engine; 'reader' answers the grid's read queries on a read-only connection. */
   role?: 'engine' | 'reader';
-  /** 'data-dir': key file / env key read by the host (the key never crosses the port); 'plain': tests only. */
-  security: 'data-dir' | 'plain';
+  /** 'data-dir': key file / env key read by the host (the key never crosses the port); 'delegated': given by the
+   *  Electron main process ([Note: the desktop host is given its secrets]); 'plain': tests only. */
+  security: 'data-dir' | 'delegated' | 'plain';
+  delegated?: DelegatedSecurity;
   autoStart?: boolean;
   /** Tests only (mode 'test'): accept the 'test:crash' and 'test:hold' messages. */
   testHooks?: boolean;
@@ -37,12 +58,20 @@ const fromHost = z.discriminatedUnion('t', [
   z.object({ t: z.literal('reply'), id, envelope }),
   z.object({ t: z.literal('event'), name: z.enum(EVENT_NAMES as [EventName, ...EventName[]]), payload: z.unknown() }),
   z.object({ t: z.literal('fatal'), message: z.string() }),
+  z.object({
+    t: z.literal('secrets'),
+    credentials: z.object({ token: z.string(), machineUid: z.string(), projectId: z.string() }).nullable(),
+  }),
+  z.object({ t: z.literal('reveal'), path: z.string().min(1).max(4096) }),
 ]);
 export type FromHost =
   | { t: 'ready' }
   | { t: 'reply'; id: number; envelope: Envelope<unknown> }
   | { t: 'event'; name: EventName; payload: Events[EventName] }
-  | { t: 'fatal'; message: string };
+  | { t: 'fatal'; message: string }
+  /** The credentials were set (or cleared: null) in the host: the caller seals them in the keystore. */
+  | { t: 'secrets'; credentials: Credentials | null }
+  | { t: 'reveal'; path: string };
 
 export function parseToHost(raw: unknown): ToHost | null {
   const r = toHost.safeParse(raw);

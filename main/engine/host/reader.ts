@@ -34,9 +34,14 @@ function liveSettings(db: Db): Pick<SettingsStore, 'get'> {
   };
 }
 
+function delegatedKey(init: HostInit): string {
+  if (!init.delegated) throw new Error('engine host: delegated security without its key');
+  return init.delegated.dbKey;
+}
+
 export function serveReader(port: HostPort, init: HostInit, log: Logger): void {
   // The key is resolved inside this thread (the engine host has already created it); it never crosses a port.
-  const key = init.security === 'plain' ? null : resolveDbKey(init.dataDir).key;
+  const key = init.security === 'plain' ? null : init.security === 'delegated' ? delegatedKey(init) : resolveDbKey(init.dataDir).key;
   const db = openDatabase(dataPaths(init.dataDir).db, { key, readonly: true });
   const reader = createReviewReader({ db, clock: realClock, settings: liveSettings(db) });
   const handlers = {

@@ -1,20 +1,53 @@
 // The host side: owns one engine and answers the caller's messages over a port. Used by the worker-thread
 // entry (worker.ts); the port is an interface so an Electron utility process can serve the same protocol.
+import fs from 'node:fs';
 import { createEngine, type Engine } from '../app.ts';
 import { resolveImage } from '../images.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { dataPaths } from '../paths.ts';
 import { prepareSecurity } from '../secret-file.ts';
-import { badMessage, parseToHost, type FromHost, type HostInit, type ToHost } from './protocol.ts';
+import { createMemorySecretStore, type Credentials, type SecretStore } from '../secrets.ts';
+import { badMessage, parseToHost, type DelegatedSecurity, type FromHost, type HostInit, type ToHost } from './protocol.ts';
 
 export type HostPort = { post(msg: FromHost): void; onMessage(fn: (raw: unknown) => void): void; close(): void };
 
-async function openEngine(init: HostInit, log: Logger): Promise<Engine> {
+async function openEngine(init: HostInit, log: Logger, port: HostPort): Promise<Engine> {
   const base = { dataDir: init.dataDir, mode: init.mode, log, autoStart: init.autoStart ?? true };
   if (init.security === 'plain') return createEngine({ ...base, dbKey: null });
+  if (init.security === 'delegated') {
+    const given = init.delegated;
+    if (!given) throw new Error('engine host: delegated security without its key');
+    // [Note: the desktop host is given its secrets]
+    const secrets = delegatedSecretStore(given, (credentials) => port.post({ t: 'secrets', credentials }));
+    const reveal = (absPath: string) => {
+      if (!fs.existsSync(absPath)) return false;
+      port.post({ t: 'reveal', path: absPath });
+      return true;
+    };
+    return createEngine({ ...base, dbKey: given.dbKey, dbKeySource: given.dbKeySource, secrets, reveal });
+  }
   // The key is resolved here, inside the host: it never travels over the port and is never logged.
   const { dbKey, keySource, secrets } = prepareSecurity(init.dataDir);
   return createEngine({ ...base, dbKey, dbKeySource: keySource, secrets });
+}
+
+/** Credentials held in this thread, every change sent to the main process to be sealed in the OS keystore. */
+function delegatedSecretStore(given: DelegatedSecurity, save: (c: Credentials | null) => void): SecretStore {
+  const memory = createMemorySecretStore(given.credentials, given.credentialsStorage);
+  // Without a usable keystore the main process keeps them for this session only, and says so (its warning).
+  const warning = given.credentialsWarning;
+  return {
+    get: memory.get,
+    set(c) {
+      memory.set(c);
+      save(c);
+    },
+    clear() {
+      memory.clear();
+      save(null);
+    },
+    status: () => ({ ...memory.status(), warning }),
+  };
 }
 
 export async function serveEngine(port: HostPort, init: HostInit, log = createLogger({ file: dataPaths(init.dataDir).logs })): Promise<void> {
@@ -71,7 +104,7 @@ export async function serveEngine(port: HostPort, init: HostInit, log = createLo
   };
   port.onMessage(receive);
 
-  engine = await openEngine(init, log);
+  engine = await openEngine(init, log, port);
   engine.ctx.events.subscribe((name, payload) => port.post({ t: 'event', name, payload }));
   port.post({ t: 'ready' });
   for (const raw of queued.splice(0)) receive(raw);
