@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { EngineHost, HostDelegate } from '../engine/host/client.ts';
 import { startHostedEngine } from '../engine/host/hosted.ts';
 import { createLogger } from '../engine/log.ts';
+import { DisposableStore } from '../engine/disposable.ts';
 import { migratePlainDatabase, resolveDbKey } from '../engine/db/keys.ts';
 import { dataPaths } from '../engine/paths.ts';
 import { makeProcessPrivate, preparePrivateDataDir } from '../engine/private-fs.ts';
@@ -42,6 +43,8 @@ process.env.SCANDESK_VERSION = app.getVersion();
 // The engine runs in its own thread (the engine host), the grid's reads in another: the window never waits on a
 // recompute, an ingest or an export. This process only hardens, connects and answers the keystore.
 let engine: EngineHost | null = null;
+// What boot opened, closed in reverse order on quit (IPC handlers first, the engine host last).
+const disposables = new DisposableStore();
 let win: BrowserWindow | null = null;
 
 function serveApp(request: Request): Response {
@@ -118,7 +121,12 @@ async function boot(): Promise<void> {
   };
   const log = createLogger({ file: dataPaths(dataDir).logs });
   const delegated = { dbKey: key, dbKeySource: source, credentials: secrets.get(), credentialsStorage: storage, credentialsWarning: warning };
-  engine = await startHostedEngine({ dataDir, mode: 'electron', security: 'delegated', delegated }, log, delegate);
+  const host = await startHostedEngine({ dataDir, mode: 'electron', security: 'delegated', delegated }, log, delegate);
+  engine = host;
+  disposables.add(() => {
+    engine = null;
+    return host.stop();
+  });
   void engine.crashed.then((detail) => {
     dialog.showErrorBox('ScanDesk: движок остановился', `Перезапустите программу; подробности в журнале.\n\n${detail}`);
   });
@@ -127,7 +135,7 @@ async function boot(): Promise<void> {
   protocol.handle('app', serveApp);
   protocol.handle('scan', serveScan);
 
-  registerIpc(engine, () => win);
+  disposables.add(registerIpc(host, () => win));
 
   win = createWindow();
   win.on('closed', () => (win = null));
@@ -150,8 +158,6 @@ if (!app.requestSingleInstanceLock()) {
     if (stopping || !engine) return;
     stopping = true;
     e.preventDefault();
-    const eng = engine;
-    engine = null;
-    void eng.stop().finally(() => app.quit());
+    void disposables.dispose().finally(() => app.quit());
   });
 }

@@ -19,6 +19,7 @@ import { dataPaths } from '../engine/paths.ts';
 import { printable } from '../../shared/printable.ts';
 import { installLastResortGuard } from '../engine/last-resort.ts';
 import { defaultDataDir } from '../engine/paths.ts';
+import { DisposableStore } from '../engine/disposable.ts';
 import { makeProcessPrivate, preparePrivateDataDir } from '../engine/private-fs.ts';
 
 export type WebServer = { url: string; token: string; port: number; close(): Promise<void> };
@@ -189,12 +190,24 @@ export async function startWebServer(opts: { engine: Engine | EngineLink; port?:
     });
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  const sockets = new Set<WebSocket>();
-  const unsubscribe = engine.subscribe((name, payload) => {
-    const msg = JSON.stringify({ name, payload });
-    for (const s of sockets) if (s.readyState === s.OPEN) s.send(msg);
+  // Teardown in one place, in reverse order of opening: the HTTP server last, the event subscription first.
+  const disposables = new DisposableStore();
+  disposables.add(() => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
   });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  disposables.add(() => void wss.close());
+  const sockets = new Set<WebSocket>();
+  disposables.add(() => {
+    for (const s of sockets) s.terminate();
+  });
+  disposables.add(
+    engine.subscribe((name, payload) => {
+      const msg = JSON.stringify({ name, payload });
+      for (const s of sockets) if (s.readyState === s.OPEN) s.send(msg);
+    }),
+  );
   // See [Note: no client input ends the process]. A bad frame (invalid opcode, over maxPayload, broken UTF-8) makes ws
   // emit 'error' on that socket; without a listener it would be thrown and end the process.
   const socketError = (where: string) => (err: Error) => engine.log.warn('web socket error', { where, err });
@@ -234,13 +247,7 @@ export async function startWebServer(opts: { engine: Engine | EngineLink; port?:
     url,
     token,
     port,
-    async close() {
-      unsubscribe();
-      for (const s of sockets) s.terminate();
-      wss.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => disposables.dispose(),
   };
 }
 

@@ -14,6 +14,7 @@ import { HOST_DOWN_RU, parseFromHost, parseToHost } from '../../main/engine/host
 import { silentLogger } from '../../main/engine/log.ts';
 import { startWebServer } from '../../main/web/server.ts';
 import { seedDocuments } from '../helpers/seed.ts';
+import { COUNTS_MAX_LAG_MS, lagTolerantCache } from '../../main/engine/host/reader.ts';
 import { randomBytes } from 'node:crypto';
 import { openDatabase } from '../../main/engine/db/open.ts';
 import { dataPaths } from '../../main/engine/paths.ts';
@@ -167,5 +168,35 @@ void describe('the desktop host: secrets given by the main process', () => {
     assert.equal(where.revealed, true);
     assert.deepEqual(revealed, [scan], 'the file manager is opened by the main process');
     await hosted.stop();
+  });
+});
+
+void describe('reader counts under a busy writer', () => {
+  void it('reuses a count while nothing was committed, and for at most COUNTS_MAX_LAG_MS after a commit', () => {
+    const file = path.join(tmp, 'lag.sqlite');
+    const writer = openDatabase(file, { key: null });
+    writer.exec('CREATE TABLE t (n INTEGER)');
+    const reader = openDatabase(file, { key: null, readonly: true });
+    let t = 1_000_000;
+    let computed = 0;
+    const count = lagTolerantCache(reader, () => t, (_: object) => {
+      computed++;
+      return (reader.prepare('SELECT COUNT(*) AS n FROM t').get() as { n: number }).n;
+    });
+    assert.equal(count({}), 0);
+    t += 60_000;
+    assert.equal(count({}), 0, 'nothing committed: the count stands however old');
+    assert.equal(computed, 1);
+    writer.prepare('INSERT INTO t VALUES (1)').run();
+    assert.equal(count({}), 1, 'a commit since an old count: counted again');
+    writer.prepare('INSERT INTO t VALUES (2)').run();
+    t += COUNTS_MAX_LAG_MS - 1;
+    assert.equal(count({}), 1, 'another commit within the lag: the count of a moment ago stands');
+    t += 2;
+    assert.equal(count({}), 2, 'past the lag: counted again');
+    assert.equal(count({ other: 'filter' }), 2);
+    assert.equal(computed, 4, 'another filter has its own entry');
+    reader.close();
+    writer.close();
   });
 });

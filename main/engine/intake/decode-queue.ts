@@ -3,12 +3,14 @@
 // [Note: settled files wait as data] A settled file waits for one of DECODE_WIDTH decode slots as an entry in a
 // plain FIFO (its Pending record), not as a parked async call: 10,000 queued files used to hold 10,000 suspended
 // checkSettled frames, p-limit closures and promise chains (~6 KB of heap each, 60 MB at 10,000 files).
+import os from 'node:os';
 import type { Folder } from '../../../shared/settings.ts';
 import type { Hub } from './hub.ts';
 import type { Pending } from './settle.ts';
 
-/** Files hashed and decoded at once ([Note: pre-flight memory]). */
-const DECODE_WIDTH = 2;
+/** Files hashed and decoded at once ([Note: pre-flight memory]); on a 2-core PC one, so a core stays free for the
+ *  window and the grid's reads while a large folder comes in. */
+const DECODE_WIDTH = Math.max(1, Math.min(2, os.availableParallelism() - 1));
 
 type SettleHooks = {
   pending: Map<string, Pending>;
