@@ -7,6 +7,7 @@ import { createSignals, type EngineContext, type EngineMode, type EngineModule, 
 import type { DbKeySource } from './db/keys.ts';
 import { openDatabase } from './db/open.ts';
 import { DisposableStore } from './disposable.ts';
+import { createForeignCommitsModule } from './team/foreign-commits.ts';
 import { dispatch, missingHandlers, requestVia } from './dispatch.ts';
 import { createEventBus } from './events.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -101,6 +102,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     // Late-bound: the app module's demo mode calls 'folders:add' through the merged handlers.
     createAppModule(ctx, { getHandlers: () => handlers, dbKeySource: opts.dbKeySource ?? null }),
     createInsightsModule(ctx, { getHandlers: () => handlers, ...(opts.browseRoots ? { browseRoots: opts.browseRoots } : {}) }),
+    createForeignCommitsModule(ctx),
   ];
   // Closed before the database; flushed first so pending 'documents:changed' still reach the UI.
   teardown.add(() => {

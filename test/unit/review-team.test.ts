@@ -10,6 +10,7 @@ import type { Envelope } from '../../shared/api/define.ts';
 import { createEngine, type Engine } from '../../main/engine/app.ts';
 import { silentLogger } from '../../main/engine/log.ts';
 import { CLAIM_MS } from '../../main/engine/review/claims.ts';
+import { FOREIGN_CHECK_MS } from '../../main/engine/team/foreign-commits.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 import { seedDocuments } from '../helpers/seed.ts';
 
@@ -107,5 +108,40 @@ void describe('review together (two clerks, one database)', () => {
     assert.equal((await refusal(ivanova.call('documents:claim', { id: 5 }))).messageRu, 'Проверяет: Сидоров');
     await sidorov.stop();
     assert.equal((await ivanova.request('documents:claim', { id: 5 })).claimedBy, 'Иванова');
+  });
+});
+
+void describe('another instance’s changes reach this grid', () => {
+  void it('a commit by another instance on the database raises one «everything changed» within a second; our own do not', async () => {
+    const clock = new ManualClock();
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-team-f-'));
+    const dbFile = path.join(tmp, 'shared.db');
+    const common = { mode: 'test' as const, dbFile, dbKey: null, log: silentLogger, clock };
+    const here = await createEngine({ ...common, dataDir: path.join(tmp, 'a'), actor: 'Иванова' });
+    const there = await createEngine({ ...common, dataDir: path.join(tmp, 'b'), actor: 'Петров', autoStart: false });
+    try {
+      const everything: number[] = [];
+      here.ctx.events.subscribe((name, payload) => {
+        if (name === 'documents:changed' && (payload as { all: boolean }).all) everything.push(clock.now());
+      });
+      const tick = async () => {
+        await clock.advance(FOREIGN_CHECK_MS);
+        here.ctx.events.flush();
+      };
+      seedDocuments(here.ctx.db, { count: 3, seed: 5, folderPath: path.join(tmp, 'in') }); // our own commits
+      await tick();
+      await tick();
+      assert.deepEqual(everything, [], 'nothing committed by anybody else');
+      await there.request('documents:set-field', { id: 1, field: 'LastName', value: 'ПЕТРОВА' });
+      await tick();
+      assert.equal(everything.length, 1, 'the other clerk’s edit: the grid re-reads');
+      await tick();
+      assert.equal(everything.length, 1, 'once per change, not every second');
+      assert.equal((await here.request('documents:get', { id: 1 })).fields.find((f) => f.name === 'LastName')?.value, 'ПЕТРОВА');
+    } finally {
+      await here.stop();
+      await there.stop();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
