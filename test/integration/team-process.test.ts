@@ -40,7 +40,7 @@ void test('three instances on one folder, one killed and restarted: every file o
     const hashes = await writeScans(folder);
     assert.equal(hashes.size, FILES);
     const db = path.join(root, 'team.sqlite');
-    const args = ['bin/scandesk.js', 'process', folder, '--once', '--db', db, '--api-url', sim.url, '--settle-ms', '200', '--rps', String(RPS), '--concurrency', '4'];
+    const args = ['bin/scandesk.js', 'process', folder, '--once', '--db', db, '--api-url', sim.url, '--settle-ms', '200', '--rps', String(RPS), '--concurrency', '4', '--move-processed'];
     const run = (killAfterMs: number | null) =>
       new Promise<number | null>((resolve) => {
         const child = spawn(process.execPath, args, { env: ENV, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -79,8 +79,13 @@ void test('three instances on one folder, one killed and restarted: every file o
     // above the rps of one (plus its burst, for requests of the killed instance that were still on the wire).
     const peak = maxInWindow(sim.log().filter((e) => e.kind === 'upload' || e.kind === 'poll').map((e) => e.t));
     assert.ok(peak <= RPS + DEFAULT_SETTINGS.burst, `the simulator saw ${peak} requests in one second; shared budget ${RPS} (+${DEFAULT_SETTINGS.burst})`);
+    // Originals are moved once, by the instance that finished their case: each recognised scan is in Обработано/ once.
+    const moved = fs.existsSync(path.join(folder, 'Обработано')) ? fs.readdirSync(path.join(folder, 'Обработано')) : [];
+    const left = fs.readdirSync(folder).filter((f) => f.endsWith('.jpg'));
     const recognised = docs.filter((d) => d.status === 'recognised').length;
-    process.stderr.write(`team test: peak ${peak} requests/s, recognised ${recognised}, uncertain ${uncertain.size}, duplicates ${docs.length - live.length}, created at Beorg ${created.size}\n`);
+    assert.equal(moved.length, recognised, `moved ${moved.length}, recognised ${recognised}; left in place: ${left.length}`);
+    assert.equal(moved.length + left.length, FILES, 'no original lost or copied');
+    process.stderr.write(`team test: exit codes ${codes.join(",")}, peak ${peak} requests/s, recognised ${recognised}, uncertain ${uncertain.size}, duplicates ${docs.length - live.length}, created at Beorg ${created.size}\n`);
     assert.ok(recognised + uncertain.size >= FILES * 0.9, 'the batch got through');
   } finally {
     await sim.close();
