@@ -28,6 +28,7 @@ const EXIT_USAGE = 2;
  * private one is given — demo), which is made private first ([Note: the data folder is private]).
  */
 function dbOptions(dbFlag: string | undefined, ownDataDir = defaultDataDir()): { dataDir: string; dbFile: string; dbKey: string | null } {
+  refuseServerUrl(dbFlag ?? process.env.SCANDESK_DB_URL);
   if (dbFlag) {
     const dbFile = path.resolve(dbFlag);
     const envKey = process.env.SCANDESK_DB_KEY?.trim() || null;
@@ -46,6 +47,19 @@ function dbOptions(dbFlag: string | undefined, ownDataDir = defaultDataDir()): {
   const dbFile = dataPaths(dataDir).db;
   migratePlainDatabase(dbFile, key);
   return { dataDir, dbFile, dbKey: key };
+}
+
+/** A server address is refused with a clear message, never taken for a file name (a folder called «postgres:»), and
+ *  never repeated back: it may hold a password. */
+function refuseServerUrl(value: string | undefined): void {
+  if (!value || !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return;
+  if (/^postgres(ql)?:/i.test(value)) {
+    throw new UsageError(
+      'PostgreSQL пока не поддерживается: укажите файл базы SQLite (--db team.db), его могут делить несколько запусков',
+      'PostgreSQL is not supported yet: give an SQLite database file (--db team.db); several runs may share it',
+    );
+  }
+  throw new UsageError('--db: укажите путь к файлу базы', '--db: give a database file path');
 }
 
 async function registerFolder(engine: Engine, folder: string, o: { type: DocType; settleMs?: number; poll: boolean; move: boolean }): Promise<void> {
@@ -113,6 +127,7 @@ async function cmdProcess(argv: string[]): Promise<number> {
     },
     true,
   );
+  refuseServerUrl(values.db ?? process.env.SCANDESK_DB_URL);
   if (positionals.length !== 1) throw new UsageError('Укажите одну папку: scandesk process <папка>', 'Give exactly one folder: scandesk process <folder>');
   const folder = path.resolve(positionals[0]!);
   if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`Папка не найдена: ${folder}`, `Folder not found: ${folder}`);
@@ -158,6 +173,7 @@ export function parseExportArgs(argv: string[]): { options: ExportOptions; out: 
     'only-verified': { type: 'boolean' }, 'include-unrecognised': { type: 'boolean' }, template: { type: 'string' }, lang: { type: 'string' },
     filter: { type: 'string' }, ids: { type: 'string' }, case: { type: 'string' },
   });
+  refuseServerUrl(values.db ?? process.env.SCANDESK_DB_URL);
   const format = oneOf(EXPORT_FORMATS, values.format, 'format');
   if (!format) throw new UsageError(`Укажите --format: ${EXPORT_FORMATS.join(', ')}`, `Give --format: ${EXPORT_FORMATS.join(', ')}`);
   if (!values.out) throw new UsageError('Укажите --out ФАЙЛ', 'Give --out FILE');

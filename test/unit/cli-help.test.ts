@@ -65,3 +65,15 @@ void test('scandesk demo says where its data is; the printed web and export comm
   assert.equal(ex.code, 0, ex.stderr);
   assert.ok(fs.statSync(out).size > 0);
 });
+
+void test('a PostgreSQL address in --db or SCANDESK_DB_URL is a clear usage error that never repeats the password', async () => {
+  const folder = tempDir('scandesk-cli-pg-');
+  dirs.push(folder);
+  const url = 'postgres://clerk:s3cret-pass@db.local/scandesk';
+  for (const r of [await cli(['process', folder, '--once', '--db', url]), await runCli(['process', folder, '--once'], { ...process.env, SCANDESK_DB_URL: url })]) {
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /PostgreSQL пока не поддерживается/);
+    assert.doesNotMatch(r.stdout + r.stderr, /s3cret-pass/);
+  }
+  assert.equal(fs.existsSync(path.resolve('postgres:')), false, 'no folder named after the address');
+});
