@@ -3,14 +3,12 @@
 // twice except for cases the engine marked "uncertain" (crash between intent and document_id).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
-import crypto from 'node:crypto';
-import sharp from 'sharp';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { startSimulator, SIM_CREDENTIALS } from '../../main/engine/sim/server.ts';
 import { rmrf, tempDir } from '../unit/queue-fixtures.ts';
+import { runCliKillable } from '../helpers/cli.ts';
+import { writeNumberedScans } from '../helpers/scans.ts';
 
 const FILES = 200;
 const ENV = { ...process.env, BEORG_TOKEN: SIM_CREDENTIALS.token, BEORG_MACHINE_UID: SIM_CREDENTIALS.machineUid, BEORG_PROJECT_ID: SIM_CREDENTIALS.projectId };
@@ -20,32 +18,11 @@ void test('SIGKILL at random moments, restart: all final, nothing lost, no doubl
   const sim = await startSimulator({ config: { timeScale: 0.05, seed: 3 } });
   try {
     const folder = path.join(root, 'in');
-    fs.mkdirSync(folder, { recursive: true });
-    const hashes = new Set<string>();
-    await Promise.all(
-      Array.from({ length: FILES }, async (_, i) => {
-        const bg = { r: (i * 37) % 256, g: (i * 91) % 256, b: (i * 53) % 256 };
-        const svg = Buffer.from(`<svg width="800" height="700"><text x="40" y="90" font-size="48">№ ${i}</text></svg>`);
-        const img = await sharp({ create: { width: 800, height: 700, channels: 3, background: bg } }).composite([{ input: svg, top: 0, left: 0 }]).jpeg({ quality: 60 }).toBuffer();
-        hashes.add(crypto.createHash('sha256').update(img).digest('hex'));
-        fs.writeFileSync(path.join(folder, `${String(i).padStart(4, '0')}-scan.jpg`), img);
-      }),
-    );
+    const hashes = await writeNumberedScans(folder, FILES, (i) => ({ r: (i * 37) % 256, g: (i * 91) % 256, b: (i * 53) % 256 }));
     assert.equal(hashes.size, FILES);
     const db = path.join(root, 'db.sqlite');
-    const args = ['bin/scandesk.js', 'process', folder, '--once', '--db', db, '--api-url', sim.url, '--settle-ms', '200', '--rps', '40', '--concurrency', '8'];
-    const run = (killAfterMs: number | null) =>
-      new Promise<number | null>((resolve) => {
-        const child = spawn(process.execPath, args, { env: ENV, stdio: ['ignore', 'ignore', 'pipe'] });
-        let stderr = '';
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        const timer = killAfterMs === null ? null : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-        child.on('exit', (code) => {
-          if (timer) clearTimeout(timer);
-          if (killAfterMs === null && code !== 0 && code !== 3) process.stderr.write(stderr);
-          resolve(code);
-        });
-      });
+    const args = ['process', folder, '--once', '--db', db, '--api-url', sim.url, '--settle-ms', '200', '--rps', '40', '--concurrency', '8'];
+    const run = (killAfterMs: number | null) => runCliKillable(args, ENV, killAfterMs);
     let rnd = 12345;
     const random = () => ((rnd = (rnd * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     for (let k = 0; k < 4; k++) await run(1500 + Math.floor(random() * 3000));

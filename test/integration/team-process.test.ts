@@ -3,56 +3,29 @@
 // Beorg unless its case was marked «uncertain» (a send cut by the kill): nobody pays twice.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import crypto from 'node:crypto';
-import sharp from 'sharp';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { startSimulator, SIM_CREDENTIALS } from '../../main/engine/sim/server.ts';
 import { maxInWindow, rmrf, tempDir } from '../unit/queue-fixtures.ts';
+import { runCliKillable } from '../helpers/cli.ts';
+import { writeNumberedScans } from '../helpers/scans.ts';
 import { DEFAULT_SETTINGS } from '../../shared/settings-defaults.ts';
 
 const FILES = 200;
 const RPS = 10; // shared by all three instances: they send with one token
 const ENV = { ...process.env, BEORG_TOKEN: SIM_CREDENTIALS.token, BEORG_MACHINE_UID: SIM_CREDENTIALS.machineUid, BEORG_PROJECT_ID: SIM_CREDENTIALS.projectId };
 
-async function writeScans(folder: string): Promise<Set<string>> {
-  fs.mkdirSync(folder, { recursive: true });
-  const hashes = new Set<string>();
-  await Promise.all(
-    Array.from({ length: FILES }, async (_, i) => {
-      const bg = { r: (i * 41) % 256, g: (i * 83) % 256, b: (i * 29) % 256 };
-      const svg = Buffer.from(`<svg width="800" height="700"><text x="40" y="90" font-size="48">№ ${i}</text></svg>`);
-      const img = await sharp({ create: { width: 800, height: 700, channels: 3, background: bg } }).composite([{ input: svg, top: 0, left: 0 }]).jpeg({ quality: 60 }).toBuffer();
-      hashes.add(crypto.createHash('sha256').update(img).digest('hex'));
-      fs.writeFileSync(path.join(folder, `${String(i).padStart(4, '0')}-scan.jpg`), img);
-    }),
-  );
-  return hashes;
-}
-
 void test('three instances on one folder, one killed and restarted: every file once, nobody pays twice', { timeout: 300_000 }, async () => {
   const root = tempDir('scandesk-team-');
   const sim = await startSimulator({ config: { timeScale: 0.05, seed: 5 } });
   try {
     const folder = path.join(root, 'in');
-    const hashes = await writeScans(folder);
+    const hashes = await writeNumberedScans(folder, FILES, (i) => ({ r: (i * 41) % 256, g: (i * 83) % 256, b: (i * 29) % 256 }));
     assert.equal(hashes.size, FILES);
     const db = path.join(root, 'team.sqlite');
-    const args = ['bin/scandesk.js', 'process', folder, '--once', '--db', db, '--api-url', sim.url, '--settle-ms', '200', '--rps', String(RPS), '--concurrency', '4', '--move-processed'];
-    const run = (killAfterMs: number | null) =>
-      new Promise<number | null>((resolve) => {
-        const child = spawn(process.execPath, args, { env: ENV, stdio: ['ignore', 'ignore', 'pipe'] });
-        let stderr = '';
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        const timer = killAfterMs === null ? null : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-        child.on('exit', (code) => {
-          if (timer) clearTimeout(timer);
-          if (killAfterMs === null && code !== 0 && code !== 3) process.stderr.write(stderr);
-          resolve(code);
-        });
-      });
+    const args = ['process', folder, '--once', '--db', db, '--api-url', sim.url, '--settle-ms', '200', '--rps', String(RPS), '--concurrency', '4', '--move-processed'];
+    const run = (killAfterMs: number | null) => runCliKillable(args, ENV, killAfterMs);
     // The first instance creates the database; the others join it while it works.
     const first = run(null);
     await new Promise((r) => setTimeout(r, 300)); // only staggers the starts; nothing is asserted about time
