@@ -112,7 +112,7 @@ async function boot(): Promise<void> {
   // Without a usable OS keystore this falls back to the 0600 key file; app:info then carries a warning (Settings).
   const { key, source } = resolveDbKey(dataDir, { keystore });
   migratePlainDatabase(dataPaths(dataDir).db, key);
-  // [Note: the desktop host is given its secrets]: safeStorage answers only here, so this process unlocks them.
+  // safeStorage answers only here, so this process unlocks them ([Note: the desktop host is given its secrets]).
   const secrets = createSafeSecretStore(dataPaths(dataDir).credentials);
   const { storage, warning } = safeSecretStorage();
   const delegate: HostDelegate = {

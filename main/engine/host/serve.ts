@@ -17,7 +17,7 @@ async function openEngine(init: HostInit, log: Logger, port: HostPort): Promise<
   if (init.security === 'delegated') {
     const given = init.delegated;
     if (!given) throw new Error('engine host: delegated security without its key');
-    // [Note: the desktop host is given its secrets]
+    // See [Note: the desktop host is given its secrets].
     const secrets = delegatedSecretStore(given, (credentials) => port.post({ t: 'secrets', credentials }));
     const reveal = (absPath: string) => {
       if (!fs.existsSync(absPath)) return false;
