@@ -70,8 +70,7 @@ export function progressLine(q: QueueState): string {
   return `в очереди ${c.queued}, отправка ${c.sending}, обработка ${c.processing}, готово ${c.recognised}, ошибки ${c.failed} | ${q.docsPerMinute} док/мин, осталось ${eta}${paused}`;
 }
 
-export function startProgress(engine: Engine): () => void {
-  const tty = process.stderr.isTTY === true;
+export function startProgress(engine: Engine, tty: boolean): () => void {
   let last: QueueState | null = null;
   let printed = '';
   const unsub = engine.ctx.events.subscribe((name, payload) => {

@@ -20,6 +20,7 @@ import { UserError } from './engine/dispatch.ts';
 import { COMMAND_HELP, HELP, wantsHelp, type HelpCommand } from './cli-help.ts';
 import { num, oneOf, parse, UsageError } from './cli-args.ts';
 import { cmdDemo, cmdSim } from './cli-demo.ts';
+import { runProcessInWorker } from './cli-host.ts';
 
 const EXIT_USAGE = 2;
 
@@ -74,9 +75,15 @@ async function registerFolder(engine: Engine, folder: string, o: { type: DocType
   else await engine.request('folders:add', { path: folder, defaultType: o.type, options });
 }
 
-export type ProcessRun = { folder: string; once: boolean; setUp?: boolean; db?: string; dataDir?: string; json: boolean; settings: Partial<Settings>; creds: Credentials; type: DocType; settleMs?: number; poll: boolean; move: boolean };
+export type ProcessRun = {
+  folder: string; once: boolean; setUp?: boolean; db?: string; dataDir?: string; json: boolean; settings: Partial<Settings>; creds: Credentials;
+  type: DocType; settleMs?: number; poll: boolean; move: boolean;
+  /** Whether the clerk's stderr is a terminal (the worker's own is not: main/cli-host.ts). */
+  tty?: boolean;
+};
 
-async function runProcess(run: ProcessRun): Promise<number> {
+/** The batch itself; runs in the CLI's worker thread (main/cli-worker.ts). Watching ends when `stopRequested` settles. */
+export async function runProcess(run: ProcessRun, stopRequested: Promise<void>): Promise<number> {
   const dbo = dbOptions(run.db, run.dataDir);
   const engine = await createEngine({
     ...dbo,
@@ -91,7 +98,7 @@ async function runProcess(run: ProcessRun): Promise<number> {
     await registerFolder(engine, run.folder, run);
     // A demo's database opens in the app on its workspace, not on the first-run screen.
     if (run.setUp) await engine.request('app:first-run-done', {});
-    stopProgress = startProgress(engine);
+    stopProgress = startProgress(engine, run.tty ?? process.stderr.isTTY === true);
     if (run.once) {
       await engine.intake.scanNow();
       await engine.intake.settled();
@@ -99,10 +106,7 @@ async function runProcess(run: ProcessRun): Promise<number> {
       await engine.intake.settled(); // finished cases move their originals: counted in the summary
     } else {
       process.stderr.write(`Слежу за папкой / watching ${printable(run.folder)} (Ctrl+C — остановить / to stop)\n`);
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
+      await stopRequested;
       process.stderr.write('\nОстановка: дожидаюсь отправок в пути… / stopping: draining in-flight uploads…\n');
     }
     stopProgress();
@@ -158,7 +162,7 @@ async function cmdProcess(argv: string[]): Promise<number> {
   if (rps !== undefined) settings.rps = rps;
   if (dailyCap !== undefined) settings.dailyCap = Math.round(dailyCap);
   if (uploadTimeoutMs !== undefined) settings.uploadTimeoutMs = Math.round(uploadTimeoutMs);
-  return runProcess({
+  return runProcessInWorker({
     folder, once: values.once === true, db: values.db, json: values.json === true, settings, creds, type: type as DocType,
     settleMs: num(values['settle-ms'], 'settle-ms', 200, 600_000), poll: values.poll === true, move: values['move-processed'] === true,
   });
@@ -288,7 +292,7 @@ async function runCommand(cmd: HelpCommand, rest: string[]): Promise<number> {
     case 'sim':
       return cmdSim(rest);
     case 'demo':
-      return cmdDemo(rest, runProcess);
+      return cmdDemo(rest, runProcessInWorker);
     case 'web': {
       const web = (await import('./web/server.ts')) as { runWebCli?: (a: string[]) => Promise<number> };
       if (!web.runWebCli) throw new UsageError('Браузерный режим недоступен', 'Browser mode is not available');
@@ -300,7 +304,7 @@ async function runCommand(cmd: HelpCommand, rest: string[]): Promise<number> {
 }
 
 // Messages carry paths and names as given: one line each, control characters escaped.
-function reportError(err: unknown): number {
+export function reportError(err: unknown): number {
   if (err instanceof UsageError) {
     process.stderr.write(`scandesk: ${printable(err.ru)}\nscandesk: ${printable(err.en)}\n`);
     return EXIT_USAGE;
