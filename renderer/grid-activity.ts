@@ -1,5 +1,6 @@
-// The engine answers one request at a time, so a slow secondary query (quick-filter counts, facets: a few hundred
-// ms over 100k rows) sent before the grid's rows would delay the rows a clerk is waiting for. GridHost reports the
+// The grid's reads share one reader thread (main/engine/host/reader.ts), which answers one request at a time, so a
+// slow secondary query (quick-filter counts, facets: tens of ms over 100k rows, more on a busy PC) sent before the
+// grid's rows would delay the rows a clerk is waiting for. GridHost reports the
 // grids' row requests here; while a grid is mounted, secondary queries wait until it has its rows (and has loaded
 // at least once). With no grid on screen (the component harness) they go at once.
 import type { IDatasource } from 'ag-grid-community';
