@@ -54,6 +54,8 @@ export function ColumnMode({ filter, sort, onClose }: Props) {
 
   const rows = page?.rows ?? [];
   const total = page?.total ?? 0;
+  // The range names the rows on screen: while the next page loads it still says which ones these are.
+  const shownFrom = page?.offset ?? 0;
   const currentRow = rows[current];
   useEffect(() => { if (currentRow) inputs.current.get(currentRow.id)?.focus(); }, [currentRow]);
 
@@ -102,7 +104,7 @@ export function ColumnMode({ filter, sort, onClose }: Props) {
           <div className="column-mode-list">
             <div className="row column-pager">
               <button type="button" className="btn btn-small" disabled={offset === 0} onClick={() => goPage(-1, 'first')}>{t('column.prev')}</button>
-              <span data-testid="column-range">{t('column.range', { from: offset + 1, to: offset + rows.length, total })}</span>
+              <span data-testid="column-range">{t('column.range', { from: shownFrom + 1, to: shownFrom + rows.length, total })}</span>
               <button type="button" className="btn btn-small" disabled={offset + rows.length >= total} onClick={() => goPage(1, 'first')} data-testid="column-next">{t('column.next')}</button>
             </div>
             <table className="table column-table">
