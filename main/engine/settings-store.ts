@@ -44,7 +44,11 @@ export type SettingsStore = {
   set(patch: SettingsPatch): Settings;
   getRaw<T>(key: string): T | undefined;
   setRaw(key: string, value: unknown): void;
-  onChange(listener: (s: Settings) => void): () => void;
+  /** `origin`: 'here' = set through this store; 'elsewhere' = another instance on the shared database changed them
+   *  (seen by reload()). */
+  onChange(listener: (s: Settings, origin: 'here' | 'elsewhere') => void): () => void;
+  /** Re-reads the stored settings after another connection committed; listeners hear of a real change only. */
+  reload(): void;
 };
 
 /** Drops keys whose value is undefined, so spreading a patch never replaces a value with nothing. */
@@ -56,7 +60,7 @@ function definedOnly(patch: SettingsPatch): Partial<Settings> {
 export function createSettingsStore(db: Db, initialOverrides: Partial<Settings> = {}, localFile: string | null = null): SettingsStore {
   const getStmt = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
   const putStmt = db.prepare('INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
-  const listeners = new Set<(s: Settings) => void>();
+  const listeners = new Set<(s: Settings, origin: 'here' | 'elsewhere') => void>();
   const overrides: Partial<Settings> = definedOnly(initialOverrides);
   const getRaw = <T>(key: string): T | undefined => {
     const row = getStmt.get(key);
@@ -78,8 +82,15 @@ export function createSettingsStore(db: Db, initialOverrides: Partial<Settings> 
       if (localFile) writeLocal(localFile, local);
       for (const k of Object.keys(changes) as (keyof Settings)[]) delete overrides[k];
       cache = settingsSchema.parse({ ...stored, ...overrides });
-      for (const l of listeners) l(cache);
+      for (const l of listeners) l(cache, 'here');
       return cache;
+    },
+    reload() {
+      const next = readStored();
+      if (JSON.stringify(next) === JSON.stringify(stored)) return;
+      stored = next;
+      cache = settingsSchema.parse({ ...stored, ...overrides });
+      for (const l of listeners) l(cache, 'elsewhere');
     },
     getRaw,
     setRaw: (key, value) => void putStmt.run(key, JSON.stringify(value)),

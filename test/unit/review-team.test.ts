@@ -11,6 +11,7 @@ import { createEngine, type Engine } from '../../main/engine/app.ts';
 import { silentLogger } from '../../main/engine/log.ts';
 import { CLAIM_MS } from '../../main/engine/review/claims.ts';
 import { FOREIGN_CHECK_MS } from '../../main/engine/team/foreign-commits.ts';
+import { DEFAULT_SETTINGS } from '../../shared/settings-defaults.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
 import { seedDocuments } from '../helpers/seed.ts';
 
@@ -112,7 +113,7 @@ void describe('review together (two clerks, one database)', () => {
 });
 
 void describe('another instance’s changes reach this grid', () => {
-  void it('a commit by another instance on the database raises one «everything changed» within a second; our own do not', async () => {
+  void it('a commit by another instance raises one «everything changed» within a second (our own do not), and its settings apply here', async () => {
     const clock = new ManualClock();
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-team-f-'));
     const dbFile = path.join(tmp, 'shared.db');
@@ -138,6 +139,15 @@ void describe('another instance’s changes reach this grid', () => {
       await tick();
       assert.equal(everything.length, 1, 'once per change, not every second');
       assert.equal((await here.request('documents:get', { id: 1 })).fields.find((f) => f.name === 'LastName')?.value, 'ПЕТРОВА');
+      // A rate and a daily cap set on the other computer apply here too, without a restart.
+      const heard: string[] = [];
+      here.ctx.settings.onChange((st, origin) => heard.push(`${origin}:${st.rps}:${st.dailyCap}`));
+      await there.request('settings:set', { rps: 3, dailyCap: 7 });
+      assert.equal(here.ctx.settings.get().rps, DEFAULT_SETTINGS.rps, 'not before the next look');
+      await tick();
+      assert.deepEqual({ rps: here.ctx.settings.get().rps, dailyCap: here.ctx.settings.get().dailyCap }, { rps: 3, dailyCap: 7 });
+      await tick();
+      assert.deepEqual(heard, ['elsewhere:3:7'], 'heard once, as a change made elsewhere');
     } finally {
       await here.stop();
       await there.stop();

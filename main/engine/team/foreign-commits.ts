@@ -2,7 +2,8 @@
 // run) commits to the shared database, this engine hears nothing of it through its own events. SQLite's
 // `PRAGMA data_version` on our connection changes exactly when ANOTHER connection has committed since we last asked
 // (our own commits never change it), so looking once a second tells whether the grid may be stale; if so one
-// 'documents:changed' for everything goes out and every open grid re-reads its page. Cheap when idle (one pragma),
+// 'documents:changed' for everything goes out and every open grid re-reads its page, and the settings are re-read
+// (a rate or a daily cap a colleague changed applies here too). Cheap when idle (one pragma),
 // at most one refresh a second when busy. On PostgreSQL the same role falls to LISTEN/NOTIFY.
 import { setTimer, type Timer } from '../clock.ts';
 import type { EngineContext, EngineModule } from '../context.ts';
@@ -20,6 +21,7 @@ export function createForeignCommitsModule(ctx: EngineContext): EngineModule {
       const v = version();
       if (v !== seen) {
         seen = v;
+        ctx.settings.reload();
         ctx.events.documentsChanged('all');
       }
     } catch (err) {

@@ -360,11 +360,12 @@ export function createValidationModule(ctx: EngineContext, opts: BackgroundRecom
           const id = caseId ?? statements(ctx.db).docCase.get(documentId)?.case_id ?? null;
           if (id != null) recomputeCase(ctx, id);
         }),
-        ctx.settings.onChange((st) => {
+        ctx.settings.onChange((st, origin) => {
           const next = thresholdsOf(st);
           if (next.matchThreshold === thresholds.matchThreshold && next.livenessThreshold === thresholds.livenessThreshold) return;
           thresholds = next;
-          background.request();
+          // Findings live in the shared database: the instance where the thresholds were changed recomputes them.
+          if (origin === 'here') background.request();
         }),
       );
     },
