@@ -99,7 +99,7 @@ export async function runValidationBench(opts: { docs?: number } = {}): Promise<
     const ctx: EngineContext = {
       db, dataDir: dir, clock: { now: () => Date.now(), sleep: () => Promise.resolve() }, log: createLogger({ level: 'error' }),
       events: createEventBus(), signals: createSignals(), settings: createSettingsStore(db), secrets: createMemorySecretStore(),
-      actor: 'bench', mode: 'test', reveal: () => false,
+      actor: 'bench', instanceId: 'bench', mode: 'test', reveal: () => false,
     };
     let t = performance.now();
     const seeded = seedValidationBench(db, docs);

@@ -1,5 +1,6 @@
 // Composition root: opens the database, builds the context, wires the modules, exposes the contract.
 // Used identically by the CLI, browser mode, the Electron shell, tests and benchmarks.
+import { randomUUID } from 'node:crypto';
 import type { Channel, Envelope, Handlers, ArgsOf, ResultOf } from '../../shared/api.ts';
 import type { Settings } from '../../shared/settings.ts';
 import { realClock, type Clock } from './clock.ts';
@@ -86,6 +87,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     get actor() {
       return clerkName(opts.actor ?? settings.get().clerkName);
     },
+    instanceId: randomUUID(),
     mode: opts.mode,
     reveal: opts.reveal ?? (() => false),
   };

@@ -78,6 +78,8 @@ export type EngineContext = {
   secrets: SecretStore;
   /** OS user name: recorded in audit rows and export logs. */
   actor: string;
+  /** This running instance among those sharing the database ([Note: instances hold leases]). */
+  instanceId: string;
   mode: EngineMode;
   /** Reveal a file in the OS file manager (Electron shell provides it); false when unavailable. */
   reveal: (absPath: string) => boolean;

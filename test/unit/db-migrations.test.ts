@@ -77,12 +77,12 @@ void test('schema 3 → 4: the lifecycle CHECKs keep every row of every table, e
     const db = openDatabase(file, { key: null });
     try {
       assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
-      // Migrations 5 to 7 (after this one) add version, claim and owner columns and three indexes: set aside, checked at
+      // Migrations 5 to 8 (after this one) add version, claim and owner columns and three indexes: set aside, checked at
       // their defaults.
       const now = snapshot(db);
       const documents = now.documents.map((d) => {
-        const { version, edited_by, ...rest } = d as { version: number; edited_by: string | null };
-        assert.deepEqual({ version, edited_by }, { version: 1, edited_by: null });
+        const { version, edited_by, deciding_by, deciding_until, ...rest } = d as { version: number; edited_by: string | null; deciding_by: string | null; deciding_until: number | null };
+        assert.deepEqual({ version, edited_by, deciding_by, deciding_until }, { version: 1, edited_by: null, deciding_by: null, deciding_until: null });
         return rest;
       });
       const cases = now.cases.map((c) => {

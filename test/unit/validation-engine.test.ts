@@ -34,7 +34,7 @@ function makeCtx(file: string): EngineContext & { changed: { ids: number[]; all:
     signals: createSignals(),
     settings: createSettingsStore(db),
     secrets: createMemorySecretStore(),
-    actor: 'test', mode: 'test', reveal: () => false,
+    actor: 'test', instanceId: 'test', mode: 'test', reveal: () => false,
   };
 }
 

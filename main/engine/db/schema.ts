@@ -7,6 +7,7 @@ import { addLifecycleChecks } from './lifecycle-checks.ts';
 import { REVIEW_TEAM_MIGRATION } from './migration-review-team.ts';
 import { TEAM_PROCESSING_MIGRATION } from './migration-team-processing.ts';
 import { SHARED_BUDGET_MIGRATION } from './migration-shared-budget.ts';
+import { INTAKE_CLAIMS_MIGRATION } from './migration-intake-claims.ts';
 
 /** SQL, or a step that needs to read the schema first (a table rebuild). */
 export type SqliteMigration = string | ((db: Db) => void);
@@ -244,6 +245,7 @@ export const MIGRATIONS: readonly Migration[] = [
   /* 5: document versions and review claims (several clerks on one database). */ REVIEW_TEAM_MIGRATION,
   /* 6: instances with heartbeats, and the instance sending each case. */ TEAM_PROCESSING_MIGRATION,
   /* 7: one request budget and one 429 pause per Beorg token, across instances. */ SHARED_BUDGET_MIGRATION,
+  /* 8: the instance deciding a file, so one file is hashed and decided by one instance. */ INTAKE_CLAIMS_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -8,6 +8,15 @@ import type { Folder } from '../../../shared/settings.ts';
 import type { Hub } from './hub.ts';
 import type { Pending } from './settle.ts';
 
+/**
+ * [Note: one instance decides a file] Several instances may watch one folder on one database; each notices every
+ * file. Before hashing and decoding, an instance claims the file's row for DECIDE_CLAIM_MS (one conditional UPDATE:
+ * only one writer wins). A row already decided elsewhere is dropped here; a row another live instance is deciding is
+ * looked at again after a while, so if that instance dies its claim lapses (or its lease goes) and this one takes over.
+ */
+const DECIDE_CLAIM_MS = 60_000;
+const CLAIMED_ELSEWHERE_RETRY_MS = 5_000;
+
 /** Files hashed and decoded at once ([Note: pre-flight memory]); on a 2-core PC one, so a core stays free for the
  *  window and the grid's reads while a large folder comes in. */
 const DECODE_WIDTH = Math.max(1, Math.min(2, os.availableParallelism() - 1));
@@ -41,6 +50,15 @@ export function createDecodeQueue(hub: Hub, settle: SettleHooks) {
     }
   }
 
+  /** 'mine' when this instance may decide the file now ([Note: one instance decides a file]). */
+  function claimDecision(p: Pending): 'mine' | 'busy' | 'decided' {
+    if (p.docId === null) return 'mine'; // a new version of a decided file: its row is made by the decision itself
+    const now = hub.ctx.clock.now();
+    if (hub.q.claimDecision.run({ id: p.docId, me: hub.ctx.instanceId, now, until: now + DECIDE_CLAIM_MS }).changes > 0) return 'mine';
+    const status = hub.q.doc.get(p.docId)?.status;
+    return status === 'seen' || status === 'waiting' ? 'busy' : 'decided';
+  }
+
   async function runFile(p: Pending): Promise<void> {
     let slotHeld = true;
     const freeSlot = () => {
@@ -50,11 +68,16 @@ export function createDecodeQueue(hub: Hub, settle: SettleHooks) {
       pump();
     };
     const folder = hub.getFolder(p.folderId);
-    if (!folder) {
-      // Its folder was removed while it waited.
+    const claim = folder ? claimDecision(p) : 'mine';
+    if (!folder || claim === 'decided') {
+      // Its folder was removed while it waited, or another instance has decided it already.
       pending.delete(p.abs);
       freeSlot();
       return;
+    }
+    if (claim === 'busy') {
+      freeSlot();
+      return schedule(p.abs, CLAIMED_ELSEWHERE_RETRY_MS);
     }
     try {
       const { committed } = await hub.decide.processFile(folder, p);

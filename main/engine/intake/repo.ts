@@ -54,6 +54,12 @@ export function createIntakeRepo(db: Db) {
     deleteFolder: db.prepare<[number]>('DELETE FROM folders WHERE id = ?'),
     latestByPath: db.prepare<[string], DocRow>('SELECT * FROM documents WHERE path = ? ORDER BY id DESC LIMIT 1'),
     doc: db.prepare<[number], DocRow>('SELECT * FROM documents WHERE id = ?'),
+    // [Note: one instance decides a file] Taken, or renewed, by this instance unless a live other one holds it.
+    claimDecision: db.prepare<{ id: number; me: string; now: number; until: number }>(
+      `UPDATE documents SET deciding_by = @me, deciding_until = @until
+       WHERE id = @id AND status IN ('seen','waiting')
+         AND (deciding_by IS NULL OR deciding_by = @me OR deciding_until < @now OR deciding_by NOT IN (SELECT id FROM instances))`,
+    ),
     setStat: db.prepare<[number, number, number, number]>('UPDATE documents SET size = ?, mtime_ms = ?, updated_at = ? WHERE id = ?'),
     dropFields: db.prepare<[number]>('DELETE FROM fields WHERE document_id = ?'),
     dropFindings: db.prepare<[number]>('DELETE FROM findings WHERE document_id = ?'),

@@ -7,7 +7,6 @@
 // instances never send one case: the move to 'sending' is one conditional UPDATE (state = 'queued'), which only one
 // writer can win on SQLite (writers serialise) and on PostgreSQL (the WHERE is re-checked on the locked row). Clocks
 // of team PCs must agree (NTP); the 30 s lease is six heartbeats, a wide margin for a busy machine.
-import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { setTimer, type Timer } from '../clock.ts';
 import type { EngineContext } from '../context.ts';
@@ -29,7 +28,7 @@ function processGone(pid: number): boolean {
 /** `onReaped` runs after dead instances were found and removed (their cases are now orphans to recover). */
 export function createInstanceLease(ctx: EngineContext, onReaped: () => void) {
   const { db } = ctx;
-  const id = randomUUID();
+  const id = ctx.instanceId;
   const host = os.hostname();
   const beatStmt = db.prepare(
     `INSERT INTO instances(id, host, pid, clerk, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)

@@ -1,0 +1,47 @@
+// Two instances watching one folder on one database (two engines, one real SQLite file, real files): every file is
+// hashed, decoded and decided by one of them only ([Note: one instance decides a file]). Each decision prepares the
+// upload in its own instance's cache (the scans are recompressed), so the prepared files, counted across both data
+// folders, say how many decisions were made.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { createEngine, type Engine } from '../../main/engine/app.ts';
+import { silentLogger } from '../../main/engine/log.ts';
+import { writeNumberedScans } from '../helpers/scans.ts';
+
+const FILES = 40;
+
+void test('two instances on one folder decide each file once; the other one leaves it', { timeout: 120_000 }, async () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-team-intake-'));
+  const inbox = path.join(tmp, 'Входящие');
+  await writeNumberedScans(inbox, FILES, (i) => ({ r: (i * 23) % 256, g: (i * 67) % 256, b: (i * 13) % 256 }));
+  const dbFile = path.join(tmp, 'shared.db');
+  // No credentials: nothing is sent; the scans' long side (800 px) is over the recompress limit, so each decision
+  // writes a prepared upload into its own data folder's cache.
+  const open = (who: string) =>
+    createEngine({ dataDir: path.join(tmp, who), dbFile, dbKey: null, mode: 'test', log: silentLogger, settingsOverrides: { apiUrl: 'http://127.0.0.1:9', recompressMaxSidePx: 500 } });
+  const engines: Engine[] = [];
+  try {
+    const a = await open('a');
+    engines.push(a);
+    await a.request('folders:add', { path: inbox, defaultType: 'PASSPORT', options: { settleMs: 300 } });
+    engines.push(await open('b')); // starts watching the folder it finds in the database
+    await Promise.all(engines.map((e) => e.intake.settled({ signal: AbortSignal.timeout(90_000) })));
+
+    const rows = a.ctx.db.prepare('SELECT status, deciding_by FROM documents').all() as { status: string; deciding_by: string | null }[];
+    assert.equal(rows.length, FILES, 'one row per file');
+    for (const r of rows) assert.equal(r.status, 'queued', 'every file decided');
+    const prepared = ['a', 'b'].map((who) => {
+      const dir = path.join(tmp, who, 'cache', 'uploads');
+      return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.jpg')).length : 0;
+    });
+    assert.equal(prepared[0]! + prepared[1]!, FILES, `decisions made: ${prepared.join(' + ')} for ${FILES} files`);
+    const deciders = new Set(rows.map((r) => r.deciding_by));
+    assert.ok([...deciders].every((d) => d === a.ctx.instanceId || d === engines[1]!.ctx.instanceId), 'each row names the instance that decided it');
+  } finally {
+    for (const e of engines) await e.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
