@@ -54,7 +54,7 @@ export function createIntakeRepo(db: Db) {
     deleteFolder: db.prepare<[number]>('DELETE FROM folders WHERE id = ?'),
     latestByPath: db.prepare<[string], DocRow>('SELECT * FROM documents WHERE path = ? ORDER BY id DESC LIMIT 1'),
     doc: db.prepare<[number], DocRow>('SELECT * FROM documents WHERE id = ?'),
-    // [Note: one instance decides a file] Taken, or renewed, by this instance unless a live other one holds it.
+    // Taken, or renewed, by this instance unless a live other one holds it ([Note: one instance decides a file]).
     claimDecision: db.prepare<{ id: number; me: string; now: number; until: number }>(
       `UPDATE documents SET deciding_by = @me, deciding_until = @until
        WHERE id = @id AND status IN ('seen','waiting')
