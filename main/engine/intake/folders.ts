@@ -39,10 +39,13 @@ export function createFolderHandlers(hub: Hub, watch: WatchPart): EngineModule['
     if (!f) throw new UserError('folder.unknown', 'Папка не найдена в списке наблюдаемых', 'Unknown folder');
     return f;
   }
-  /** Scan once the new watcher is ready: a file written while it starts would otherwise wait for the rescan. (A walk
-   *  at once as well showed a large folder's files sooner, but two walks racing a scanner's temp-file renames left
-   *  rows for temp files that were gone a moment later.) */
-  const watchThenScan = (folder: Folder) => hub.track(watch.watchFolder(folder).then((ready) => (ready ? watch.scanFolder(folder) : undefined)));
+  /** A new folder's files show at once: it is walked now, and again once the watcher is ready, so a file written
+   *  while the watcher starts (it can take a second on a large folder) is not left for the periodic rescan. A file
+   *  met by both walks is noted once (settle.ts keeps one pending entry per path). */
+  const watchThenScan = (folder: Folder) => {
+    hub.track(watch.scanFolder(folder));
+    hub.track(watch.watchFolder(folder).then((ready) => (ready ? watch.scanFolder(folder) : undefined)));
+  };
 
   async function writeDropped(dropDir: string, f: { name: string; dir?: string | undefined; dataBase64: string }): Promise<string> {
     // A dropped folder keeps its sub-folders, so placeFile groups one case per person folder. The contract

@@ -108,7 +108,11 @@ export function createSettle(hub: Hub): SettlePart {
     const rel = path.relative(folder.path, abs);
     if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) return;
     const ignored = ignoreReason(rel);
-    if (ignored) return hub.writes.batched(null, () => recordSkipped(folder, abs, rel, { code: 'intake.ignored', reason: ignored }));
+    if (ignored) {
+      // A temp file already renamed away (a scanner's or the drop's `.name.part`) leaves nothing to tell the clerk.
+      if (!(await fs.lstat(abs).then(() => true, () => false))) return;
+      return hub.writes.batched(null, () => recordSkipped(folder, abs, rel, { code: 'intake.ignored', reason: ignored }));
+    }
     let entry;
     try {
       entry = await inspectEntry(await hub.realRoot(folder), abs);
