@@ -40,3 +40,26 @@ export function setTimer(clock: Clock, ms: number, fn: () => void): Timer {
   clock.sleep(ms, ac.signal).then(fn, () => undefined);
   return { cancel: () => ac.abort() };
 }
+
+/** `fn` every `ms` on the injected clock until cancelled (a timer re-armed after each run, so runs never overlap). */
+export function every(clock: Clock, ms: number, fn: () => void): Timer {
+  let current: Timer | null = null;
+  let cancelled = false;
+  const arm = () => {
+    current = setTimer(clock, ms, () => {
+      if (cancelled) return;
+      try {
+        fn();
+      } finally {
+        if (!cancelled) arm();
+      }
+    });
+  };
+  arm();
+  return {
+    cancel: () => {
+      cancelled = true;
+      current?.cancel();
+    },
+  };
+}

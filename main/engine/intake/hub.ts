@@ -3,8 +3,6 @@
 // other without import cycles).
 import type { Folder } from '../../../shared/settings.ts';
 import type { EngineContext } from '../context.ts';
-import type { Timer } from '../clock.ts';
-import { setTimer } from '../clock.ts';
 import type { CasesPart } from './cases.ts';
 import type { DecidePart } from './decide.ts';
 import type { OriginalsPart } from './originals.ts';
@@ -38,25 +36,3 @@ export function errCode(err: unknown): string {
   return (err as NodeJS.ErrnoException | null)?.code ?? '';
 }
 
-/** `fn` every `ms` on the injected clock until cancelled (a timer re-armed after each run, so runs never overlap). */
-export function every(clock: EngineContext['clock'], ms: number, fn: () => void): Timer {
-  let current: Timer | null = null;
-  let cancelled = false;
-  const arm = () => {
-    current = setTimer(clock, ms, () => {
-      if (cancelled) return;
-      try {
-        fn();
-      } finally {
-        if (!cancelled) arm();
-      }
-    });
-  };
-  arm();
-  return {
-    cancel: () => {
-      cancelled = true;
-      current?.cancel();
-    },
-  };
-}

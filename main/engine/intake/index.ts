@@ -6,12 +6,12 @@
 import fs from 'node:fs/promises';
 import type { watch } from 'chokidar';
 import type { Folder } from '../../../shared/settings.ts';
-import type { Timer } from '../clock.ts';
+import { every, type Timer } from '../clock.ts';
 import type { EngineContext, EngineModule, IntakeController } from '../context.ts';
 import { createCases } from './cases.ts';
 import { createDecide } from './decide.ts';
 import { createFolderHandlers } from './folders.ts';
-import { every, type Hub } from './hub.ts';
+import { type Hub } from './hub.ts';
 import { createOriginals } from './originals.ts';
 import { createIntakeRepo, toFolder } from './repo.ts';
 import { createSettle } from './settle.ts';

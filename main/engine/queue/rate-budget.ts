@@ -18,7 +18,8 @@
 // at sub-second scale would need at most `burst` requests in flight at all.
 import type { Clock } from '../clock.ts';
 
-const WINDOW_MS = 1000;
+/** How long an answered request still counts ([Note: a request counts until its answer]). */
+export const WINDOW_MS = 1000;
 /** How long `recentStarts` remembers. */
 const HISTORY_MS = 60_000;
 

@@ -5,7 +5,7 @@
 // 'documents:changed' for everything goes out and every open grid re-reads its page, and the settings are re-read
 // (a rate or a daily cap a colleague changed applies here too). Cheap when idle (one pragma),
 // at most one refresh a second when busy. On PostgreSQL the same role falls to LISTEN/NOTIFY.
-import { setTimer, type Timer } from '../clock.ts';
+import { every, type Timer } from '../clock.ts';
 import type { EngineContext, EngineModule } from '../context.ts';
 
 export const FOREIGN_CHECK_MS = 1_000;
@@ -27,7 +27,6 @@ export function createForeignCommitsModule(ctx: EngineContext): EngineModule {
     } catch (err) {
       log.warn('team: data_version check failed', { error: String(err) });
     }
-    timer = setTimer(clock, FOREIGN_CHECK_MS, look);
   }
 
   return {
@@ -35,7 +34,7 @@ export function createForeignCommitsModule(ctx: EngineContext): EngineModule {
     handlers: {},
     start() {
       seen = version();
-      timer = setTimer(clock, FOREIGN_CHECK_MS, look);
+      timer = every(clock, FOREIGN_CHECK_MS, look);
     },
     stop() {
       timer?.cancel();

@@ -8,7 +8,7 @@
 // writer can win on SQLite (writers serialise) and on PostgreSQL (the WHERE is re-checked on the locked row). Clocks
 // of team PCs must agree (NTP); the 30 s lease is six heartbeats, a wide margin for a busy machine.
 import os from 'node:os';
-import { setTimer, type Timer } from '../clock.ts';
+import { every, type Timer } from '../clock.ts';
 import type { EngineContext } from '../context.ts';
 
 export const LEASE_MS = 30_000;
@@ -58,7 +58,6 @@ export function createInstanceLease(ctx: EngineContext, onReaped: () => void) {
     } catch (err) {
       ctx.log.error('instances: heartbeat failed', { error: String(err) });
     }
-    timer = setTimer(ctx.clock, HEARTBEAT_MS, tick);
   }
 
   return {
@@ -67,7 +66,7 @@ export function createInstanceLease(ctx: EngineContext, onReaped: () => void) {
     start(): void {
       startedAt = ctx.clock.now();
       beatAndReap();
-      timer = setTimer(ctx.clock, HEARTBEAT_MS, tick);
+      timer = every(ctx.clock, HEARTBEAT_MS, tick);
     },
     /** A clean stop ends the lease at once: nothing of ours is in flight after the queue drained. */
     stop(): void {

@@ -10,11 +10,10 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.ts';
 import type { Db } from '../db/open.ts';
-import type { Permit, RateBudget } from '../queue/rate-budget.ts';
+import { WINDOW_MS, type Permit, type RateBudget } from '../queue/rate-budget.ts';
 
 /** How often a request waiting only on other instances' requests in flight looks again. */
 const RECHECK_MS = 100;
-const WINDOW_MS = 1000;
 
 /** A short hash of the token: rows say which budget they belong to without holding the secret. */
 export function budgetKeyOf(token: string): string {
