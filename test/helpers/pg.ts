@@ -41,3 +41,26 @@ export async function freshPgDatabase(t: TestContext): Promise<string | null> {
   u.pathname = `/${name}`;
   return u.toString();
 }
+
+/**
+ * For a describe() over both stores: a new database's URL, or the reason PostgreSQL tests skip here (printed).
+ * Top-level await in a test file: `const pg = await pgDatabaseForSuite(); describe('…', { skip: pg.skip }, …)`.
+ */
+export async function pgDatabaseForSuite(): Promise<{ url: string; skip?: undefined } | { url?: undefined; skip: string }> {
+  const c = await clusterUrl();
+  if (!c.url) {
+    console.log(`skip: ${c.skip}`);
+    return { skip: c.skip ?? 'PostgreSQL is not available' };
+  }
+  const name = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: c.url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(c.url);
+  u.pathname = `/${name}`;
+  return { url: u.toString() };
+}

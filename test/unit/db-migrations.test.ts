@@ -15,7 +15,7 @@ void test('schema 1 → current: exported marks survive, the old column and inde
   try {
     const file = path.join(dir, 'old.db');
     const old = new Database(file);
-    old.exec(MIGRATIONS[0] as string);
+    old.exec(MIGRATIONS[0]!.sqlite as string);
     old.pragma('user_version = 1');
     const ins = old.prepare(`INSERT INTO documents(path, rel_path, file_name, doc_type, status, exported_at, created_at, updated_at) VALUES (?, ?, ?, 'PASSPORT', 'recognised', ?, 0, 0)`);
     ins.run('/in/a.jpg', 'a.jpg', 'a.jpg', 1_700_000_000_000);
@@ -44,7 +44,7 @@ function schema3File(dir: string): string {
   const file = path.join(dir, 'v3.db');
   const old = new Database(file);
   old.pragma('foreign_keys = ON');
-  for (const m of MIGRATIONS.slice(0, 3)) old.exec(m as string);
+  for (const m of MIGRATIONS.slice(0, 3)) old.exec(m.sqlite as string);
   old.pragma('user_version = 3');
   old.exec(`INSERT INTO cases(id, case_key, label, state, created_at, updated_at) VALUES (1, 'k', 'Иванов', 'done', 0, 0), (2, 'k2', 'Пётр', 'queued', 0, 0)`);
   const doc = old.prepare(`INSERT INTO documents(case_id, path, rel_path, file_name, doc_type, status, review_state, values_json, created_at, updated_at)

@@ -13,6 +13,7 @@ import { CLAIM_MS } from '../../main/engine/review/claims.ts';
 import { FOREIGN_CHECK_MS } from '../../main/engine/team/foreign-commits.ts';
 import { DEFAULT_SETTINGS } from '../../shared/settings-defaults.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
+import { pgDatabaseForSuite } from '../helpers/pg.ts';
 import { seedDocuments } from '../helpers/seed.ts';
 
 /** The error envelope a request gets back (what the renderer shows the clerk). */
@@ -22,7 +23,13 @@ const refusal = async (p: Promise<Envelope<unknown>>): Promise<{ code: string; m
   return { code: res.error.code, messageRu: res.error.messageRu ?? res.error.message };
 };
 
-void describe('review together (two clerks, one database)', () => {
+const pgStore = await pgDatabaseForSuite();
+const STORES = [
+  { store: 'SQLite', location: (tmp: string) => path.join(tmp, 'shared.db'), skip: undefined },
+  { store: 'PostgreSQL', location: () => pgStore.url ?? '', skip: pgStore.skip },
+];
+
+for (const { store, location, skip } of STORES) void describe(`review together (two clerks, one database on ${store})`, { skip }, () => {
   let tmp: string;
   let ivanova: Engine;
   let petrov: Engine;
@@ -30,7 +37,7 @@ void describe('review together (two clerks, one database)', () => {
 
   before(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-team-r-'));
-    const dbFile = path.join(tmp, 'shared.db');
+    const dbFile = location(tmp);
     const common = { mode: 'test' as const, dbFile, dbKey: null, autoStart: false, log: silentLogger, clock };
     ivanova = await createEngine({ ...common, dataDir: path.join(tmp, 'a'), actor: 'Иванова' });
     seedDocuments(ivanova.ctx.db, { count: 9, seed: 4, folderPath: path.join(tmp, 'in') });
@@ -103,7 +110,7 @@ void describe('review together (two clerks, one database)', () => {
 
   void it('stopping an engine ends its clerk’s claims', async () => {
     const dataDir = path.join(tmp, 'c');
-    const sidorov = await createEngine({ mode: 'test', dataDir, dbFile: path.join(tmp, 'shared.db'), dbKey: null, autoStart: false, log: silentLogger, clock, actor: 'Сидоров' });
+    const sidorov = await createEngine({ mode: 'test', dataDir, dbFile: location(tmp), dbKey: null, autoStart: false, log: silentLogger, clock, actor: 'Сидоров' });
     await sidorov.start();
     await sidorov.request('documents:claim', { id: 5 });
     assert.equal((await refusal(ivanova.call('documents:claim', { id: 5 }))).messageRu, 'Проверяет: Сидоров');
@@ -112,11 +119,17 @@ void describe('review together (two clerks, one database)', () => {
   });
 });
 
-void describe('another instance’s changes reach this grid', () => {
+const pgForeign = await pgDatabaseForSuite();
+const FOREIGN_STORES = [
+  { store: 'SQLite', location: (tmp: string) => path.join(tmp, 'shared.db'), skip: undefined },
+  { store: 'PostgreSQL (LISTEN/NOTIFY)', location: () => pgForeign.url ?? '', skip: pgForeign.skip },
+];
+
+for (const { store, location, skip } of FOREIGN_STORES) void describe(`another instance’s changes reach this grid (${store})`, { skip }, () => {
   void it('a commit by another instance raises one «everything changed» within a second (our own do not), and its settings apply here', async () => {
     const clock = new ManualClock();
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-team-f-'));
-    const dbFile = path.join(tmp, 'shared.db');
+    const dbFile = location(tmp);
     const common = { mode: 'test' as const, dbFile, dbKey: null, log: silentLogger, clock };
     const here = await createEngine({ ...common, dataDir: path.join(tmp, 'a'), actor: 'Иванова' });
     const there = await createEngine({ ...common, dataDir: path.join(tmp, 'b'), actor: 'Петров', autoStart: false });
@@ -129,12 +142,19 @@ void describe('another instance’s changes reach this grid', () => {
         await clock.advance(FOREIGN_CHECK_MS);
         here.ctx.events.flush();
       };
+      // PostgreSQL's notification crosses the network: look each second until it is heard (a bounded number of looks).
+      const tickUntil = async (done: () => boolean) => {
+        for (let i = 0; i < 200 && !done(); i++) {
+          await new Promise((resolve) => setTimeout(resolve, 10));
+          await tick();
+        }
+      };
       seedDocuments(here.ctx.db, { count: 3, seed: 5, folderPath: path.join(tmp, 'in') }); // our own commits
       await tick();
       await tick();
       assert.deepEqual(everything, [], 'nothing committed by anybody else');
       await there.request('documents:set-field', { id: 1, field: 'LastName', value: 'ПЕТРОВА' });
-      await tick();
+      await tickUntil(() => everything.length > 0);
       assert.equal(everything.length, 1, 'the other clerk’s edit: the grid re-reads');
       await tick();
       assert.equal(everything.length, 1, 'once per change, not every second');
@@ -144,7 +164,7 @@ void describe('another instance’s changes reach this grid', () => {
       here.ctx.settings.onChange((st, origin) => heard.push(`${origin}:${st.rps}:${st.dailyCap}`));
       await there.request('settings:set', { rps: 3, dailyCap: 7 });
       assert.equal(here.ctx.settings.get().rps, DEFAULT_SETTINGS.rps, 'not before the next look');
-      await tick();
+      await tickUntil(() => here.ctx.settings.get().rps === 3);
       assert.deepEqual({ rps: here.ctx.settings.get().rps, dailyCap: here.ctx.settings.get().dailyCap }, { rps: 3, dailyCap: 7 });
       await tick();
       assert.deepEqual(heard, ['elsewhere:3:7'], 'heard once, as a change made elsewhere');

@@ -5,6 +5,9 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import fs from 'node:fs';
 import path from 'node:path';
 import { installTransitionGuards } from '../state/guards.ts';
+import { DatabaseError } from './errors.ts';
+import type { PgDatabase } from './pg/database.ts';
+import { isServerUrl, openPgDatabase } from './pg/open-pg.ts';
 import { MIGRATIONS, SCHEMA_VERSION, type Migration } from './schema.ts';
 
 export type Db = Database.Database;
@@ -15,16 +18,16 @@ export type OpenOptions = {
   readonly?: boolean;
 };
 
-export class DatabaseError extends Error {
-  constructor(
-    message: string,
-    readonly code: 'newer-than-app' | 'wrong-key' | 'corrupt',
-  ) {
-    super(message);
-  }
+export { DatabaseError } from './errors.ts';
+
+/** The team's PostgreSQL store (db/pg/database.ts) rather than an SQLite file. */
+export function isPostgres(db: Db): db is Db & PgDatabase {
+  return (db as unknown as { isPostgres?: boolean }).isPostgres === true;
 }
 
+/** A SQLite file, or a team's PostgreSQL server (`postgres://…`; the key does not apply: the server guards its data). */
 export function openDatabase(file: string, opts: OpenOptions = {}): Db {
+  if (isServerUrl(file)) return openPgDatabase(file, { readonly: opts.readonly ?? false }) as unknown as Db;
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const db = new Database(file, { readonly: opts.readonly ?? false });
   try {
@@ -106,7 +109,7 @@ function checkVersion(db: Db): number {
 }
 
 function runMigration(db: Db, m: Migration): void {
-  const step = typeof m === 'object' ? m.sqlite : m;
+  const step = m.sqlite;
   if (typeof step === 'string') db.exec(step);
   else step(db);
 }

@@ -3,6 +3,7 @@
 // The database is the queue: job state, attempts, next-try time and last error are columns.
 
 import type { Db } from './open.ts';
+import { PG_FOUNDATION } from './pg/foundation.ts';
 import { addLifecycleChecks } from './lifecycle-checks.ts';
 import { REVIEW_TEAM_MIGRATION } from './migration-review-team.ts';
 import { TEAM_PROCESSING_MIGRATION } from './migration-team-processing.ts';
@@ -12,13 +13,15 @@ import { INTAKE_CLAIMS_MIGRATION } from './migration-intake-claims.ts';
 /** SQL, or a step that needs to read the schema first (a table rebuild). */
 export type SqliteMigration = string | ((db: Db) => void);
 /**
- * A migration is SQLite-only (string or step) or carries both dialects: team mode runs the same versions on
- * PostgreSQL, so every migration from 5 on gives its PostgreSQL text beside the SQLite one.
+ * Every migration carries both dialects: team mode runs the same versions on PostgreSQL (db/pg/open-pg.ts).
+ * PostgreSQL's version 1 creates the schema as it stood at version 4 (there were never PostgreSQL databases at 1–3),
+ * so 2–4 have nothing to do there; from 5 on each gives its PostgreSQL text beside the SQLite one.
  */
-export type Migration = SqliteMigration | { sqlite: SqliteMigration; pg: string };
+export type Migration = { sqlite: SqliteMigration; pg: string };
+const AT_FOUNDATION = '';
 
 export const MIGRATIONS: readonly Migration[] = [
-  /* 1: foundation */ `
+  /* 1: foundation */ { pg: PG_FOUNDATION, sqlite: `
   CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL            -- JSON
@@ -208,10 +211,10 @@ export const MIGRATIONS: readonly Migration[] = [
     name    TEXT NOT NULL,
     columns TEXT NOT NULL                        -- JSON [{key, header?}]
   ) STRICT;
-  `,
+  ` },
   /* 2: "exported" moves out of the wide documents row. Marking 100k rows exported rewrote every documents row
      (values, search text and raw API JSON with it, zero-filled by secure_delete): ~0.8 s of a CSV export whose
-     budget is 2 s. The narrow table takes the same marks in ~30 ms. */ `
+     budget is 2 s. The narrow table takes the same marks in ~30 ms. */ { pg: AT_FOUNDATION, sqlite: `
   CREATE TABLE document_exports (
     document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
     exported_at INTEGER NOT NULL                 -- the latest finished export that included the document
@@ -224,12 +227,12 @@ export const MIGRATIONS: readonly Migration[] = [
   -- Covers every column of the attention / low-confidence filters, so their counts (review/read.ts counts) scan
   -- this narrow index instead of the wide rows: 124 → 19 ms for all quick-filter counts at 100k documents.
   CREATE INDEX documents_attention ON documents(review_state, min_confidence, error_count, warning_count, broken, status);
-  `,
+  ` },
   /* 3: the columns the grid shows by default sort through an index (review/query.ts SORT_COLUMNS and
      fieldSortExpr; the expressions must stay identical). Unindexed, a sort by birth date or confidence at 100k
      documents took 100–280 ms in SQLite alone; through an index the first page takes under 1 ms. Dates sort as
      ГГГГММДД (chronological). Not error count: validation rewrites it for every document it checks, and the
-     has-errors filter is the clerk's way to those documents. */ `
+     has-errors filter is the clerk's way to those documents. */ { pg: AT_FOUNDATION, sqlite: `
   CREATE INDEX documents_sort_file ON documents(file_name, id);
   CREATE INDEX documents_sort_confidence ON documents(min_confidence, id);
   CREATE INDEX documents_sort_firstname ON documents(json_extract(values_json, '$.FirstName'), id);
@@ -240,8 +243,8 @@ export const MIGRATIONS: readonly Migration[] = [
   CREATE INDEX documents_sort_issueid ON documents(json_extract(values_json, '$.IssueId'), id);
   CREATE INDEX documents_sort_birthdate ON documents((substr(json_extract(values_json, '$.BirthDate'), 7, 4) || substr(json_extract(values_json, '$.BirthDate'), 4, 2) || substr(json_extract(values_json, '$.BirthDate'), 1, 2)), id);
   CREATE INDEX documents_sort_issuedate ON documents((substr(json_extract(values_json, '$.IssueDate'), 7, 4) || substr(json_extract(values_json, '$.IssueDate'), 4, 2) || substr(json_extract(values_json, '$.IssueDate'), 1, 2)), id);
-  `,
-  /* 4: status / state / review_state hold only known values (a CHECK each; rebuilds two tables). */ addLifecycleChecks,
+  ` },
+  /* 4: status / state / review_state hold only known values (a CHECK each; rebuilds two tables). */ { pg: AT_FOUNDATION, sqlite: addLifecycleChecks },
   /* 5: document versions and review claims (several clerks on one database). */ REVIEW_TEAM_MIGRATION,
   /* 6: instances with heartbeats, and the instance sending each case. */ TEAM_PROCESSING_MIGRATION,
   /* 7: one request budget and one 429 pause per Beorg token, across instances. */ SHARED_BUDGET_MIGRATION,

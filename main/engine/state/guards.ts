@@ -16,7 +16,7 @@ const TARGETS: Record<Lifecycle, { table: string; column: string }> = {
   case: { table: 'cases', column: 'state' },
 };
 
-function allowedList(lifecycle: Lifecycle): string {
+export function allowedList(lifecycle: Lifecycle): string {
   const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
   return edges(lifecycle).map(([from, to]) => q(`${from}>${to}`)).join(', ');
 }

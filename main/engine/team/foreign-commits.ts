@@ -6,6 +6,9 @@
 // (a rate or a daily cap a colleague changed applies here too). Cheap when idle (one pragma),
 // at most one refresh a second when busy. On PostgreSQL the same role falls to LISTEN/NOTIFY.
 import { every, type Timer } from '../clock.ts';
+import { isPostgres } from '../db/open.ts';
+import type { PgDatabase } from '../db/pg/database.ts';
+import { CHANGES_CHANNEL } from '../db/pg/open-pg.ts';
 import type { EngineContext, EngineModule } from '../context.ts';
 
 export const FOREIGN_CHECK_MS = 1_000;
@@ -15,7 +18,9 @@ export function createForeignCommitsModule(ctx: EngineContext): EngineModule {
   let timer: Timer | null = null;
   let seen = -1;
 
-  const version = () => db.pragma('data_version', { simple: true }) as number;
+  // On PostgreSQL the count of other connections' commits heard through LISTEN/NOTIFY stands in for data_version.
+  let heard: ReturnType<PgDatabase['listenForChanges']> | null = null;
+  const version = () => (heard ? heard.count() : (db.pragma('data_version', { simple: true }) as number));
   function look(): void {
     try {
       const v = version();
@@ -32,13 +37,21 @@ export function createForeignCommitsModule(ctx: EngineContext): EngineModule {
   return {
     name: 'foreign-commits',
     handlers: {},
-    start() {
+    async start() {
+      if (isPostgres(db)) {
+        heard = db.listenForChanges(CHANGES_CHANNEL, (err) => log.warn('team: change listener lost', { error: String(err) }));
+        // Listening before the engine works, so no colleague's commit falls between start and LISTEN; a server that
+        // does not answer in 5 s does not hold the start up (the listener keeps trying).
+        await Promise.race([heard.ready, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+      }
       seen = version();
       timer = every(clock, FOREIGN_CHECK_MS, look);
     },
     stop() {
       timer?.cancel();
       timer = null;
+      heard?.close();
+      heard = null;
     },
   };
 }

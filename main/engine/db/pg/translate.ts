@@ -1,0 +1,105 @@
+// SQLite statement text → PostgreSQL ([Note: PostgreSQL behind a synchronous connection]). The repositories write
+// SQLite; the handful of constructs PostgreSQL spells differently are rewritten here, in one place, and the test
+// suite that runs the engine on both stores is what keeps this list complete:
+// - `?` and `@name` parameters → `$n` (a name used twice is one parameter);
+// - `INSERT OR IGNORE` → `ON CONFLICT DO NOTHING`; an INSERT into a table with an `id` answers `RETURNING id`
+//   (better-sqlite3's lastInsertRowid);
+// - `x IN (SELECT value FROM json_each(?))` → json_array_elements_text, typed by the column (ids are BIGINT);
+// - scalar MAX(a, b)/MIN(a, b) → GREATEST/LEAST; instr → strpos; the one GLOB and strftime the app uses;
+// - `IS ?` → `IS NOT DISTINCT FROM`; camelCase aliases are quoted (PostgreSQL folds names to lower case);
+// - LIKE → ILIKE (SQLite's LIKE ignores case).
+
+export type Translated = { sql: string; params: Array<number | string> };
+
+const ID_COLUMN = /(^|\.)(id|\w+_id)$/;
+
+function rewriteJsonEach(sql: string): string {
+  return sql
+    .replace(/SELECT \?, value FROM json_each\(\?\)/g, 'SELECT ?::bigint, value::bigint FROM json_array_elements_text(?::json)')
+    .replace(/([\w.]+) IN \(SELECT value FROM json_each\(\?\)\)/g, (_m, col: string) =>
+      ID_COLUMN.test(col)
+        ? `${col} IN (SELECT value::bigint FROM json_array_elements_text(?::json))`
+        : `${col} IN (SELECT value FROM json_array_elements_text(?::json))`,
+    )
+    .replace(/IN \(SELECT value FROM json_each\(\?\)\)/g, 'IN (SELECT value::bigint FROM json_array_elements_text(?::json))');
+}
+
+/** MAX(a, b) with two arguments is SQLite's scalar max; PostgreSQL's MAX is only the aggregate. */
+function rewriteScalarMinMax(sql: string): string {
+  const re = /\b(MAX|MIN)\(/gi;
+  let out = '';
+  let from = 0;
+  for (let m = re.exec(sql); m; m = re.exec(sql)) {
+    const open = m.index + m[0].length;
+    let depth = 1;
+    let comma = false;
+    let i = open;
+    for (; i < sql.length && depth > 0; i++) {
+      if (sql[i] === '(') depth++;
+      else if (sql[i] === ')') depth--;
+      else if (sql[i] === ',' && depth === 1) comma = true;
+    }
+    if (!comma) continue;
+    out += sql.slice(from, m.index) + (m[1]!.toUpperCase() === 'MAX' ? 'GREATEST(' : 'LEAST(');
+    from = open;
+  }
+  return out + sql.slice(from);
+}
+
+function rewriteDialect(sql: string, tablesWithId: ReadonlySet<string>): string {
+  let s = rewriteJsonEach(sql);
+  s = rewriteScalarMinMax(s);
+  s = s
+    .replace(/\binstr\(/gi, 'strpos(')
+    .replace(/NOT ([\w.]+) GLOB '\*\[\^0-9\]\*'/g, "$1 !~ '[^0-9]'")
+    .replace(/strftime\('%Y-%m-%d', ([^,]+?), 'unixepoch', 'localtime'\)/g, "to_char(to_timestamp($1), 'YYYY-MM-DD')")
+    .replace(/SELECT json_extract\(details, '\$\.undoes'\)/g, "SELECT json_extract(details, '$.undoes')::bigint")
+    .replace(/\bIS NOT \?/g, 'IS DISTINCT FROM ?')
+    .replace(/\bIS \?/g, 'IS NOT DISTINCT FROM ?')
+    .replace(/\bLIKE\b/g, 'ILIKE')
+    .replace(/\bAS ([a-z]+[A-Z]\w*)\b/g, 'AS "$1"');
+  const orIgnore = /^\s*INSERT OR IGNORE INTO/i.test(s);
+  if (orIgnore) s = s.replace(/INSERT OR IGNORE INTO/i, 'INSERT INTO').replace(/;?\s*$/, ' ON CONFLICT DO NOTHING');
+  const target = /^\s*INSERT\s+INTO\s+(\w+)/i.exec(s)?.[1];
+  if (target && tablesWithId.has(target.toLowerCase()) && !/\bRETURNING\b/i.test(s)) s = s.replace(/;?\s*$/, ' RETURNING id');
+  return s;
+}
+
+/** Number the parameters: `?` in order, `@name`/`:name`/`$name` once per name. Quoted text and comments are kept. */
+function numberParams(sql: string): Translated {
+  const params: Array<number | string> = [];
+  const named = new Map<string, number>();
+  let positional = 0;
+  let out = '';
+  for (let i = 0; i < sql.length; i++) {
+    const ch = sql[i]!;
+    if (ch === "'" || ch === '"') {
+      const end = sql.indexOf(ch, i + 1);
+      const stop = end < 0 ? sql.length : end;
+      out += sql.slice(i, stop + 1);
+      i = stop;
+    } else if (ch === '-' && sql[i + 1] === '-') {
+      const end = sql.indexOf('\n', i);
+      const stop = end < 0 ? sql.length : end;
+      out += sql.slice(i, stop);
+      i = stop - 1;
+    } else if (ch === '?') {
+      params.push(positional++);
+      out += `$${params.length}`;
+    } else if ((ch === '@' || ch === ':') && /[A-Za-z_]/.test(sql[i + 1] ?? '') && sql[i - 1] !== ':') {
+      const name = /^[A-Za-z_]\w*/.exec(sql.slice(i + 1))![0];
+      let n = named.get(name);
+      if (n === undefined) {
+        params.push(name);
+        named.set(name, (n = params.length));
+      }
+      out += `$${n}`;
+      i += name.length;
+    } else out += ch;
+  }
+  return { sql: out, params };
+}
+
+export function translate(sql: string, tablesWithId: ReadonlySet<string>): Translated {
+  return numberParams(rewriteDialect(sql, tablesWithId));
+}

@@ -1,0 +1,62 @@
+// The thread that owns a PostgreSQL connection for a synchronous caller ([Note: PostgreSQL behind a synchronous
+// connection]). It answers one query at a time: the reply goes on the port first, then the shared flag is raised and
+// the caller, blocked in Atomics.wait, wakes and reads it. A lost connection is re-opened on the next query.
+import { workerData, type MessagePort } from 'node:worker_threads';
+import pg from 'pg';
+
+type Init = { url: string; flag: SharedArrayBuffer; port: MessagePort; timeZone: string; appName: string };
+export type PgRequest = { sql: string; params?: unknown[]; rowMode?: 'array' } | { close: true };
+export type PgReply =
+  | { ok: true; rows: unknown[]; rowCount: number }
+  | { ok: false; message: string; code?: string; detail?: string };
+
+// int8 (counts, ids, epoch-ms times) and numeric (sums) come back as numbers, booleans as 1/0: what the same query
+// returns on SQLite, so the code above reads one shape from both stores.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+pg.types.setTypeParser(16, (v) => (v === 't' ? 1 : 0));
+
+const init = workerData as Init;
+const flag = new Int32Array(init.flag);
+let client: pg.Client | null = null;
+
+async function connected(): Promise<pg.Client> {
+  if (client) return client;
+  const c = new pg.Client({ connectionString: init.url, application_name: init.appName });
+  c.on('error', () => {
+    if (client === c) client = null;
+  });
+  await c.connect();
+  await c.query(`SET TIME ZONE '${init.timeZone.replace(/'/g, "''")}'`);
+  client = c;
+  return c;
+}
+
+async function answer(req: PgRequest): Promise<PgReply> {
+  if ('close' in req) {
+    await client?.end().catch(() => undefined);
+    client = null;
+    return { ok: true, rows: [], rowCount: 0 };
+  }
+  try {
+    const c = await connected();
+    const res = await c.query({ text: req.sql, values: req.params, ...(req.rowMode ? { rowMode: req.rowMode } : {}) });
+    // A multi-statement text (exec) answers an array of results; the caller wants none of them.
+    const one = Array.isArray(res) ? { rows: [], rowCount: 0 } : res;
+    return { ok: true, rows: one.rows, rowCount: one.rowCount ?? 0 };
+  } catch (err) {
+    const e = err as { message?: string; code?: string; detail?: string };
+    return { ok: false, message: String(e.message ?? err), ...(e.code ? { code: e.code } : {}), ...(e.detail ? { detail: e.detail } : {}) };
+  }
+}
+
+let chain = Promise.resolve();
+init.port.on('message', (req: PgRequest) => {
+  chain = chain.then(async () => {
+    const reply = await answer(req);
+    init.port.postMessage(reply);
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+    if ('close' in req) init.port.close();
+  });
+});
