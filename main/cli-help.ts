@@ -3,17 +3,19 @@
 import { CSV_PRESETS, EXPORT_FORMATS } from '../shared/api/export.ts';
 import { QUICK_FILTERS } from '../shared/api/documents.ts';
 
-const PROCESS = `scandesk process <папка/folder> [--once] [--db FILE] [--api-url URL] [--concurrency N] [--rps R]
+const PROCESS = `scandesk process <папка/folder> [--once] [--db FILE|postgres://…] [--api-url URL] [--concurrency N] [--rps R]
                  [--settle-ms N] [--poll] [--daily-cap N] [--upload-timeout-ms N] [--move-processed]
                  [--type PASSPORT|INN|SELFIE] [--json] [--token T --machine-uid U --project-id P]
     Обработать папку (с --once: всё, что есть сейчас, и выйти; иначе следить до Ctrl+C).
     Process a folder (--once: everything present now, then exit; otherwise watch until Ctrl+C).
     Учётные данные / credentials: BEORG_TOKEN, BEORG_MACHINE_UID, BEORG_PROJECT_ID (флаги важнее / flags win).
+    Работа командой / team mode: --db postgres://… или SCANDESK_DB_URL — общая база PostgreSQL для всех
+    запусков и окон / one PostgreSQL database shared by every run and window.
     Коды выхода / exit codes: 0 всё распознано / all recognised; 3 есть ошибки / some failed, rejected or
     uncertain, or an original not moved; 2 ошибка запуска / usage or configuration error.
 `;
 
-const EXPORT = `scandesk export --format ${EXPORT_FORMATS.join('|')} --out FILE [--db FILE] [--preset ${CSV_PRESETS.join('|')}]
+const EXPORT = `scandesk export --format ${EXPORT_FORMATS.join('|')} --out FILE [--db FILE|postgres://…] [--preset ${CSV_PRESETS.join('|')}]
                 [--filter БЫСТРЫЙ_ФИЛЬТР | --ids 1,2,3 | --case ID] [--only-verified] [--include-unrecognised]
                 [--template default|1c-persons|ID] [--lang ru|en]
     Выгрузить результаты, те же параметры, что в окне «Экспорт» / export results with the export dialog's options.
@@ -36,14 +38,22 @@ const DEMO = `scandesk demo [--data-dir DIR] [--folder DIR] [--count N] [--json]
     --data-dir: папка данных демо / demo data folder (по умолчанию новая временная / default: a new temp folder).
 `;
 
-const WEB = `scandesk web [--port N] [--data-dir DIR] [--demo] [--no-open]
+const WEB = `scandesk web [--port N] [--data-dir DIR] [--db postgres://…] [--demo] [--no-open]
     Браузерный режим: тот же интерфейс на http://127.0.0.1:<порт>/?t=<токен> (адрес печатается при запуске;
     без ?t= страница не откроется). --demo: демо-режим без учётной записи.
     Browser mode: the same UI at http://127.0.0.1:<port>/?t=<token> (the URL is printed at start; without ?t= the
     page cannot open). --demo: demo mode without an account.
 `;
 
-export const COMMAND_HELP = { process: PROCESS, export: EXPORT, sim: SIM, demo: DEMO, web: WEB } as const;
+const DB = `scandesk db migrate-to <postgres://пользователь:пароль@сервер:5432/база> [--db FILE]
+    Перенести базу этого компьютера (или --db FILE) в пустую базу PostgreSQL для работы командой: документы,
+    дела, замечания проверок, журнал действий, журнал выгрузок и настройки. Числа строк сверяются; при
+    расхождении на сервер ничего не записывается. Потом: scandesk process … --db postgres://… или SCANDESK_DB_URL.
+    Copy this computer's database (or --db FILE) into an empty PostgreSQL database for team mode; row counts are
+    checked, and nothing is written to the server when they differ. Password: in the address or PGPASSWORD.
+`;
+
+export const COMMAND_HELP = { process: PROCESS, export: EXPORT, sim: SIM, demo: DEMO, db: DB, web: WEB } as const;
 export type HelpCommand = keyof typeof COMMAND_HELP;
 
 export const HELP = `ScanDesk — пакетное распознавание сканов через Beorg / batch recognition of scans via Beorg

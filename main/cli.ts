@@ -9,6 +9,7 @@ import { dataPaths, defaultDataDir } from './engine/paths.ts';
 import { makeProcessPrivate, preparePrivateDataDir } from './engine/private-fs.ts';
 import { createMemorySecretStore, credentialsFromEnv, type Credentials } from './engine/secrets.ts';
 import { isPlainDatabase, migratePlainDatabase, resolveDbKey } from './engine/db/keys.ts';
+import { isServerUrl } from './engine/db/pg/open-pg.ts';
 import type { Settings } from '../shared/settings.ts';
 import { printable } from '../shared/printable.ts';
 import { EXIT_OK, printSummary, startProgress, summarise } from './cli-output.ts';
@@ -21,15 +22,25 @@ import { COMMAND_HELP, HELP, wantsHelp, type HelpCommand } from './cli-help.ts';
 import { num, oneOf, parse, UsageError } from './cli-args.ts';
 import { cmdDemo, cmdSim } from './cli-demo.ts';
 import { runProcessInWorker } from './cli-host.ts';
+import { cmdDb } from './cli-db.ts';
 
 const EXIT_USAGE = 2;
 
 /**
- * Open parameters for the DB: an explicit --db file, else the encrypted DB of a data folder (the app's own unless a
- * private one is given — demo), which is made private first ([Note: the data folder is private]).
+ * Open parameters for the DB: a team server (`--db postgres://…` or SCANDESK_DB_URL; this computer's data folder
+ * keeps logs and the upload cache), an explicit --db file, else the encrypted DB of a data folder (the app's own
+ * unless a private one is given — demo), which is made private first ([Note: the data folder is private]).
  */
-function dbOptions(dbFlag: string | undefined, ownDataDir = defaultDataDir()): { dataDir: string; dbFile: string; dbKey: string | null } {
-  refuseServerUrl(dbFlag ?? process.env.SCANDESK_DB_URL);
+export function dbOptions(
+  dbFlag: string | undefined,
+  ownDataDir = defaultDataDir(),
+  envUrl = process.env.SCANDESK_DB_URL,
+): { dataDir: string; dbFile: string; dbKey: string | null } {
+  const server = serverUrl(dbFlag ?? envUrl);
+  if (server) {
+    preparePrivateDataDir(ownDataDir);
+    return { dataDir: ownDataDir, dbFile: server, dbKey: null };
+  }
   if (dbFlag) {
     const dbFile = path.resolve(dbFlag);
     const envKey = process.env.SCANDESK_DB_KEY?.trim() || null;
@@ -50,17 +61,19 @@ function dbOptions(dbFlag: string | undefined, ownDataDir = defaultDataDir()): {
   return { dataDir, dbFile, dbKey: key };
 }
 
-/** A server address is refused with a clear message, never taken for a file name (a folder called «postgres:»), and
- *  never repeated back: it may hold a password. */
-function refuseServerUrl(value: string | undefined): void {
-  if (!value || !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return;
-  if (/^postgres(ql)?:/i.test(value)) {
-    throw new UsageError(
-      'PostgreSQL пока не поддерживается: укажите файл базы SQLite (--db team.db), его могут делить несколько запусков',
-      'PostgreSQL is not supported yet: give an SQLite database file (--db team.db); several runs may share it',
-    );
+/**
+ * A team server's address (postgres:// or postgresql://), or undefined for a file path. Any other scheme is refused,
+ * never taken for a file name (a folder called «http:»). The address is never repeated back: it may hold a password.
+ */
+export function serverUrl(value: string | undefined): string | undefined {
+  if (!value || !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return undefined;
+  if (!isServerUrl(value)) throw new UsageError('--db: укажите файл базы или адрес сервера postgres://…', '--db: give a database file or a postgres://… server address');
+  try {
+    new URL(value);
+  } catch {
+    throw new UsageError('--db: адрес сервера PostgreSQL записан неверно (postgres://пользователь:пароль@сервер:5432/база)', '--db: malformed PostgreSQL address (postgres://user:password@host:5432/db)');
   }
-  throw new UsageError('--db: укажите путь к файлу базы', '--db: give a database file path');
+  return value;
 }
 
 async function registerFolder(engine: Engine, folder: string, o: { type: DocType; settleMs?: number; poll: boolean; move: boolean }): Promise<void> {
@@ -131,7 +144,7 @@ async function cmdProcess(argv: string[]): Promise<number> {
     },
     true,
   );
-  refuseServerUrl(values.db ?? process.env.SCANDESK_DB_URL);
+  serverUrl(values.db ?? process.env.SCANDESK_DB_URL);
   if (positionals.length !== 1) throw new UsageError('Укажите одну папку: scandesk process <папка>', 'Give exactly one folder: scandesk process <folder>');
   const folder = path.resolve(positionals[0]!);
   if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) throw new UsageError(`Папка не найдена: ${folder}`, `Folder not found: ${folder}`);
@@ -177,7 +190,7 @@ export function parseExportArgs(argv: string[]): { options: ExportOptions; out: 
     'only-verified': { type: 'boolean' }, 'include-unrecognised': { type: 'boolean' }, template: { type: 'string' }, lang: { type: 'string' },
     filter: { type: 'string' }, ids: { type: 'string' }, case: { type: 'string' },
   });
-  refuseServerUrl(values.db ?? process.env.SCANDESK_DB_URL);
+  serverUrl(values.db ?? process.env.SCANDESK_DB_URL);
   const format = oneOf(EXPORT_FORMATS, values.format, 'format');
   if (!format) throw new UsageError(`Укажите --format: ${EXPORT_FORMATS.join(', ')}`, `Give --format: ${EXPORT_FORMATS.join(', ')}`);
   if (!values.out) throw new UsageError('Укажите --out ФАЙЛ', 'Give --out FILE');
@@ -231,7 +244,7 @@ async function exportNotes(engine: Engine, options: ExportOptions): Promise<stri
 
 async function cmdExport(argv: string[]): Promise<number> {
   const { options, out, db } = parseExportArgs(argv);
-  if (db && !fs.existsSync(db)) throw new UsageError(`База не найдена: ${db}`, `Database not found: ${db}`);
+  if (db && !serverUrl(db) && !fs.existsSync(db)) throw new UsageError(`База не найдена: ${db}`, `Database not found: ${db}`);
   const dbo = dbOptions(db);
   const engine = await createEngine({ ...dbo, mode: 'cli', autoStart: false, log: createLogger({}) });
   try {
@@ -269,6 +282,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'export':
       case 'sim':
       case 'demo':
+      case 'db':
       case 'web':
         if (wantsHelp(rest)) {
           process.stdout.write(COMMAND_HELP[cmd satisfies HelpCommand]);
@@ -293,6 +307,8 @@ async function runCommand(cmd: HelpCommand, rest: string[]): Promise<number> {
       return cmdSim(rest);
     case 'demo':
       return cmdDemo(rest, runProcessInWorker);
+    case 'db':
+      return cmdDb(rest);
     case 'web': {
       const web = (await import('./web/server.ts')) as { runWebCli?: (a: string[]) => Promise<number> };
       if (!web.runWebCli) throw new UsageError('Браузерный режим недоступен', 'Browser mode is not available');

@@ -16,6 +16,7 @@ import { localLink, type EngineLink } from '../engine/host/link.ts';
 import { imageErrorStatus, openImageStream } from '../engine/images.ts';
 import { createLogger } from '../engine/log.ts';
 import { dataPaths } from '../engine/paths.ts';
+import { isServerUrl } from '../engine/db/pg/open-pg.ts';
 import { printable } from '../../shared/printable.ts';
 import { installLastResortGuard } from '../engine/last-resort.ts';
 import { defaultDataDir } from '../engine/paths.ts';
@@ -251,7 +252,7 @@ export async function startWebServer(opts: { engine: Engine | EngineLink; port?:
   };
 }
 
-type WebFlags = { port: number; dataDir: string; demo: boolean; open: boolean };
+type WebFlags = { port: number; dataDir: string; demo: boolean; open: boolean; dbUrl?: string };
 
 function parseFlags(argv: string[]): WebFlags | string {
   const flags: WebFlags = { port: 0, dataDir: defaultDataDir(), demo: false, open: true };
@@ -272,6 +273,13 @@ function parseFlags(argv: string[]): WebFlags | string {
         flags.dataDir = path.resolve(d);
         break;
       }
+      case '--db': {
+        // Browser mode on a team's server; the local data folder keeps logs and the upload cache.
+        const u = value();
+        if (!u || !isServerUrl(u)) return 'В --db укажите адрес сервера postgres://… / --db needs a postgres://… address';
+        flags.dbUrl = u;
+        break;
+      }
       case '--demo':
         flags.demo = true;
         break;
@@ -281,6 +289,11 @@ function parseFlags(argv: string[]): WebFlags | string {
       default:
         return `Неизвестный параметр / unknown option: ${a}`;
     }
+  }
+  const envUrl = process.env.SCANDESK_DB_URL;
+  if (!flags.dbUrl && envUrl) {
+    if (!isServerUrl(envUrl)) return 'SCANDESK_DB_URL: нужен адрес postgres://… / SCANDESK_DB_URL needs a postgres://… address';
+    flags.dbUrl = envUrl;
   }
   return flags;
 }
@@ -297,7 +310,7 @@ async function openBrowser(url: string): Promise<void> {
   }
 }
 
-/** `scandesk web [--port N] [--data-dir DIR] [--demo] [--no-open]` */
+/** `scandesk web [--port N] [--data-dir DIR] [--db postgres://…] [--demo] [--no-open]` */
 export async function runWebCli(argv: string[]): Promise<number> {
   const flags = parseFlags(argv);
   if (typeof flags === 'string') {
@@ -311,7 +324,7 @@ export async function runWebCli(argv: string[]): Promise<number> {
   // reads the DB key itself (the key never crosses the port).
   const log = createLogger({ file: dataPaths(flags.dataDir).logs });
   installLastResortGuard({ log });
-  const engine = await startHostedEngine({ dataDir: flags.dataDir, mode: 'web', security: 'data-dir' }, log);
+  const engine = await startHostedEngine({ dataDir: flags.dataDir, mode: 'web', security: 'data-dir', ...(flags.dbUrl ? { dbUrl: flags.dbUrl } : {}) }, log);
   void engine.crashed.then(() => process.stderr.write('Движок остановился из-за ошибки; см. журнал / the engine stopped, see the log\n'));
   const staticDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/renderer');
   const web = await startWebServer({ engine, port: flags.port, staticDir });

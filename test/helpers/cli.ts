@@ -27,7 +27,7 @@ export function runCliKillable(args: string[], env: NodeJS.ProcessEnv, killAfter
     const timer = killAfterMs === null ? null : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     child.on('exit', (code) => {
       if (timer) clearTimeout(timer);
-      if (killAfterMs === null && code !== 0 && code !== 3) process.stderr.write(stderr);
+      if (killAfterMs === null && (process.env.DEBUG_CLI_STDERR ? code !== 0 : code !== 0 && code !== 3)) process.stderr.write(stderr);
       resolve(code);
     });
   });

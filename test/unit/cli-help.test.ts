@@ -66,14 +66,19 @@ void test('scandesk demo says where its data is; the printed web and export comm
   assert.ok(fs.statSync(out).size > 0);
 });
 
-void test('a PostgreSQL address in --db or SCANDESK_DB_URL is a clear usage error that never repeats the password', async () => {
+void test('an unreachable PostgreSQL server in --db or SCANDESK_DB_URL is a clear message that never repeats the password', async () => {
   const folder = tempDir('scandesk-cli-pg-');
   dirs.push(folder);
-  const url = 'postgres://clerk:s3cret-pass@db.local/scandesk';
-  for (const r of [await cli(['process', folder, '--once', '--db', url]), await runCli(['process', folder, '--once'], { ...process.env, SCANDESK_DB_URL: url })]) {
+  const url = 'postgres://clerk:s3cret-pass@127.0.0.1:1/scandesk'; // nothing listens on port 1
+  const creds = ['--token', 't', '--machine-uid', 'm', '--project-id', 'p', '--api-url', 'http://127.0.0.1:1'];
+  for (const r of [await cli(['process', folder, '--once', '--db', url, ...creds]), await runCli(['process', folder, '--once', ...creds], { ...process.env, SCANDESK_DB_URL: url })]) {
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /PostgreSQL пока не поддерживается/);
+    assert.match(r.stderr, /Сервер базы данных postgres:\/\/clerk@127\.0\.0\.1:1\/scandesk недоступен/);
     assert.doesNotMatch(r.stdout + r.stderr, /s3cret-pass/);
   }
+  const other = await cli(['process', folder, '--once', '--db', 'mysql://clerk:s3cret-pass@127.0.0.1/x']);
+  assert.equal(other.code, 2);
+  assert.match(other.stderr, /укажите файл базы или адрес сервера postgres/);
+  assert.doesNotMatch(other.stderr, /s3cret-pass/);
   assert.equal(fs.existsSync(path.resolve('postgres:')), false, 'no folder named after the address');
 });

@@ -34,7 +34,7 @@ export function findLeadingZero(db: Db, where: Where, fields: readonly string[])
 export function previewExport(db: Db, options: ExportWhereOptions, template: ExportTemplate, threshold: number): ExportPreview {
   const scope = buildExportWhere({ ...options, includeUnrecognised: true }, threshold);
   const counts = db
-    .prepare<unknown[], { total: number; withData: number }>(`SELECT COUNT(*) AS total, COALESCE(SUM(d.status = 'recognised'), 0) AS withData FROM documents d WHERE ${scope.sql}`)
+    .prepare<unknown[], { total: number; withData: number }>(`SELECT COUNT(*) AS total, COALESCE(SUM(CASE WHEN d.status = 'recognised' THEN 1 ELSE 0 END), 0) AS withData FROM documents d WHERE ${scope.sql}`)
     .get(...scope.params) ?? { total: 0, withData: 0 };
   const documents = options.includeUnrecognised ? counts.total : counts.withData;
   return {

@@ -10,7 +10,7 @@ export type Where = { sql: string; params: unknown[] };
 
 function buildScopeWhere(scope: ExportScope, threshold: number): Where {
   switch (scope.kind) {
-    case 'all': return { sql: '1', params: [] };
+    case 'all': return { sql: '1 = 1', params: [] };
     case 'filter': {
       const w = buildDocumentWhere(scope.filter, { confidenceThreshold: threshold });
       return { sql: `d.id IN (SELECT id FROM documents WHERE ${w.sql})`, params: w.params };

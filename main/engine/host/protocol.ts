@@ -35,6 +35,9 @@ export type HostInit = {
    *  Electron main process ([Note: the desktop host is given its secrets]); 'plain': tests only. */
   security: 'data-dir' | 'delegated' | 'plain';
   delegated?: DelegatedSecurity;
+  /** A team's PostgreSQL server (postgres://…) instead of the data folder's SQLite file; may carry a password, so
+   *  it is never logged. */
+  dbUrl?: string;
   autoStart?: boolean;
   /** Tests only (mode 'test'): accept the 'test:crash' and 'test:hold' messages. */
   testHooks?: boolean;

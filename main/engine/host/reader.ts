@@ -67,7 +67,7 @@ export function lagTolerantCache<A, R>(db: Db, now: () => number, compute: (args
 export function serveReader(port: HostPort, init: HostInit, log: Logger): void {
   // The key is resolved inside this thread (the engine host has already created it); it never crosses a port.
   const key = init.security === 'plain' ? null : init.security === 'delegated' ? delegatedKey(init) : resolveDbKey(init.dataDir).key;
-  const db = openDatabase(dataPaths(init.dataDir).db, { key, readonly: true });
+  const db = openDatabase(init.dbUrl ?? dataPaths(init.dataDir).db, { key, readonly: true });
   const reader = createReviewReader({ db, clock: realClock, settings: liveSettings(db) });
   const now = () => realClock.now();
   const counts = lagTolerantCache(db, now, (filter: Parameters<typeof reader.counts>[0]) => reader.counts(filter));

@@ -12,7 +12,7 @@ import { badMessage, parseToHost, type DelegatedSecurity, type FromHost, type Ho
 export type HostPort = { post(msg: FromHost): void; onMessage(fn: (raw: unknown) => void): void; close(): void };
 
 async function openEngine(init: HostInit, log: Logger, port: HostPort): Promise<Engine> {
-  const base = { dataDir: init.dataDir, mode: init.mode, log, autoStart: init.autoStart ?? true };
+  const base = { dataDir: init.dataDir, mode: init.mode, log, autoStart: init.autoStart ?? true, ...(init.dbUrl ? { dbFile: init.dbUrl } : {}) };
   if (init.security === 'plain') return createEngine({ ...base, dbKey: null });
   if (init.security === 'delegated') {
     const given = init.delegated;

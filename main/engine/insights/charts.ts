@@ -56,7 +56,7 @@ export function createChartsReader(ctx: EngineContext) {
     gaps: db.prepare<[number], { gap: number }>(
       `SELECT (at - prev) / 1000.0 AS gap FROM (
          SELECT at, lag(at) OVER (PARTITION BY actor ORDER BY at, id) AS prev FROM audit_events
-         WHERE source = 'clerk' AND action IN ('confirm','postpone','reject') AND at >= ?)
+         WHERE source = 'clerk' AND action IN ('confirm','postpone','reject') AND at >= ?) AS decisions
        WHERE prev IS NOT NULL AND at - prev <= ${MAX_REVIEW_GAP_SEC * 1000} ORDER BY gap`,
     ),
     failures: db.prepare<[number], { reason: string; count: number }>(

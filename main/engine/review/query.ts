@@ -88,7 +88,7 @@ export function baseFilterParts(filter: Partial<DocumentFilter>): SqlPart[] {
 
 export function joinParts(parts: (SqlPart | null)[]): SqlPart {
   const present = parts.filter((p): p is SqlPart => p !== null);
-  if (present.length === 0) return { sql: '1', params: [] };
+  if (present.length === 0) return { sql: '1 = 1', params: [] };
   return { sql: present.map((p) => `(${p.sql})`).join(' AND '), params: present.flatMap((p) => p.params) };
 }
 
@@ -179,6 +179,6 @@ export function buildAfterSql(terms: readonly OrderTerm[], values: readonly unkn
     if (after) alternatives.push(joinParts([...equalPrefix, after]));
     equalPrefix.push({ sql: `${t.expr} IS ?`, params: [v] });
   });
-  if (alternatives.length === 0) return { sql: '0', params: [] };
+  if (alternatives.length === 0) return { sql: '1 = 0', params: [] };
   return { sql: alternatives.map((a) => `(${a.sql})`).join(' OR '), params: alternatives.flatMap((a) => a.params) };
 }

@@ -116,7 +116,7 @@ export function createReviewReader(ctx: ReaderContext) {
   function nextAttention(query: Pick<ListQuery, 'sort' | 'filter'> & { afterId?: number | undefined; include?: 'attention' | 'pending' }): number | null {
     const where = buildDocumentWhere(query.filter, { confidenceThreshold: threshold() });
     const terms = buildOrderTerms(query.sort);
-    const attention = query.include === 'pending' ? { sql: '1', params: [] } : attentionSql(threshold());
+    const attention = query.include === 'pending' ? { sql: '1 = 1', params: [] } : attentionSql(threshold());
     const parts: SqlPart[] = [where, { sql: `review_state = 'pending' AND status = 'recognised' AND ${attention.sql}`, params: attention.params }];
     if (query.afterId !== undefined) {
       // The anchor's own order values, even if it no longer matches the filter (e.g. it was just verified).
@@ -169,7 +169,7 @@ export function createReviewReader(ctx: ReaderContext) {
 
   function cases(query: ListQuery): { rows: CaseRow[]; total: number } {
     const where = buildDocumentWhere(query.filter, { confidenceThreshold: threshold() });
-    const filtered = where.sql === '1' ? { sql: '1', params: [] as unknown[] } : { sql: `c.id IN (SELECT case_id FROM documents WHERE ${where.sql})`, params: where.params };
+    const filtered = where.sql === '1 = 1' ? { sql: '1 = 1', params: [] as unknown[] } : { sql: `c.id IN (SELECT case_id FROM documents WHERE ${where.sql})`, params: where.params };
     const terms = query.sort.flatMap((s) => (Object.hasOwn(CASE_SORT, s.key) ? [`${CASE_SORT[s.key]} ${s.dir === 'asc' ? 'ASC' : 'DESC'}`] : []));
     terms.push('c.id DESC');
     const recs = repo.filtered.casePage(filtered, terms.join(', '), query.limit, query.offset);

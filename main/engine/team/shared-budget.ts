@@ -97,7 +97,7 @@ export function shareBudget(local: RateBudget, opts: SharedBudgetOptions): RateB
 /** The 429 pause every instance on this token honours. */
 export function createSharedPauses(db: Db, key: () => string | null) {
   const record = db.prepare<{ key: string; until: number }>(
-    'INSERT INTO api_pauses(budget_key, until) VALUES (@key, @until) ON CONFLICT(budget_key) DO UPDATE SET until = MAX(until, excluded.until)',
+    'INSERT INTO api_pauses(budget_key, until) VALUES (@key, @until) ON CONFLICT(budget_key) DO UPDATE SET until = MAX(api_pauses.until, excluded.until)',
   );
   const read = db.prepare<[string], { until: number }>('SELECT until FROM api_pauses WHERE budget_key = ?');
   return {

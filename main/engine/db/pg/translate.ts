@@ -6,20 +6,21 @@
 //   (better-sqlite3's lastInsertRowid);
 // - `x IN (SELECT value FROM json_each(?))` → json_array_elements_text, typed by the column (ids are BIGINT);
 // - scalar MAX(a, b)/MIN(a, b) → GREATEST/LEAST; instr → strpos; the one GLOB and strftime the app uses;
-// - `IS ?` → `IS NOT DISTINCT FROM`; camelCase aliases are quoted (PostgreSQL folds names to lower case);
-// - LIKE → ILIKE (SQLite's LIKE ignores case).
+// - `a IS b` (b not NULL) → `IS NOT DISTINCT FROM`; camelCase aliases are quoted (PostgreSQL folds names to lower case);
+// - LIKE → ILIKE (SQLite's LIKE ignores case); SQLite's planner hint `+col` is dropped.
 
 export type Translated = { sql: string; params: Array<number | string> };
 
-const ID_COLUMN = /(^|\.)(id|\w+_id)$/;
+/** The one text column matched against a JSON list (export preview's field names); every other one holds ids. */
+const TEXT_COLUMN = /(^|\.)name$/;
 
 function rewriteJsonEach(sql: string): string {
   return sql
     .replace(/SELECT \?, value FROM json_each\(\?\)/g, 'SELECT ?::bigint, value::bigint FROM json_array_elements_text(?::json)')
     .replace(/([\w.]+) IN \(SELECT value FROM json_each\(\?\)\)/g, (_m, col: string) =>
-      ID_COLUMN.test(col)
-        ? `${col} IN (SELECT value::bigint FROM json_array_elements_text(?::json))`
-        : `${col} IN (SELECT value FROM json_array_elements_text(?::json))`,
+      TEXT_COLUMN.test(col)
+        ? `${col} IN (SELECT value FROM json_array_elements_text(?::json))`
+        : `${col} IN (SELECT value::bigint FROM json_array_elements_text(?::json))`,
     )
     .replace(/IN \(SELECT value FROM json_each\(\?\)\)/g, 'IN (SELECT value::bigint FROM json_array_elements_text(?::json))');
 }
@@ -54,9 +55,11 @@ function rewriteDialect(sql: string, tablesWithId: ReadonlySet<string>): string 
     .replace(/NOT ([\w.]+) GLOB '\*\[\^0-9\]\*'/g, "$1 !~ '[^0-9]'")
     .replace(/strftime\('%Y-%m-%d', ([^,]+?), 'unixepoch', 'localtime'\)/g, "to_char(to_timestamp($1), 'YYYY-MM-DD')")
     .replace(/SELECT json_extract\(details, '\$\.undoes'\)/g, "SELECT json_extract(details, '$.undoes')::bigint")
-    .replace(/\bIS NOT \?/g, 'IS DISTINCT FROM ?')
-    .replace(/\bIS \?/g, 'IS NOT DISTINCT FROM ?')
+    .replace(/\bIS NOT (?!NULL\b|DISTINCT\b|TRUE\b|FALSE\b)([\w.?]+)/g, 'IS DISTINCT FROM $1')
+    .replace(/\bIS (?!NOT\b|NULL\b|DISTINCT\b|TRUE\b|FALSE\b)([\w.?]+)/g, 'IS NOT DISTINCT FROM $1')
     .replace(/\bLIKE\b/g, 'ILIKE')
+    // `+col = …` keeps a column's index out of SQLite's planner; PostgreSQL has no unary plus on text (and plans alone).
+    .replace(/([\s(])\+(?=[a-z_])/g, '$1')
     .replace(/\bAS ([a-z]+[A-Z]\w*)\b/g, 'AS "$1"');
   const orIgnore = /^\s*INSERT OR IGNORE INTO/i.test(s);
   if (orIgnore) s = s.replace(/INSERT OR IGNORE INTO/i, 'INSERT INTO').replace(/;?\s*$/, ' ON CONFLICT DO NOTHING');
