@@ -22,8 +22,8 @@ export async function cmdDb(argv: string[]): Promise<number> {
   const url = serverUrl(target);
   if (!url) throw new UsageError('migrate-to: укажите адрес сервера postgres://…', 'migrate-to: give a postgres://… server address');
   if (serverUrl(values.db)) throw new UsageError('--db: здесь нужен файл SQLite, из которого переносить', '--db: give the SQLite file to copy from');
-  // The source is a file: SCANDESK_DB_URL (the team server a clerk may have set already) is not read here.
-  const source = dbOptions(values.db, undefined, undefined);
+  // The source is a file: SCANDESK_DB_URL or a team server saved in Settings is not read here.
+  const source = dbOptions(values.db, undefined, undefined, false);
   const src = openDatabase(source.dbFile, { key: source.dbKey });
   const tty = process.stderr.isTTY === true;
   try {

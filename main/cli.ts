@@ -10,6 +10,7 @@ import { makeProcessPrivate, preparePrivateDataDir } from './engine/private-fs.t
 import { createMemorySecretStore, credentialsFromEnv, type Credentials } from './engine/secrets.ts';
 import { isPlainDatabase, migratePlainDatabase, resolveDbKey } from './engine/db/keys.ts';
 import { isServerUrl } from './engine/db/pg/open-pg.ts';
+import { serverAddressStoreOf } from './engine/team/server-address.ts';
 import type { Settings } from '../shared/settings.ts';
 import { printable } from '../shared/printable.ts';
 import { EXIT_OK, printSummary, startProgress, summarise } from './cli-output.ts';
@@ -35,6 +36,7 @@ export function dbOptions(
   dbFlag: string | undefined,
   ownDataDir = defaultDataDir(),
   envUrl = process.env.SCANDESK_DB_URL,
+  savedServer = true,
 ): { dataDir: string; dbFile: string; dbKey: string | null } {
   const server = serverUrl(dbFlag ?? envUrl);
   if (server) {
@@ -56,6 +58,9 @@ export function dbOptions(
   const dataDir = ownDataDir;
   preparePrivateDataDir(dataDir);
   const { key } = resolveDbKey(dataDir);
+  // The team server saved in Settings on this computer, when there is one.
+  const saved = savedServer ? serverAddressStoreOf(dataDir, key).get() : null;
+  if (saved) return { dataDir, dbFile: saved, dbKey: null };
   const dbFile = dataPaths(dataDir).db;
   migratePlainDatabase(dbFile, key);
   return { dataDir, dbFile, dbKey: key };

@@ -103,3 +103,13 @@ export type CredentialsStatus = {
   storage: 'os-keystore' | 'file-0600' | 'env' | 'none';
   warning: string | null;
 };
+
+/**
+ * Team mode as the renderer may know it: which server (its address without the password), never the password.
+ * `active`: this session runs on it; a saved or cleared address applies from the next start.
+ */
+export type TeamServerStatus = {
+  configured: boolean;
+  address: string | null;
+  active: string | null;
+};

@@ -22,6 +22,7 @@ import { createValidationModule } from './validation/module.ts';
 import type { BackgroundRecomputeOptions } from './validation/background.ts';
 import { createExportModule } from './export/index.ts';
 import { createAppModule } from './app-module.ts';
+import { createTeamServerModule, serverAddressStoreOf, type ServerAddressStore } from './team/server-address.ts';
 import { createInsightsModule } from './insights/index.ts';
 
 export type EngineOptions = {
@@ -48,6 +49,8 @@ export type EngineOptions = {
   queue?: QueueOptions;
   /** Chunking and progress pacing of the background recompute (tests use small chunks). */
   validation?: BackgroundRecomputeOptions;
+  /** Where Settings keeps the team server's address (hosts seal it with the data folder's key; default: memory). */
+  teamServer?: ServerAddressStore;
   /** Folder picker roots (tests); defaults to the user's home and mount points. */
   browseRoots?: () => string[];
 };
@@ -105,6 +108,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     createAppModule(ctx, { getHandlers: () => handlers, dbKeySource: opts.dbKeySource ?? null }),
     createInsightsModule(ctx, { getHandlers: () => handlers, ...(opts.browseRoots ? { browseRoots: opts.browseRoots } : {}) }),
     createForeignCommitsModule(ctx),
+    createTeamServerModule(ctx, opts.teamServer ?? serverAddressStoreOf(opts.dataDir, null)),
   ];
   // Closed before the database; flushed first so pending 'documents:changed' still reach the UI.
   teardown.add(() => {

@@ -20,6 +20,8 @@ export function dataPaths(dataDir: string) {
     db: path.join(dataDir, 'scandesk.db'),
     dbKey: path.join(dataDir, 'db.key'),
     credentials: path.join(dataDir, 'credentials.enc'),
+    /** The team's PostgreSQL address (it may hold a password), sealed like the credentials. */
+    teamServer: path.join(dataDir, 'team-server.enc'),
     /** This installation's own settings (the clerk's name): never in the database, which a team may share. */
     localSettings: path.join(dataDir, 'local-settings.json'),
     logs: path.join(dataDir, 'logs', 'scandesk.log'),

@@ -13,8 +13,8 @@ export type SecretCipher = { encrypt(plain: Buffer): Buffer; decrypt(sealed: Buf
 const MAGIC = Buffer.from('SDC1');
 
 /** AES-256-GCM with a key derived from a 32-byte hex master key. Layout: MAGIC | iv(12) | tag(16) | ciphertext. */
-export function createAesGcmCipher(masterKeyHex: string): SecretCipher {
-  const key = Buffer.from(crypto.hkdfSync('sha256', Buffer.from(masterKeyHex, 'hex'), Buffer.alloc(0), 'scandesk-credentials-v1', 32));
+export function createAesGcmCipher(masterKeyHex: string, purpose = 'scandesk-credentials-v1'): SecretCipher {
+  const key = Buffer.from(crypto.hkdfSync('sha256', Buffer.from(masterKeyHex, 'hex'), Buffer.alloc(0), purpose, 32));
   return {
     encrypt(plain) {
       const iv = crypto.randomBytes(12);

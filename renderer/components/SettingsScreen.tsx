@@ -11,6 +11,7 @@ import { docTypeLabel } from '../i18n.ts';
 import { ExportFolderSetting } from './ExportFolderSetting.tsx';
 import { FolderPicker } from './FolderPicker.tsx';
 import { NumberSetting } from './NumberSetting.tsx';
+import { TeamServerForm } from './TeamServerForm.tsx';
 
 export function CredentialsForm({ onSaved }: { onSaved?: (s: CredentialsStatus) => void }) {
   const { lang, t, toast, clearToasts, toastError } = useApp();
@@ -133,6 +134,7 @@ export function SettingsScreen({ folders, onFoldersChanged, demo, onInfo }: { fo
     <div className="screen settings" data-testid="settings">
       <h2>{t('settings.title')}</h2>
       <section><h3>{t('settings.credentials')}</h3><CredentialsForm /></section>
+      <section><h3>{t('settings.team')}</h3><TeamServerForm /></section>
       <section>
         <h3>{t('settings.api')}</h3>
         <div className="form-grid">

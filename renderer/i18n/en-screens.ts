@@ -234,4 +234,14 @@ export const enScreens: Record<keyof typeof ruScreens, string> = {
   // intake: what intake writes into a document's history
   'history.action.intake-redecide': 'File changed — decided again',
   'history.action.move-original-failed': 'Original not moved',
+  // team mode (PostgreSQL)
+  'settings.team': 'Team mode (PostgreSQL)',
+  'settings.teamActive': 'The database is on the server: {address}',
+  'settings.teamLocal': 'The database is on this computer (one clerk)',
+  'settings.teamSaved': 'Saved server: {address}',
+  'settings.teamUrl': 'Server address',
+  'settings.teamNote': 'Several clerks and runs share one database: each file is processed and paid for once, and everyone sees each other’s edits at once. The address with its password is stored encrypted and cannot be read back. To move this computer’s data: scandesk db migrate-to <address>.',
+  'settings.teamSave': 'Check and save',
+  'settings.teamClear': 'Work without a server',
+  'settings.teamRestart': 'Applies after ScanDesk restarts',
 };

@@ -232,4 +232,14 @@ export const ruScreens = {
   // intake: what intake writes into a document's history
   'history.action.intake-redecide': 'Файл изменился — решение пересмотрено',
   'history.action.move-original-failed': 'Оригинал не перемещён',
+  // team mode (PostgreSQL)
+  'settings.team': 'Работа командой (PostgreSQL)',
+  'settings.teamActive': 'Сейчас база на сервере: {address}',
+  'settings.teamLocal': 'Сейчас база на этом компьютере (для одного сотрудника)',
+  'settings.teamSaved': 'Сохранён сервер: {address}',
+  'settings.teamUrl': 'Адрес сервера',
+  'settings.teamNote': 'Несколько сотрудников и запусков работают с одной базой: каждый файл обрабатывается и оплачивается один раз, правки друг друга видны сразу. Адрес с паролем хранится зашифрованным, прочитать его обратно нельзя. Перенести данные этого компьютера: scandesk db migrate-to <адрес>.',
+  'settings.teamSave': 'Проверить и сохранить',
+  'settings.teamClear': 'Работать без сервера',
+  'settings.teamRestart': 'Применится после перезапуска ScanDesk',
 } as const;

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { req } from './define.ts';
 import { id } from './queue.ts';
-import { settingsPatchSchema, type CredentialsStatus, type Settings } from '../settings.ts';
+import { settingsPatchSchema, type CredentialsStatus, type Settings, type TeamServerStatus } from '../settings.ts';
 
 export type AppInfo = {
   version: string;
@@ -32,6 +32,10 @@ export const settingsApi = {
     }),
   ),
   'settings:clear-credentials': req<CredentialsStatus>()(z.object({})),
+  'settings:team-server-status': req<TeamServerStatus>()(z.object({})),
+  /** Team mode: a PostgreSQL address, checked by connecting; kept sealed like the credentials, never read back. */
+  'settings:set-team-server': req<TeamServerStatus>()(z.object({ url: z.string().trim().min(1).max(2000) })),
+  'settings:clear-team-server': req<TeamServerStatus>()(z.object({})),
   'app:info': req<AppInfo>()(z.object({})),
   /** First run: watch `folder` (or a default one) and process the built-in sample scans with the simulator. */
   'app:start-demo': req<AppInfo>()(z.object({ count: z.number().int().min(1).max(200).default(12) })),

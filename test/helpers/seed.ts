@@ -1,7 +1,7 @@
 // Seeds a real SQLite file with recognised documents for tests and benchmarks (grid, export, validation)
 // without going through the API. Values are realistic and deterministic per seed; a share of fields get
 // low confidence so filters and colouring have something to show.
-import type { Db } from '../../main/engine/db/open.ts';
+import { isPostgres, type Db } from '../../main/engine/db/open.ts';
 import { installTransitionGuards } from '../../main/engine/state/guards.ts';
 import { createDocumentFieldsWriter } from '../../main/engine/store/document-fields.ts';
 import { innCheckDigits, buildPassportMrz } from '../../main/engine/validation/primitives.ts';
@@ -99,6 +99,17 @@ export function seedDocuments(db: Db, opts: SeedOptions): number[] {
  * the guard for `write` only, on this connection.
  */
 export function seedLifecycle<T>(db: Db, write: () => T): T {
+  if (isPostgres(db)) {
+    // The guard is a table trigger there (db/pg/open-pg.ts): lifted for the write, for every connection.
+    const triggers = (on: boolean) =>
+      db.exec(`ALTER TABLE documents ${on ? 'ENABLE' : 'DISABLE'} TRIGGER guard_documents_status; ALTER TABLE cases ${on ? 'ENABLE' : 'DISABLE'} TRIGGER guard_cases_state`);
+    triggers(false);
+    try {
+      return write();
+    } finally {
+      triggers(true);
+    }
+  }
   const guarded = db.prepare(`SELECT 1 FROM temp.sqlite_master WHERE name = 'guard_documents_status'`).get() !== undefined;
   db.exec('DROP TRIGGER IF EXISTS temp.guard_documents_status; DROP TRIGGER IF EXISTS temp.guard_cases_state');
   try {

@@ -9,6 +9,7 @@ import { openDatabase, type Db } from '../../main/engine/db/open.ts';
 import { createRateBudget, type Permit } from '../../main/engine/queue/rate-budget.ts';
 import { budgetKeyOf, createSharedPauses, shareBudget } from '../../main/engine/team/shared-budget.ts';
 import { ManualClock, turn } from '../helpers/manual-clock.ts';
+import { pgDatabaseForSuite } from '../helpers/pg.ts';
 
 const TOKEN = 'токен-команды-0123456789';
 
@@ -24,13 +25,19 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await turn();
 }
 
-void describe('shared request budget', () => {
+const pgStore = await pgDatabaseForSuite();
+const STORES = [
+  { store: 'one SQLite file', location: (tmp: string) => path.join(tmp, 'team.sqlite'), skip: undefined },
+  { store: 'PostgreSQL', location: () => pgStore.url ?? '', skip: pgStore.skip },
+];
+
+for (const { store, location, skip } of STORES) void describe(`shared request budget (${store})`, { skip }, () => {
   let tmp: string;
   let a: Db;
   let b: Db;
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-budget-'));
-    const file = path.join(tmp, 'team.sqlite');
+    const file = location(tmp);
     a = openDatabase(file, { key: null });
     b = openDatabase(file, { key: null });
   });

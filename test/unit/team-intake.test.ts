@@ -9,15 +9,22 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { createEngine, type Engine } from '../../main/engine/app.ts';
 import { silentLogger } from '../../main/engine/log.ts';
+import { pgDatabaseForSuite } from '../helpers/pg.ts';
 import { writeNumberedScans } from '../helpers/scans.ts';
 
 const FILES = 40;
 
-void test('two instances on one folder decide each file once; the other one leaves it', { timeout: 120_000 }, async () => {
+const pgStore = await pgDatabaseForSuite();
+const STORES = [
+  { store: 'one SQLite file', location: (tmp: string) => path.join(tmp, 'shared.db'), skip: undefined },
+  { store: 'PostgreSQL', location: () => pgStore.url ?? '', skip: pgStore.skip },
+];
+
+for (const { store, location, skip } of STORES) void test(`two instances on one folder and ${store} decide each file once; the other one leaves it`, { timeout: 120_000, skip }, async () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-team-intake-'));
   const inbox = path.join(tmp, 'Входящие');
   await writeNumberedScans(inbox, FILES, (i) => ({ r: (i * 23) % 256, g: (i * 67) % 256, b: (i * 13) % 256 }));
-  const dbFile = path.join(tmp, 'shared.db');
+  const dbFile = location(tmp);
   // No credentials: nothing is sent; the scans' long side (800 px) is over the recompress limit, so each decision
   // writes a prepared upload into its own data folder's cache.
   const open = (who: string) =>

@@ -13,6 +13,7 @@ import { openDatabase, type Db } from '../../main/engine/db/open.ts';
 import { silentLogger } from '../../main/engine/log.ts';
 import { HEARTBEAT_MS, LEASE_MS } from '../../main/engine/team/instances.ts';
 import { ManualClock } from '../helpers/manual-clock.ts';
+import { pgDatabaseForSuite } from '../helpers/pg.ts';
 
 const clock = new ManualClock();
 
@@ -36,13 +37,19 @@ function otherInstance(db: Db, id: string, host: string, pid: number): void {
 
 const stateOf = (db: Db, id: number) => db.prepare('SELECT state, error_kind FROM cases WHERE id = ?').get(id) as { state: string; error_kind: string | null };
 
-void describe('instance leases', () => {
+const pgStore = await pgDatabaseForSuite();
+const STORES = [
+  { store: 'one SQLite file', location: (tmp: string) => path.join(tmp, 'shared.db'), skip: undefined },
+  { store: 'PostgreSQL', location: () => pgStore.url ?? '', skip: pgStore.skip },
+];
+
+for (const { store, location, skip } of STORES) void describe(`instance leases (${store})`, { skip }, () => {
   let tmp: string;
   let file: string;
   let engine: Engine | null = null;
   before(() => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-leases-'));
-    file = path.join(tmp, 'shared.db');
+    file = location(tmp);
   });
   after(async () => {
     await engine?.stop();
@@ -122,5 +129,31 @@ void test('two connections on one file: a read-then-write transaction queues for
     a.close();
     b.close();
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+const pgLock = await pgDatabaseForSuite();
+
+void test('two connections on PostgreSQL: a write transaction holds the write lock until it ends', { skip: pgLock.skip }, () => {
+  const a = openDatabase(pgLock.url!);
+  const b = openDatabase(pgLock.url!);
+  try {
+    a.exec('CREATE TABLE tally (n INTEGER)');
+    b.exec("SET lock_timeout = '200ms'"); // the other instance gives up at once instead of queueing behind us
+    let otherBlocked = false;
+    a.transaction(() => {
+      const n = (a.prepare('SELECT COUNT(*) AS n FROM tally').get() as { n: number }).n;
+      try {
+        b.transaction(() => b.prepare('INSERT INTO tally VALUES (100)').run())();
+      } catch (err) {
+        otherBlocked = /lock timeout/i.test(String(err));
+      }
+      a.prepare('INSERT INTO tally VALUES (?)').run(n);
+    })();
+    assert.equal(otherBlocked, true, 'the other writer waits for this transaction');
+    assert.deepEqual(b.prepare('SELECT n FROM tally').all(), [{ n: 0 }]);
+  } finally {
+    a.close();
+    b.close();
   }
 });

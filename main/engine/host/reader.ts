@@ -7,6 +7,7 @@ import type { Channel, Handlers } from '../../../shared/api.ts';
 import { realClock } from '../clock.ts';
 import { resolveDbKey } from '../db/keys.ts';
 import { openDatabase, type Db } from '../db/open.ts';
+import { serverAddressStoreOf } from '../team/server-address.ts';
 import { dispatch } from '../dispatch.ts';
 import type { Logger } from '../log.ts';
 import { dataPaths } from '../paths.ts';
@@ -67,7 +68,8 @@ export function lagTolerantCache<A, R>(db: Db, now: () => number, compute: (args
 export function serveReader(port: HostPort, init: HostInit, log: Logger): void {
   // The key is resolved inside this thread (the engine host has already created it); it never crosses a port.
   const key = init.security === 'plain' ? null : init.security === 'delegated' ? delegatedKey(init) : resolveDbKey(init.dataDir).key;
-  const db = openDatabase(init.dbUrl ?? dataPaths(init.dataDir).db, { key, readonly: true });
+  const location = init.dbUrl ?? serverAddressStoreOf(init.dataDir, key).get() ?? dataPaths(init.dataDir).db;
+  const db = openDatabase(location, { key, readonly: true });
   const reader = createReviewReader({ db, clock: realClock, settings: liveSettings(db) });
   const now = () => realClock.now();
   const counts = lagTolerantCache(db, now, (filter: Parameters<typeof reader.counts>[0]) => reader.counts(filter));

@@ -2,6 +2,7 @@
 // entry (worker.ts); the port is an interface so an Electron utility process can serve the same protocol.
 import fs from 'node:fs';
 import { createEngine, type Engine } from '../app.ts';
+import { serverAddressStoreOf } from '../team/server-address.ts';
 import { resolveImage } from '../images.ts';
 import { createLogger, type Logger } from '../log.ts';
 import { dataPaths } from '../paths.ts';
@@ -12,8 +13,14 @@ import { badMessage, parseToHost, type DelegatedSecurity, type FromHost, type Ho
 export type HostPort = { post(msg: FromHost): void; onMessage(fn: (raw: unknown) => void): void; close(): void };
 
 async function openEngine(init: HostInit, log: Logger, port: HostPort): Promise<Engine> {
-  const base = { dataDir: init.dataDir, mode: init.mode, log, autoStart: init.autoStart ?? true, ...(init.dbUrl ? { dbFile: init.dbUrl } : {}) };
-  if (init.security === 'plain') return createEngine({ ...base, dbKey: null });
+  const base = { dataDir: init.dataDir, mode: init.mode, log, autoStart: init.autoStart ?? true };
+  // The database: a server given at start, else one saved in Settings, else the data folder's file.
+  const store = (dbKey: string | null) => {
+    const teamServer = serverAddressStoreOf(init.dataDir, dbKey);
+    const dbFile = init.dbUrl ?? teamServer.get() ?? undefined;
+    return { teamServer, ...(dbFile ? { dbFile } : {}) };
+  };
+  if (init.security === 'plain') return createEngine({ ...base, ...store(null), dbKey: null });
   if (init.security === 'delegated') {
     const given = init.delegated;
     if (!given) throw new Error('engine host: delegated security without its key');
@@ -24,11 +31,11 @@ async function openEngine(init: HostInit, log: Logger, port: HostPort): Promise<
       port.post({ t: 'reveal', path: absPath });
       return true;
     };
-    return createEngine({ ...base, dbKey: given.dbKey, dbKeySource: given.dbKeySource, secrets, reveal });
+    return createEngine({ ...base, ...store(given.dbKey), dbKey: given.dbKey, dbKeySource: given.dbKeySource, secrets, reveal });
   }
   // The key is resolved here, inside the host: it never travels over the port and is never logged.
   const { dbKey, keySource, secrets } = prepareSecurity(init.dataDir);
-  return createEngine({ ...base, dbKey, dbKeySource: keySource, secrets });
+  return createEngine({ ...base, ...store(dbKey), dbKey, dbKeySource: keySource, secrets });
 }
 
 /** Credentials held in this thread, every change sent to the main process to be sealed in the OS keystore. */

@@ -173,9 +173,10 @@ export class PgDatabase {
 
   private inTx<R>(lock: boolean, body: () => R): R {
     if (this.inTransaction) return this.inSavepoint(body);
-    this.connection.query(lock ? `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY})` : 'BEGIN');
     this.inTransaction = true;
     try {
+      // One round trip; a lock that times out (lock_timeout) fails here and the open transaction is rolled back below.
+      this.connection.query(lock ? `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY})` : 'BEGIN');
       const result = body();
       this.connection.query('COMMIT');
       return result;

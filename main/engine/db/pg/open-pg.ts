@@ -32,7 +32,7 @@ function guardSql(lifecycle: Lifecycle): string {
   CREATE OR REPLACE TRIGGER ${fn} BEFORE UPDATE OF ${column} ON ${table} FOR EACH ROW EXECUTE FUNCTION ${fn}();`;
 }
 
-// [Note: other instances' changes reach the grid] on PostgreSQL: every statement that writes a table the grid or the
+// On PostgreSQL ([Note: other instances' changes reach the grid]): every statement that writes a table the grid or the
 // settings show notifies `scandesk_changes` with the writing connection's name (its origin), delivered at commit
 // and once per transaction; foreign-commits.ts listens and ignores its own origin.
 export const CHANGES_CHANNEL = 'scandesk_changes';

@@ -22,7 +22,8 @@ let client: pg.Client | null = null;
 
 async function connected(): Promise<pg.Client> {
   if (client) return client;
-  const c = new pg.Client({ connectionString: init.url, application_name: init.appName });
+  // An address that does not answer (a server switched off, a wrong host) fails in 10 s instead of the OS's minutes.
+  const c = new pg.Client({ connectionString: init.url, application_name: init.appName, connectionTimeoutMillis: 10_000 });
   c.on('error', () => {
     if (client === c) client = null;
   });
