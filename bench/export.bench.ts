@@ -25,7 +25,7 @@ export type ExportBenchResult = {
 const MB = 1024 * 1024;
 const round = (n: number) => Math.round(n * 10) / 10;
 
-const CASES: [string, Partial<ExportOptions> & Pick<ExportOptions, 'format'>][] = [
+export const CASES: [string, Partial<ExportOptions> & Pick<ExportOptions, 'format'>][] = [
   ['csv excel-ru', { format: 'csv', csvPreset: 'excel-ru' }],
   ['csv excel-utf16', { format: 'csv', csvPreset: 'excel-utf16' }],
   ['csv 1c-persons', { format: 'csv', templateId: '1c-persons' }],
@@ -38,7 +38,9 @@ const CASES: [string, Partial<ExportOptions> & Pick<ExportOptions, 'format'>][] 
 /** One export in this process, RSS sampled every 10 ms and at every page. */
 async function runOne(dataDir: string, name: string): Promise<Run> {
   const o = CASES.find(([n]) => n === name)![1];
-  const engine = await createEngine({ dataDir, mode: 'test', dbKey: null, autoStart: false });
+  // BENCH_DB: another store for the same data (bench/stores.bench.ts runs this on PostgreSQL too).
+  const dbFile = process.env.BENCH_DB;
+  const engine = await createEngine({ dataDir, mode: 'test', dbKey: null, autoStart: false, ...(dbFile ? { dbFile } : {}) });
   try {
     (globalThis as { gc?: () => void }).gc?.();
     const baseline = process.memoryUsage().rss;

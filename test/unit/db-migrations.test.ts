@@ -9,6 +9,8 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { openDatabase } from '../../main/engine/db/open.ts';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../main/engine/db/schema.ts';
 import { CASE_STATES, DOC_STATUSES, REVIEW_STATES } from '../../shared/types.ts';
+import pg from 'pg';
+import { pgDatabaseForSuite } from '../helpers/pg.ts';
 
 void test('schema 1 → current: exported marks survive, the old column and index are gone, new indexes exist', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-migrate-'));
@@ -138,5 +140,39 @@ void test('the CHECK lists frozen in migration 4 equal the statuses the code kno
     assert.deepEqual(list(sql('cases'), 'state'), [...CASE_STATES]);
   } finally {
     db.close();
+  }
+});
+
+const pgServer = await pgDatabaseForSuite();
+
+void test('PostgreSQL: the same versions build the same tables and columns as SQLite, a reopen changes nothing, a newer schema is refused, the lifecycle guard holds', { skip: pgServer.skip }, async () => {
+  const lite = openDatabase(':memory:', { key: null });
+  const tables = (lite.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
+  const liteColumns = Object.fromEntries(tables.map((t) => [t, (lite.prepare(`SELECT name FROM pragma_table_info(?) ORDER BY name`).all(t) as { name: string }[]).map((c) => c.name)]));
+  lite.close();
+
+  const pgDb = openDatabase(pgServer.url!);
+  pgDb.close();
+  const again = openDatabase(pgServer.url!); // a second open (another instance starting) finds nothing to migrate
+  again.close();
+  const c = new pg.Client({ connectionString: pgServer.url });
+  await c.connect();
+  try {
+    assert.deepEqual((await c.query('SELECT version FROM scandesk_schema')).rows, [{ version: SCHEMA_VERSION }]);
+    const cols = (await c.query(`SELECT table_name AS t, column_name AS c FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2`)).rows as { t: string; c: string }[];
+    const pgColumns: Record<string, string[]> = {};
+    for (const { t, c: col } of cols) if (t !== 'scandesk_schema') (pgColumns[t] ??= []).push(col);
+    assert.deepEqual(pgColumns, liteColumns);
+    const checks = (await c.query(`SELECT pg_get_constraintdef(oid) AS d FROM pg_constraint WHERE conrelid = 'documents'::regclass AND contype = 'c'`)).rows as { d: string }[];
+    const statuses = checks.map((r) => r.d).find((d) => d.includes('(status'))!;
+    for (const s of DOC_STATUSES) assert.ok(statuses.includes(`'${s}'`), s);
+
+    await c.query(`INSERT INTO documents(path, rel_path, file_name, doc_type, status, created_at, updated_at) VALUES ('p', 'p', 'p', 'PASSPORT', 'seen', 0, 0)`);
+    await assert.rejects(c.query(`UPDATE documents SET status = 'recognised'`), /SCANDESK_TRANSITION: document seen → recognised/);
+
+    await c.query('UPDATE scandesk_schema SET version = $1', [SCHEMA_VERSION + 1]);
+    assert.throws(() => openDatabase(pgServer.url!), /создана более новой версией ScanDesk/);
+  } finally {
+    await c.end();
   }
 });

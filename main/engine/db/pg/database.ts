@@ -8,7 +8,7 @@
 // two such transactions interleave; each write transaction here first takes one transaction-scoped advisory lock,
 // which gives the same queueing across every instance on the database. Single statements (a conditional UPDATE that
 // claims a row) need no lock: PostgreSQL re-checks their WHERE on the row they lock.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { PgError, SyncPgConnection } from './sync-connection.ts';
 import { translate, type Translated } from './translate.ts';
@@ -38,12 +38,16 @@ function bindValues(t: Translated, args: Params): unknown[] {
 export class PgStatement {
   private plucked = false;
   private rawRows = false;
+  /** Named after its text: prepared (parsed and planned) once per connection, reused by every later run. */
+  private readonly name: string;
 
   constructor(
     private readonly db: PgDatabase,
     private readonly t: Translated,
     readonly source: string,
-  ) {}
+  ) {
+    this.name = `sd_${createHash('sha1').update(t.sql).digest('hex').slice(0, 24)}`;
+  }
 
   pluck(on = true): this {
     this.plucked = on;
@@ -56,13 +60,13 @@ export class PgStatement {
   }
 
   run(...args: Params): RunResult {
-    const r = this.db.connection.query<{ id?: number }>(this.t.sql, bindValues(this.t, args));
+    const r = this.db.connection.query<{ id?: number }>(this.t.sql, bindValues(this.t, args), undefined, this.name);
     return { changes: r.rowCount, lastInsertRowid: Number(r.rows[r.rows.length - 1]?.id ?? 0) };
   }
 
   all(...args: Params): unknown[] {
     const arrays = this.plucked || this.rawRows;
-    const r = this.db.connection.query<unknown>(this.t.sql, bindValues(this.t, args), arrays ? 'array' : undefined);
+    const r = this.db.connection.query<unknown>(this.t.sql, bindValues(this.t, args), arrays ? 'array' : undefined, this.name);
     return this.plucked ? r.rows.map((row) => (row as unknown[])[0]) : r.rows;
   }
 

@@ -2,7 +2,9 @@
 // 1–3, so 2–4 have nothing to do there; see schema.ts). Types follow the SQLite columns: INTEGER → BIGINT (epoch-ms
 // times, ids), REAL → DOUBLE PRECISION, a rowid key → an identity column (explicit ids still allowed: migrate-to copies
 // them). `json_extract(text, '$.a.b')` is defined with SQLite's meaning for the text paths the app uses, IMMUTABLE
-// so the grid's sort indexes are built on the very expressions its queries use.
+// so the grid's sort indexes are built on the very expressions its queries use. Index columns other than `id` sort
+// NULLS FIRST: SQLite's order (NULL first ascending, last descending), which translate.ts gives every ORDER BY, so
+// paging and the grid's keyset seek agree on both stores and an index still serves both directions.
 export const PG_FOUNDATION = `
 CREATE OR REPLACE FUNCTION json_extract(doc text, path text) RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -161,39 +163,48 @@ CREATE TABLE document_exports (
     document_id BIGINT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
     exported_at BIGINT NOT NULL                 -- the latest finished export that included the document
   );
-CREATE INDEX fields_name_value ON fields(name, value);
-CREATE INDEX findings_document ON findings(document_id, field);
-CREATE INDEX findings_case ON findings(case_id);
-CREATE INDEX audit_document ON audit_events(document_id, id);
-CREATE INDEX audit_at ON audit_events(at);
-CREATE INDEX api_requests_at ON api_requests(at);
-CREATE INDEX export_documents_doc ON export_documents(document_id);
-CREATE INDEX cases_state_next ON cases(state, next_try_at);
-CREATE INDEX cases_key ON cases(case_key, state);
-CREATE INDEX cases_submitted ON cases(submitted_at);
-CREATE INDEX cases_completed ON cases(completed_at);
-CREATE INDEX documents_case ON documents(case_id);
-CREATE INDEX documents_sha ON documents(sha256);
-CREATE INDEX documents_path ON documents(path);
-CREATE INDEX documents_status ON documents(status, id);
-CREATE INDEX documents_review ON documents(review_state, id);
-CREATE INDEX documents_type ON documents(doc_type, id);
-CREATE INDEX documents_created ON documents(created_at);
-CREATE INDEX documents_folder ON documents(folder_id, id);
-CREATE INDEX documents_sort_lastname ON documents(json_extract(values_json, '$.LastName'), id);
-CREATE INDEX documents_sort_number ON documents(json_extract(values_json, '$.Number'), id);
-CREATE INDEX documents_sort_inn ON documents(json_extract(values_json, '$.INN'), id);
+CREATE INDEX fields_name_value ON fields(name NULLS FIRST, value NULLS FIRST);
+CREATE INDEX findings_document ON findings(document_id NULLS FIRST, field NULLS FIRST);
+CREATE INDEX findings_case ON findings(case_id NULLS FIRST);
+CREATE INDEX audit_document ON audit_events(document_id NULLS FIRST, id);
+CREATE INDEX audit_at ON audit_events(at NULLS FIRST);
+CREATE INDEX api_requests_at ON api_requests(at NULLS FIRST);
+CREATE INDEX export_documents_doc ON export_documents(document_id NULLS FIRST);
+CREATE INDEX cases_state_next ON cases(state NULLS FIRST, next_try_at NULLS FIRST);
+CREATE INDEX cases_key ON cases(case_key NULLS FIRST, state NULLS FIRST);
+CREATE INDEX cases_submitted ON cases(submitted_at NULLS FIRST);
+CREATE INDEX cases_completed ON cases(completed_at NULLS FIRST);
+CREATE INDEX documents_case ON documents(case_id NULLS FIRST);
+CREATE INDEX documents_sha ON documents(sha256 NULLS FIRST);
+CREATE INDEX documents_path ON documents(path NULLS FIRST);
+CREATE INDEX documents_status ON documents(status NULLS FIRST, id);
+CREATE INDEX documents_review ON documents(review_state NULLS FIRST, id);
+CREATE INDEX documents_type ON documents(doc_type NULLS FIRST, id);
+CREATE INDEX documents_created ON documents(created_at NULLS FIRST);
+CREATE INDEX documents_folder ON documents(folder_id NULLS FIRST, id);
+CREATE INDEX documents_sort_lastname ON documents(json_extract(values_json, '$.LastName') NULLS FIRST, id);
+CREATE INDEX documents_sort_number ON documents(json_extract(values_json, '$.Number') NULLS FIRST, id);
+CREATE INDEX documents_sort_inn ON documents(json_extract(values_json, '$.INN') NULLS FIRST, id);
 CREATE INDEX documents_has_errors ON documents(id) WHERE error_count > 0;
 CREATE INDEX documents_duplicates ON documents(id) WHERE status = 'duplicate' OR duplicate_of IS NOT NULL;
-CREATE INDEX documents_attention ON documents(review_state, min_confidence, error_count, warning_count, broken, status);
-CREATE INDEX documents_sort_file ON documents(file_name, id);
-CREATE INDEX documents_sort_confidence ON documents(min_confidence, id);
-CREATE INDEX documents_sort_firstname ON documents(json_extract(values_json, '$.FirstName'), id);
-CREATE INDEX documents_sort_middlename ON documents(json_extract(values_json, '$.MiddleName'), id);
-CREATE INDEX documents_sort_gender ON documents(json_extract(values_json, '$.Gender'), id);
-CREATE INDEX documents_sort_series ON documents(json_extract(values_json, '$.Series'), id);
-CREATE INDEX documents_sort_issuedby ON documents(json_extract(values_json, '$.IssuedBy'), id);
-CREATE INDEX documents_sort_issueid ON documents(json_extract(values_json, '$.IssueId'), id);
-CREATE INDEX documents_sort_birthdate ON documents((substr(json_extract(values_json, '$.BirthDate'), 7, 4) || substr(json_extract(values_json, '$.BirthDate'), 4, 2) || substr(json_extract(values_json, '$.BirthDate'), 1, 2)), id);
-CREATE INDEX documents_sort_issuedate ON documents((substr(json_extract(values_json, '$.IssueDate'), 7, 4) || substr(json_extract(values_json, '$.IssueDate'), 4, 2) || substr(json_extract(values_json, '$.IssueDate'), 1, 2)), id);
+CREATE INDEX documents_attention ON documents(review_state NULLS FIRST, min_confidence NULLS FIRST, error_count NULLS FIRST, warning_count NULLS FIRST, broken NULLS FIRST, status NULLS FIRST);
+CREATE INDEX documents_sort_file ON documents(file_name NULLS FIRST, id);
+CREATE INDEX documents_sort_confidence ON documents(min_confidence NULLS FIRST, id);
+CREATE INDEX documents_sort_firstname ON documents(json_extract(values_json, '$.FirstName') NULLS FIRST, id);
+CREATE INDEX documents_sort_middlename ON documents(json_extract(values_json, '$.MiddleName') NULLS FIRST, id);
+CREATE INDEX documents_sort_gender ON documents(json_extract(values_json, '$.Gender') NULLS FIRST, id);
+CREATE INDEX documents_sort_series ON documents(json_extract(values_json, '$.Series') NULLS FIRST, id);
+CREATE INDEX documents_sort_issuedby ON documents(json_extract(values_json, '$.IssuedBy') NULLS FIRST, id);
+CREATE INDEX documents_sort_issueid ON documents(json_extract(values_json, '$.IssueId') NULLS FIRST, id);
+CREATE INDEX documents_sort_birthdate ON documents((substr(json_extract(values_json, '$.BirthDate'), 7, 4) || substr(json_extract(values_json, '$.BirthDate'), 4, 2) || substr(json_extract(values_json, '$.BirthDate'), 1, 2)) NULLS FIRST, id);
+CREATE INDEX documents_sort_issuedate ON documents((substr(json_extract(values_json, '$.IssueDate'), 7, 4) || substr(json_extract(values_json, '$.IssueDate'), 4, 2) || substr(json_extract(values_json, '$.IssueDate'), 1, 2)) NULLS FIRST, id);
+-- Free-text search (search_text LIKE '%word%') through a trigram index where the server has pg_trgm (a contrib
+-- extension a database owner may add); without it the search scans, as SQLite's does.
+DO $$
+BEGIN
+  CREATE EXTENSION IF NOT EXISTS pg_trgm;
+  CREATE INDEX documents_search_trgm ON documents USING gin (search_text gin_trgm_ops);
+EXCEPTION WHEN OTHERS THEN
+  RAISE NOTICE 'pg_trgm unavailable: free-text search scans the documents table';
+END $$;
 `;

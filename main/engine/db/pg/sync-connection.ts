@@ -26,6 +26,8 @@ function workerUrl(): URL {
 
 export class SyncPgConnection {
   private readonly flag = new Int32Array(new SharedArrayBuffer(4));
+  /** Never signalled: waiting on it is a short sleep. */
+  private readonly pause = new Int32Array(new SharedArrayBuffer(4));
   private readonly port: MessagePort;
   private readonly worker: Worker;
   private closed = false;
@@ -41,8 +43,9 @@ export class SyncPgConnection {
     this.worker.unref();
   }
 
-  query<R = Record<string, unknown>>(sql: string, params?: unknown[], rowMode?: 'array'): { rows: R[]; rowCount: number } {
-    const reply = this.ask({ sql, ...(params && params.length > 0 ? { params } : {}), ...(rowMode ? { rowMode } : {}) });
+  /** `name`: a server-side prepared statement, planned once per connection (the repositories' statements). */
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[], rowMode?: 'array', name?: string): { rows: R[]; rowCount: number } {
+    const reply = this.ask({ sql, ...(params && params.length > 0 ? { params } : {}), ...(rowMode ? { rowMode } : {}), ...(name ? { name } : {}) });
     if (!reply.ok) throw new PgError(reply.detail ? `${reply.message} (${reply.detail})` : reply.message, reply.code);
     return { rows: reply.rows as R[], rowCount: reply.rowCount };
   }
@@ -62,9 +65,14 @@ export class SyncPgConnection {
     if (this.closed) throw new PgError('The database connection is closed', undefined);
     Atomics.store(this.flag, 0, 0);
     this.port.postMessage(req);
-    if (Atomics.wait(this.flag, 0, 0, timeoutMs) === 'timed-out') throw new PgError('PostgreSQL did not answer in time', 'timeout');
-    const got = receiveMessageOnPort(this.port);
-    if (!got) throw new PgError('PostgreSQL connection thread gave no answer', 'no-reply');
-    return got.message as PgReply;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const waited = Atomics.wait(this.flag, 0, 0, Math.max(0, deadline - Date.now()));
+      const got = receiveMessageOnPort(this.port);
+      if (got) return got.message as PgReply;
+      if (waited === 'timed-out' || Date.now() >= deadline) throw new PgError('PostgreSQL did not answer in time', 'timeout');
+      // Woken before the reply is visible on the port: look again in a moment.
+      Atomics.wait(this.pause, 0, 0, 1);
+    }
   }
 }

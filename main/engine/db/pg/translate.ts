@@ -7,7 +7,8 @@
 // - `x IN (SELECT value FROM json_each(?))` → json_array_elements_text, typed by the column (ids are BIGINT);
 // - scalar MAX(a, b)/MIN(a, b) → GREATEST/LEAST; instr → strpos; the one GLOB and strftime the app uses;
 // - `a IS b` (b not NULL) → `IS NOT DISTINCT FROM`; camelCase aliases are quoted (PostgreSQL folds names to lower case);
-// - LIKE → ILIKE (SQLite's LIKE ignores case); SQLite's planner hint `+col` is dropped.
+// - LIKE → ILIKE (SQLite's LIKE ignores case); SQLite's planner hint `+col` is dropped;
+// - ORDER BY terms sort NULLs as SQLite does (first ascending, last descending; the PostgreSQL indexes agree).
 
 export type Translated = { sql: string; params: Array<number | string> };
 
@@ -47,16 +48,65 @@ function rewriteScalarMinMax(sql: string): string {
   return out + sql.slice(from);
 }
 
+/** Split on commas outside parentheses. */
+function topLevel(list: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < list.length; i++) {
+    if (list[i] === '(') depth++;
+    else if (list[i] === ')') depth--;
+    else if (list[i] === ',' && depth === 0) {
+      parts.push(list.slice(from, i));
+      from = i + 1;
+    }
+  }
+  return [...parts, list.slice(from)];
+}
+
+/** Where an ORDER BY list that starts at `from` ends: a closing parenthesis of its own level, LIMIT, OFFSET or the end. */
+function orderListEnd(sql: string, from: number): number {
+  let depth = 0;
+  for (let i = from; i < sql.length; i++) {
+    const ch = sql[i];
+    if (ch === "'") i = sql.indexOf("'", i + 1) < 0 ? sql.length : sql.indexOf("'", i + 1);
+    else if (ch === '(') depth++;
+    else if (ch === ')' && depth-- === 0) return i;
+    else if (ch === ';' || (depth === 0 && /^\s(LIMIT|OFFSET)\b/i.test(sql.slice(i, i + 8)))) return i;
+  }
+  return sql.length;
+}
+
+/** SQLite sorts NULL first ascending and last descending; PostgreSQL the other way round. An `id` is never NULL. */
+function rewriteOrderBy(sql: string): string {
+  const re = /\bORDER BY\s+/gi;
+  let out = '';
+  let from = 0;
+  for (let m = re.exec(sql); m; m = re.exec(sql)) {
+    const listStart = m.index + m[0].length;
+    const listEnd = orderListEnd(sql, listStart);
+    const terms = topLevel(sql.slice(listStart, listEnd)).map((term) => {
+      const t = term.trim();
+      if (/\bNULLS\b/i.test(t) || /^(\w+\.)?id(\s+(ASC|DESC))?$/i.test(t) || /^\d+(\s+(ASC|DESC))?$/i.test(t)) return term;
+      return /\sDESC$/i.test(t) ? `${term.trimEnd()} NULLS LAST` : `${term.trimEnd()} NULLS FIRST`;
+    });
+    out += sql.slice(from, listStart) + terms.join(',');
+    from = listEnd;
+    re.lastIndex = listEnd;
+  }
+  return out + sql.slice(from);
+}
+
 function rewriteDialect(sql: string, tablesWithId: ReadonlySet<string>): string {
-  let s = rewriteJsonEach(sql);
+  let s = rewriteOrderBy(rewriteJsonEach(sql));
   s = rewriteScalarMinMax(s);
   s = s
     .replace(/\binstr\(/gi, 'strpos(')
     .replace(/NOT ([\w.]+) GLOB '\*\[\^0-9\]\*'/g, "$1 !~ '[^0-9]'")
     .replace(/strftime\('%Y-%m-%d', ([^,]+?), 'unixepoch', 'localtime'\)/g, "to_char(to_timestamp($1), 'YYYY-MM-DD')")
     .replace(/SELECT json_extract\(details, '\$\.undoes'\)/g, "SELECT json_extract(details, '$.undoes')::bigint")
-    .replace(/\bIS NOT (?!NULL\b|DISTINCT\b|TRUE\b|FALSE\b)([\w.?]+)/g, 'IS DISTINCT FROM $1')
-    .replace(/\bIS (?!NOT\b|NULL\b|DISTINCT\b|TRUE\b|FALSE\b)([\w.?]+)/g, 'IS NOT DISTINCT FROM $1')
+    .replace(/\bIS NOT (?!NULL\b|DISTINCT\b|TRUE\b|FALSE\b)('[^']*'|[\w.?]+)/g, 'IS DISTINCT FROM $1')
+    .replace(/\bIS (?!NOT\b|NULL\b|DISTINCT\b|TRUE\b|FALSE\b)('[^']*'|[\w.?]+)/g, 'IS NOT DISTINCT FROM $1')
     .replace(/\bLIKE\b/g, 'ILIKE')
     // `+col = …` keeps a column's index out of SQLite's planner; PostgreSQL has no unary plus on text (and plans alone).
     .replace(/([\s(])\+(?=[a-z_])/g, '$1')

@@ -5,7 +5,7 @@ import { workerData, type MessagePort } from 'node:worker_threads';
 import pg from 'pg';
 
 type Init = { url: string; flag: SharedArrayBuffer; port: MessagePort; timeZone: string; appName: string };
-export type PgRequest = { sql: string; params?: unknown[]; rowMode?: 'array' } | { close: true };
+export type PgRequest = { sql: string; params?: unknown[]; rowMode?: 'array'; name?: string } | { close: true };
 export type PgReply =
   | { ok: true; rows: unknown[]; rowCount: number }
   | { ok: false; message: string; code?: string; detail?: string };
@@ -41,7 +41,7 @@ async function answer(req: PgRequest): Promise<PgReply> {
   }
   try {
     const c = await connected();
-    const res = await c.query({ text: req.sql, values: req.params, ...(req.rowMode ? { rowMode: req.rowMode } : {}) });
+    const res = await c.query({ text: req.sql, values: req.params, ...(req.rowMode ? { rowMode: req.rowMode } : {}), ...(req.name ? { name: req.name } : {}) });
     // A multi-statement text (exec) answers an array of results; the caller wants none of them.
     const one = Array.isArray(res) ? { rows: [], rowCount: 0 } : res;
     return { ok: true, rows: one.rows, rowCount: one.rowCount ?? 0 };
