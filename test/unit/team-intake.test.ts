@@ -11,6 +11,10 @@ import { createEngine, type Engine } from '../../main/engine/app.ts';
 import { silentLogger } from '../../main/engine/log.ts';
 import { pgDatabaseForSuite } from '../helpers/pg.ts';
 import { writeNumberedScans } from '../helpers/scans.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { createMemorySecretStore } from '../../main/engine/secrets.ts';
+import { SIM_CREDENTIALS } from '../../main/engine/sim/config.ts';
+import { startSimulator } from '../../main/engine/sim/server.ts';
 
 const FILES = 40;
 
@@ -49,6 +53,36 @@ for (const { store, location, skip } of STORES) void test(`two instances on one 
     assert.ok([...deciders].every((d) => d === a.ctx.instanceId || d === engines[1]!.ctx.instanceId), 'each row names the instance that decided it');
   } finally {
     for (const e of engines) await e.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+const pgSend = await pgDatabaseForSuite();
+
+void test('a case checked on one computer is sent by another: the upload is prepared again there from the checked original', { timeout: 120_000, skip: pgSend.skip }, async () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-team-send-'));
+  const inbox = path.join(tmp, 'Входящие');
+  const files = 6;
+  await writeNumberedScans(inbox, files, (i) => ({ r: (i * 51) % 256, g: (i * 17) % 256, b: (i * 99) % 256 }));
+  const sim = await startSimulator({ config: { timeScale: 0.02, seed: 3 } });
+  const common = { dbFile: pgSend.url!, dbKey: null, mode: 'test' as const, log: silentLogger };
+  let b: Engine | null = null;
+  try {
+    // The first computer checks every file (its long side is over the limit: a prepared upload each) but cannot send.
+    const a = await createEngine({ ...common, dataDir: path.join(tmp, 'pc-1'), settingsOverrides: { apiUrl: 'http://127.0.0.1:9', recompressMaxSidePx: 500 } });
+    await a.request('folders:add', { path: inbox, defaultType: 'PASSPORT', options: { settleMs: 300 } });
+    await a.intake.settled({ signal: AbortSignal.timeout(90_000) });
+    await a.stop();
+    fs.rmSync(path.join(tmp, 'pc-1'), { recursive: true, force: true }); // switched off, its cache with it
+    b = await createEngine({ ...common, dataDir: path.join(tmp, 'pc-2'), secrets: createMemorySecretStore(SIM_CREDENTIALS), settingsOverrides: { apiUrl: sim.url, recompressMaxSidePx: 500 } });
+    const db = b.ctx.db;
+    await waitFor('every document recognised on the second computer', () => (db.prepare(`SELECT COUNT(*) AS n FROM documents WHERE status = 'recognised'`).get() as { n: number }).n === files);
+    const prepared = fs.readdirSync(path.join(tmp, 'pc-2', 'cache', 'uploads')).filter((f) => f.endsWith('.jpg'));
+    assert.equal(prepared.length, files, 'prepared again on the computer that sent them');
+    assert.equal(sim.documents().length, files, 'each case sent once');
+  } finally {
+    await b?.stop();
+    await sim.close();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
 });

@@ -137,8 +137,9 @@ void describe('background recompute after a threshold change', () => {
     }
   });
 
-  void it('a failing chunk is retried once; a second failure tells the clerk in Russian that some cases show old results', async () => {
+  void it('a failing chunk is retried once; a second failure tells the clerk in Russian that some cases show old results', async (t) => {
     const { engine } = await seeded();
+    if (isPostgres(engine.ctx.db)) return t.skip('the failure is injected through an SQLite function (parity run on PostgreSQL)');
     const notices: string[] = [];
     engine.ctx.events.subscribe((name, payload) => name === 'notify' && notices.push((payload as Events['notify']).messageRu));
     // A verdict write that fails on demand: the chunk that hits it rolls back whole.

@@ -6,6 +6,9 @@
 import { createHash } from 'node:crypto';
 import { constants as fsc } from 'node:fs';
 import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Settings } from '../../../shared/settings.ts';
+import { preflight } from '../intake/preflight.ts';
 import { buildAddDocumentBody, type BeorgOutcome, type ProcessInfo } from '../beorg/client.ts';
 import type { Credentials } from '../secrets.ts';
 import type { Permit } from './rate-budget.ts';
@@ -35,13 +38,43 @@ export function processInfoFor(docs: SubmitDocRow[]): ProcessInfo[] {
 
 class ScanChanged extends Error {}
 
+/**
+ * A prepared upload is cached on the computer that checked the file; in team mode another computer may send the case
+ * (the first one switched off, or its queue busy). It prepares the upload again from the original, read and
+ * hash-checked as above, through a private copy, so what is prepared is exactly the checked content.
+ */
+async function prepareAgain(d: SubmitDocRow, uploadsDir: string, settings: Settings): Promise<Buffer> {
+  const bytes = await readOriginal(d);
+  await fs.mkdir(uploadsDir, { recursive: true, mode: 0o700 });
+  const copy = path.join(uploadsDir, `${d.sha256 ?? d.id}.original.${process.pid}.tmp`);
+  await fs.writeFile(copy, bytes, { mode: 0o600 });
+  try {
+    const again = await preflight(copy, bytes.length, d.sha256 ?? String(d.id), settings, uploadsDir);
+    if (!again.ok) throw new ScanChanged();
+    return again.uploadPath ? await fs.readFile(again.uploadPath) : bytes;
+  } finally {
+    await fs.rm(copy, { force: true });
+  }
+}
+
 // [Note: the upload is the file that was checked]
 // Intake checked a file's real path and hashed its content; by send time the name in the watched folder may have been
 // swapped for a link (to a file outside the folder) or rewritten. A prepared upload lives in the private data folder
 // and is read as is; an original is opened without following a link in its last component and must still hash to
 // what intake recorded, or nothing is sent (the case fails with the reason, for the clerk to look at).
-async function readForUpload(d: SubmitDocRow): Promise<Buffer> {
-  if (d.upload_path) return fs.readFile(d.upload_path);
+async function readForUpload(d: SubmitDocRow, uploadsDir: string, settings: Settings): Promise<Buffer> {
+  if (d.upload_path) {
+    try {
+      return await fs.readFile(d.upload_path);
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'ENOENT') throw err;
+      return prepareAgain(d, uploadsDir, settings);
+    }
+  }
+  return readOriginal(d);
+}
+
+async function readOriginal(d: SubmitDocRow): Promise<Buffer> {
   const handle = await fs.open(d.current_path ?? d.path, fsc.O_RDONLY | (fsc.O_NOFOLLOW ?? 0));
   try {
     const bytes = await handle.readFile();
@@ -69,7 +102,8 @@ export function createSubmitter(core: QueueCore) {
   /** The scans of a case, or a failed case when one cannot be read or is no longer the file that was checked. */
   async function readImages(caseId: number, docs: SubmitDocRow[]): Promise<Buffer[] | null> {
     try {
-      return await Promise.all(docs.map(readForUpload));
+      const uploadsDir = path.join(ctx.dataDir, 'cache', 'uploads');
+      return await Promise.all(docs.map((d) => readForUpload(d, uploadsDir, settings())));
     } catch (err) {
       const code = (err as { code?: string }).code ?? '';
       const changed = err instanceof ScanChanged || code === 'ELOOP'; // ELOOP: the name is now a link
