@@ -45,9 +45,16 @@ export class SyncPgConnection {
 
   /** `name`: a server-side prepared statement, planned once per connection (the repositories' statements). */
   query<R = Record<string, unknown>>(sql: string, params?: unknown[], rowMode?: 'array', name?: string): { rows: R[]; rowCount: number } {
-    const reply = this.ask({ sql, ...(params && params.length > 0 ? { params } : {}), ...(rowMode ? { rowMode } : {}), ...(name ? { name } : {}) });
+    const reply = this.ask({ sql, ...(params && params.length > 0 ? { params } : {}), ...(name ? { name } : {}) });
     if (!reply.ok) throw new PgError(reply.detail ? `${reply.message} (${reply.detail})` : reply.message, reply.code);
-    return { rows: reply.rows as R[], rowCount: reply.rowCount };
+    if (rowMode === 'array') return { rows: reply.rows as R[], rowCount: reply.rowCount };
+    const { columns } = reply;
+    const rows = reply.rows.map((values) => {
+      const row: Record<string, unknown> = {};
+      for (let i = 0; i < columns.length; i++) row[columns[i]!] = values[i];
+      return row;
+    });
+    return { rows: rows as R[], rowCount: reply.rowCount };
   }
 
   close(): void {

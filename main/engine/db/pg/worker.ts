@@ -5,9 +5,9 @@ import { workerData, type MessagePort } from 'node:worker_threads';
 import pg from 'pg';
 
 type Init = { url: string; flag: SharedArrayBuffer; port: MessagePort; timeZone: string; appName: string };
-export type PgRequest = { sql: string; params?: unknown[]; rowMode?: 'array'; name?: string } | { close: true };
+export type PgRequest = { sql: string; params?: unknown[]; name?: string } | { close: true };
 export type PgReply =
-  | { ok: true; rows: unknown[]; rowCount: number }
+  | { ok: true; rows: unknown[][]; columns: string[]; rowCount: number }
   | { ok: false; message: string; code?: string; detail?: string };
 
 // int8 (counts, ids, epoch-ms times) and numeric (sums) come back as numbers, booleans as 1/0: what the same query
@@ -37,14 +37,16 @@ async function answer(req: PgRequest): Promise<PgReply> {
   if ('close' in req) {
     await client?.end().catch(() => undefined);
     client = null;
-    return { ok: true, rows: [], rowCount: 0 };
+    return { ok: true, rows: [], columns: [], rowCount: 0 };
   }
   try {
     const c = await connected();
-    const res = await c.query({ text: req.sql, values: req.params, ...(req.rowMode ? { rowMode: req.rowMode } : {}), ...(req.name ? { name: req.name } : {}) });
+    // Rows travel as arrays with one list of column names: cheaper to parse here and to copy across threads than
+    // an object per row (the caller builds the objects it needs).
+    const res = await c.query({ text: req.sql, values: req.params, rowMode: 'array', ...(req.name ? { name: req.name } : {}) });
     // A multi-statement text (exec) answers an array of results; the caller wants none of them.
-    const one = Array.isArray(res) ? { rows: [], rowCount: 0 } : res;
-    return { ok: true, rows: one.rows, rowCount: one.rowCount ?? 0 };
+    if (Array.isArray(res)) return { ok: true, rows: [], columns: [], rowCount: 0 };
+    return { ok: true, rows: res.rows as unknown[][], columns: res.fields.map((f) => f.name), rowCount: res.rowCount ?? 0 };
   } catch (err) {
     const e = err as { message?: string; code?: string; detail?: string };
     return { ok: false, message: String(e.message ?? err), ...(e.code ? { code: e.code } : {}), ...(e.detail ? { detail: e.detail } : {}) };
