@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // Native or optional modules stay in node_modules (asarUnpack in electron-builder.yml).
-const external = ['electron', 'better-sqlite3-multiple-ciphers', 'sharp', '@img/*', 'chokidar', 'fsevents', 'exceljs', 'pdf-lib', 'ws', 'bufferutil', 'utf-8-validate'];
+const external = ['electron', 'better-sqlite3-multiple-ciphers', 'sharp', '@img/*', 'chokidar', 'fsevents', 'exceljs', 'pdf-lib', 'ws', 'bufferutil', 'utf-8-validate', 'pg', 'pg-native'];
 
 // [Note: no module paths from the environment in a release] A release bundle resolves modules from its own asar
 // only: a hook reading module paths from an environment variable would let anything that can set the user's
@@ -37,6 +37,16 @@ export async function buildElectron({ renderer = true, outDir = 'dist', dev = fa
     outfile: `${outDir}/main/host-worker.cjs`,
     external,
     banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" + (dev ? `\n${DEV_NATIVE_DIR_HOOK}` : '') },
+    define: { 'import.meta.url': '__importMetaUrl' },
+  });
+  // The thread that owns a PostgreSQL connection in team mode (main/engine/db/pg/sync-connection.ts starts it from
+  // next to the bundle that uses it).
+  await build({
+    ...common,
+    entryPoints: ['main/engine/db/pg/worker.ts'],
+    outfile: `${outDir}/main/pg-worker.cjs`,
+    external,
+    banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
     define: { 'import.meta.url': '__importMetaUrl' },
   });
   // The sandboxed preload may only require('electron'): everything else is bundled in.

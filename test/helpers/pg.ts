@@ -1,7 +1,6 @@
 // A fresh PostgreSQL database per test. The cluster comes from SCANDESK_TEST_PG_URL (scripts/test-unit.js starts
 // one throwaway cluster per run) or, when a file runs on its own, from a cluster this process starts and stops.
 // When PostgreSQL is not installed the test skips and prints why.
-import type { TestContext } from 'node:test';
 import { after } from 'node:test';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -19,27 +18,6 @@ function clusterUrl(): Promise<{ url?: string; skip?: string }> {
     });
   }
   return cluster;
-}
-
-/** URL of a new, empty database on the test cluster; null (and `t.skip(reason)`) when PostgreSQL is unavailable. */
-export async function freshPgDatabase(t: TestContext): Promise<string | null> {
-  const c = await clusterUrl();
-  if (!c.url) {
-    console.log(`skip: ${c.skip}`);
-    t.skip(c.skip);
-    return null;
-  }
-  const name = `t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: c.url });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  const u = new URL(c.url);
-  u.pathname = `/${name}`;
-  return u.toString();
 }
 
 /**

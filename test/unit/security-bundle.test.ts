@@ -21,7 +21,7 @@ void it('builds a sandbox-safe preload and a main bundle with the hardened windo
   assert.match(preload, /exposeInMainWorld/);
   const main = fs.readFileSync(path.join(outDir, 'main/shell.cjs'), 'utf8');
   const external = requiresOf(main).filter((m) => !m.startsWith('node:'));
-  assert.deepEqual(external.filter((m) => !['electron', 'better-sqlite3-multiple-ciphers', 'sharp', 'exceljs', 'chokidar', 'pdf-lib', 'ws'].includes(m)), []);
+  assert.deepEqual(external.filter((m) => !['electron', 'better-sqlite3-multiple-ciphers', 'sharp', 'exceljs', 'chokidar', 'pdf-lib', 'ws', 'pg'].includes(m)), []);
   for (const pref of ['sandbox: true', 'contextIsolation: true', 'nodeIntegration: false', 'webSecurity: true', 'allowRunningInsecureContent: false', 'webviewTag: false']) {
     assert.ok(main.includes(pref), pref);
   }
