@@ -34,7 +34,7 @@ export function TeamServerForm() {
       <label className="full">{t('settings.teamUrl')}
         <input type="password" autoComplete="off" spellCheck={false} placeholder="postgres://…@сервер:5432/scandesk" value={url} onChange={(e) => setUrl(e.target.value)} data-testid="team-server-url" />
       </label>
-      <p className="full muted">{t('settings.teamNote')}</p>
+      <p className="full muted">{t('settings.teamNote')} <span className="mono">npx scandesk db migrate-to postgres://…</span></p>
       <div className="full row">
         <button type="submit" className="btn btn-primary" disabled={busy || !url.trim()}>{t('settings.teamSave')}</button>
         {status?.configured ? <button type="button" className="btn" disabled={busy} onClick={() => void apply(call('settings:clear-team-server', {}))}>{t('settings.teamClear')}</button> : null}

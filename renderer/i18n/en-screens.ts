@@ -240,7 +240,7 @@ export const enScreens: Record<keyof typeof ruScreens, string> = {
   'settings.teamLocal': 'The database is on this computer (one clerk)',
   'settings.teamSaved': 'Saved server: {address}',
   'settings.teamUrl': 'Server address',
-  'settings.teamNote': 'Several clerks and runs share one database: each file is processed and paid for once, and everyone sees each other’s edits at once. The address with its password is stored encrypted and cannot be read back. To move this computer’s data: scandesk db migrate-to <address>.',
+  'settings.teamNote': 'Several clerks and runs share one database: each file is processed and paid for once, and everyone sees each other’s edits at once. The address with its password is stored encrypted and cannot be read back. To move this computer’s data to the server:',
   'settings.teamSave': 'Check and save',
   'settings.teamClear': 'Work without a server',
   'settings.teamRestart': 'Applies after ScanDesk restarts',

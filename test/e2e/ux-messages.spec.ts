@@ -139,3 +139,17 @@ test('folder picker: browse from the home folder and take its path', async ({ pa
   await page.getByTestId('picker-choose').click();
   await expect(page.getByTestId('new-folder-path')).toHaveValue(os.homedir());
 });
+
+test('settings › team server: a server that does not answer is said in Russian, without its password; nothing is saved', async ({ page }) => {
+  await page.goto(app.url);
+  await page.getByRole('button', { name: 'Настройки', exact: true }).click();
+  const form = page.getByTestId('team-server-form');
+  await expect(form.getByTestId('team-server-status')).toHaveText('Сейчас база на этом компьютере (для одного сотрудника)');
+  await form.getByTestId('team-server-url').fill('postgres://clerk:s3cret-Pa55@127.0.0.1:1/scandesk');
+  await form.getByRole('button', { name: 'Проверить и сохранить' }).click();
+  const alert = page.getByRole('alert').filter({ hasText: 'Сервер базы данных postgres://clerk@127.0.0.1:1/scandesk недоступен' });
+  await expect(alert).toBeVisible();
+  await expect(page.getByText(/s3cret-Pa55/)).toHaveCount(0);
+  await expect(form.getByTestId('team-server-status')).toHaveText('Сейчас база на этом компьютере (для одного сотрудника)');
+  expect(await app.request<{ configured: boolean }>('settings:team-server-status')).toMatchObject({ configured: false });
+});

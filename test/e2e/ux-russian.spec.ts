@@ -18,7 +18,7 @@ test.use({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
 const ALLOWED = new Set([
   'ScanDesk', 'Beorg', 'API', 'CSV', 'XLSX', 'JSON', 'NDJSON', 'URL', 'MRZ', 'UTF', 'BOM', 'RFC', 'PDF', 'JPEG', 'PNG', 'TIFF', 'Excel',
   'English', 'machine_uid', 'project_id', 'Ctrl', 'Shift', 'Enter', 'Esc', 'PgUp', 'PgDn', 'R', 'F1', 'F4', 'F7', 'F8', 'F9',
-  'npm', 'run', 'web', 'npx', 'scandesk', 'http', 't', 'mnt', 'media', 'OK', 'Z',
+  'npm', 'run', 'web', 'npx', 'scandesk', 'http', 't', 'mnt', 'media', 'OK', 'Z', 'PostgreSQL',
 ]);
 
 /** Latin-only words in what the clerk sees, data cells and paths excluded. */
