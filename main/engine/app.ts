@@ -7,6 +7,7 @@ import { realClock, type Clock } from './clock.ts';
 import { createSignals, type EngineContext, type EngineMode, type EngineModule, type IntakeController, type QueueController } from './context.ts';
 import type { DbKeySource } from './db/keys.ts';
 import { openDatabase } from './db/open.ts';
+import { PgError } from './db/pg/sync-connection.ts';
 import { DisposableStore } from './disposable.ts';
 import { createForeignCommitsModule } from './team/foreign-commits.ts';
 import { dispatch, missingHandlers, requestVia } from './dispatch.ts';
@@ -138,7 +139,14 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     },
     async stop() {
       started = false;
-      await teardown.dispose();
+      try {
+        await teardown.dispose();
+      } catch (err) {
+        // Team mode with the server out of reach: every teardown still ran; what could not be written (a claim, the
+        // lease) lapses on its timeout on the server, so closing the app is not an error for the clerk.
+        if (!(err instanceof PgError && err.connectionLost)) throw err;
+        log.warn('stopped without reaching the database server', { err: err.message });
+      }
     },
   };
   if (opts.autoStart ?? true) await engine.start();

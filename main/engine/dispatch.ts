@@ -1,7 +1,11 @@
 // Schema-validate a request and run its handler, returning an envelope. Both transports call this and
 // nothing else, so neither adapter contains logic.
 import { api, isChannel, type ArgsOf, type Channel, type Envelope, type Handlers, type ResultOf } from '../../shared/api.ts';
+import { PgError } from './db/pg/sync-connection.ts';
 import type { Logger } from './log.ts';
+
+const DB_UNREACHABLE_RU = 'Нет связи с сервером базы данных: проверьте сеть или спросите администратора. Повторите действие, когда сервер ответит — ничего не потеряно';
+const DB_UNREACHABLE_EN = 'The database server is out of reach: check the network or ask your administrator. Repeat the action when it answers — nothing is lost';
 
 export class UserError extends Error {
   constructor(
@@ -28,6 +32,11 @@ export async function dispatch(handlers: Handlers, channel: unknown, rawArgs: un
     return { ok: true, value };
   } catch (err) {
     if (err instanceof UserError) return { ok: false, error: { code: err.code, message: err.message, messageRu: err.messageRu } };
+    if (err instanceof PgError && err.connectionLost) {
+      // Team mode: the server is out of reach (network, a restart). Said as such; the next request reconnects.
+      log?.warn('database server unreachable', { channel, err: err.message });
+      return { ok: false, error: { code: 'db-unreachable', message: DB_UNREACHABLE_EN, messageRu: DB_UNREACHABLE_RU } };
+    }
     log?.error('handler failed', { channel, err });
     return { ok: false, error: { code: 'internal', message: 'Internal error', messageRu: 'Внутренняя ошибка: подробности в журнале' } };
   }

@@ -10,12 +10,20 @@ import type { PgReply, PgRequest } from './worker.ts';
 /** A query slower than this is treated as a lost server (the wait must end somewhere). */
 const QUERY_TIMEOUT_MS = 120_000;
 
+/** Network and server-shutdown failures: the server is out of reach now, not the request wrong. */
+const LOST = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'timeout', '57P01', '57P02', '57P03']);
+
 export class PgError extends Error {
   constructor(
     message: string,
     readonly code: string | undefined,
   ) {
     super(message);
+  }
+
+  /** The connection to the server failed (SQLSTATE class 08, a shutdown, a network error), not the statement. */
+  get connectionLost(): boolean {
+    return (this.code !== undefined && (LOST.has(this.code) || this.code.startsWith('08'))) || /Connection terminated|timeout expired/i.test(this.message);
   }
 }
 
