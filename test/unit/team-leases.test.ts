@@ -105,26 +105,33 @@ for (const { store, location, skip } of STORES) void describe(`instance leases (
   });
 });
 
+/**
+ * `a` reads, then writes, in one write transaction; meanwhile `b` (set up to give up at once) tries a write transaction
+ * of its own. It must be refused with `blocked` (it would queue behind `a`), and `a` must see and write what it read.
+ */
+function assertWritersQueue(a: Db, b: Db, blocked: RegExp): void {
+  a.exec('CREATE TABLE tally (n INTEGER)');
+  let otherBlocked = false;
+  a.transaction(() => {
+    const n = (a.prepare('SELECT COUNT(*) AS n FROM tally').get() as { n: number }).n;
+    try {
+      b.transaction(() => b.prepare('INSERT INTO tally VALUES (100)').run())();
+    } catch (err) {
+      otherBlocked = blocked.test(String(err));
+    }
+    a.prepare('INSERT INTO tally VALUES (?)').run(n);
+  })();
+  assert.equal(otherBlocked, true, 'the other writer waits for this transaction');
+  assert.deepEqual(b.prepare('SELECT n FROM tally').all(), [{ n: 0 }]);
+}
+
 void test('two connections on one file: a read-then-write transaction queues for the lock instead of failing with SQLITE_BUSY', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-immediate-'));
-  const file = path.join(dir, 'team.sqlite');
-  const a = openDatabase(file);
-  const b = openDatabase(file);
+  const a = openDatabase(path.join(dir, 'team.sqlite'));
+  const b = openDatabase(path.join(dir, 'team.sqlite'));
   try {
     b.pragma('busy_timeout = 0'); // the other instance: it meets the held lock at once instead of waiting 5 s
-    a.exec('CREATE TABLE tally (n INTEGER)');
-    let otherBlocked = false;
-    a.transaction(() => {
-      const n = (a.prepare('SELECT COUNT(*) AS n FROM tally').get() as { n: number }).n;
-      try {
-        b.prepare('INSERT INTO tally VALUES (100)').run();
-      } catch (err) {
-        otherBlocked = /locked|busy/i.test(String(err));
-      }
-      a.prepare('INSERT INTO tally VALUES (?)').run(n);
-    })();
-    assert.equal(otherBlocked, true, 'the other writer waits for this transaction');
-    assert.deepEqual(b.prepare('SELECT n FROM tally').all(), [{ n: 0 }]);
+    assertWritersQueue(a, b, /locked|busy/i);
   } finally {
     a.close();
     b.close();
@@ -138,20 +145,8 @@ void test('two connections on PostgreSQL: a write transaction holds the write lo
   const a = openDatabase(pgLock.url!);
   const b = openDatabase(pgLock.url!);
   try {
-    a.exec('CREATE TABLE tally (n INTEGER)');
     b.exec("SET lock_timeout = '200ms'"); // the other instance gives up at once instead of queueing behind us
-    let otherBlocked = false;
-    a.transaction(() => {
-      const n = (a.prepare('SELECT COUNT(*) AS n FROM tally').get() as { n: number }).n;
-      try {
-        b.transaction(() => b.prepare('INSERT INTO tally VALUES (100)').run())();
-      } catch (err) {
-        otherBlocked = /lock timeout/i.test(String(err));
-      }
-      a.prepare('INSERT INTO tally VALUES (?)').run(n);
-    })();
-    assert.equal(otherBlocked, true, 'the other writer waits for this transaction');
-    assert.deepEqual(b.prepare('SELECT n FROM tally').all(), [{ n: 0 }]);
+    assertWritersQueue(a, b, /lock timeout/i);
   } finally {
     a.close();
     b.close();
