@@ -24,7 +24,7 @@ export function findLeadingZero(db: Db, where: Where, fields: readonly string[])
   if (fields.length === 0) return null;
   const row = db
     .prepare<unknown[], { field: string; value: string }>(`SELECT f.name AS field, f.value FROM fields f JOIN documents d ON d.id = f.document_id
-      WHERE f.name IN (SELECT value FROM json_each(?)) AND f.value >= '0' AND f.value < '1' AND NOT f.value GLOB '*[^0-9]*'
+      WHERE f.name IN (SELECT value FROM json_each(?)) AND f.value >= '0' AND f.value < '1' AND ltrim(f.value, '0123456789') = ''
         AND (${where.sql}) LIMIT 1`)
     .get(JSON.stringify(fields), ...where.params);
   return row ?? null;

@@ -109,7 +109,7 @@ export function createReviewEditing(ctx: EngineContext, reader: ReviewReader, cl
     `SELECT id, old_value FROM audit_events
      WHERE document_id = ? AND field = ? AND action IN ('set-field','rule-fix')
        AND id > coalesce((SELECT max(id) FROM audit_events WHERE document_id = ? AND action = 'undo-document'), 0)
-       AND id NOT IN (SELECT json_extract(details, '$.undoes') FROM audit_events
+       AND id NOT IN (SELECT CAST(json_extract(details, '$.undoes') AS INTEGER) FROM audit_events
                       WHERE field = ? AND document_id = ? AND action = 'undo' AND json_extract(details, '$.undoes') IS NOT NULL)
      ORDER BY id DESC`,
   );

@@ -5,7 +5,7 @@
 // - `INSERT OR IGNORE` → `ON CONFLICT DO NOTHING`; an INSERT into a table with an `id` answers `RETURNING id`
 //   (better-sqlite3's lastInsertRowid);
 // - `x IN (SELECT value FROM json_each(?))` → json_array_elements_text, typed by the column (ids are BIGINT);
-// - scalar MAX(a, b)/MIN(a, b) → GREATEST/LEAST; instr → strpos; the one GLOB and strftime the app uses;
+// - scalar MAX(a, b)/MIN(a, b) → GREATEST/LEAST; instr → strpos; the one strftime form the app uses;
 // - `a IS b` (b not NULL) → `IS NOT DISTINCT FROM`; camelCase aliases are quoted (PostgreSQL folds names to lower case);
 // - LIKE → ILIKE (SQLite's LIKE ignores case); SQLite's planner hint `+col` is dropped;
 // - ORDER BY terms sort NULLs as SQLite does (first ascending, last descending; the PostgreSQL indexes agree).
@@ -102,9 +102,7 @@ function rewriteDialect(sql: string, tablesWithId: ReadonlySet<string>): string 
   s = rewriteScalarMinMax(s);
   s = s
     .replace(/\binstr\(/gi, 'strpos(')
-    .replace(/NOT ([\w.]+) GLOB '\*\[\^0-9\]\*'/g, "$1 !~ '[^0-9]'")
     .replace(/strftime\('%Y-%m-%d', ([^,]+?), 'unixepoch', 'localtime'\)/g, "to_char(to_timestamp($1), 'YYYY-MM-DD')")
-    .replace(/SELECT json_extract\(details, '\$\.undoes'\)/g, "SELECT json_extract(details, '$.undoes')::bigint")
     .replace(/\bIS NOT (?!NULL\b|DISTINCT\b|TRUE\b|FALSE\b)('[^']*'|[\w.?]+)/g, 'IS DISTINCT FROM $1')
     .replace(/\bIS (?!NOT\b|NULL\b|DISTINCT\b|TRUE\b|FALSE\b)('[^']*'|[\w.?]+)/g, 'IS NOT DISTINCT FROM $1')
     .replace(/\bLIKE\b/g, 'ILIKE')
