@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { installTransitionGuards } from '../state/guards.ts';
 import { DatabaseError } from './errors.ts';
-import type { PgDatabase } from './pg/database.ts';
+import type { PgDatabase, PgStatement } from './pg/database.ts';
 import { isServerUrl, openPgDatabase } from './pg/open-pg.ts';
 import { MIGRATIONS, SCHEMA_VERSION, type Migration } from './schema.ts';
 
@@ -23,6 +23,41 @@ export { DatabaseError } from './errors.ts';
 /** The team's PostgreSQL store (db/pg/database.ts) rather than an SQLite file. */
 export function isPostgres(db: Db): db is Db & PgDatabase {
   return (db as unknown as { isPostgres?: boolean }).isPostgres === true;
+}
+
+/**
+ * Starts a statement and returns a function that gives its rows. On PostgreSQL the statement is on its way to the
+ * server at once and the caller goes on working while it runs ([Note: pipelined statements]); on SQLite it runs now.
+ * Call the returned function every time: it is also where the statement's error is thrown.
+ */
+export function startAll<R>(stmt: Database.Statement, ...args: unknown[]): () => R[] {
+  if (isPgStatement(stmt)) return stmt.sendAll(...args) as () => R[];
+  return ranNow(() => stmt.all(...args) as R[]);
+}
+
+/** startAll for a statement that returns no rows (an insert, an update). */
+export function startRun(stmt: Database.Statement, ...args: unknown[]): () => void {
+  if (isPgStatement(stmt)) {
+    const answer = stmt.sendRun(...args);
+    return () => void answer();
+  }
+  return ranNow(() => void stmt.run(...args));
+}
+
+/** SQLite's answer, given the way PostgreSQL's comes: an error is thrown when the answer is asked for. */
+function ranNow<T>(run: () => T): () => T {
+  try {
+    const result = run();
+    return () => result;
+  } catch (err) {
+    return () => {
+      throw err;
+    };
+  }
+}
+
+function isPgStatement(stmt: Database.Statement): stmt is Database.Statement & PgStatement {
+  return typeof (stmt as unknown as Partial<PgStatement>).sendAll === 'function';
 }
 
 /** A SQLite file, or a team's PostgreSQL server (`postgres://…`; the key does not apply: the server guards its data). */

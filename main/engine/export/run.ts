@@ -13,7 +13,8 @@ import { UserError } from '../dispatch.ts';
 import { columnAppliesTo, isPerCase, readsOf, resolveColumns, type Column, type Unit } from './columns.ts';
 import { createCsvWriter } from './csv.ts';
 import { createJsonWriter } from './json.ts';
-import { createRecordReader, groupByCase, type DocRecord } from './records.ts';
+import { createRecordReader, groupByCase, type DocRecord, type RecordReader } from './records.ts';
+import { startRun, type Db } from '../db/open.ts';
 import { buildExportWhere, type Where } from './scope.ts';
 import { openSink, type Sink } from './sink.ts';
 import { createTemplateStore } from './templates.ts';
@@ -27,8 +28,6 @@ export async function exportToFile(ctx: EngineContext, options: ExportOptions, o
   const template = createTemplateStore(ctx.db).get(opts.templateId ?? 'default');
   const threshold = ctx.settings.get().confidenceThreshold;
   const where = buildExportWhere(opts, threshold);
-  const reader = createRecordReader(ctx.db, where);
-  const total = reader.count();
   const file = path.resolve(outFile);
   const db = ctx.db;
   const exportId = Number(
@@ -36,77 +35,127 @@ export async function exportToFile(ctx: EngineContext, options: ExportOptions, o
       .run(ctx.clock.now(), ctx.actor, opts.format, JSON.stringify(opts), file).lastInsertRowid,
   );
   onStart?.(exportId);
-  // One statement per page (not one per row): linking 100k documents row by row costs over a second.
-  const link = db.prepare('INSERT OR IGNORE INTO export_documents(export_id, document_id) SELECT ?, value FROM json_each(?)');
-  const linkPage = (docs: readonly DocRecord[]) => void link.run(exportId, JSON.stringify(docs.map((d) => d.id)));
-  let done = 0;
-  const track = (docs: readonly DocRecord[]) => {
-    linkPage(docs);
-    done += docs.length;
-    onProgress?.(done, total);
-  };
-
   const tmp = `${file}.${process.pid}.${exportId}.part`;
+  const reader = createRecordReader(db, where);
+  const links = linker(db, exportId, reader.count(), onProgress);
+  let renamed = false;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const lang = opts.headerLanguage;
-    const columns = resolveColumns(template, lang);
-    const perCase = isPerCase(template);
-    let rows = 0;
-    switch (opts.format) {
-      case 'csv':
-        await withSink(tmp, async (sink) => {
-          const csv = createCsvWriter(sink, opts.csvPreset, columns);
-          await csv.header();
-          for (const units of unitsOf(reader.pages({ byCase: perCase, detail: { kind: 'values' }, ...readsOf(columns, false) }), perCase, columns)) {
-            await csv.rows(units);
-            rows += units.length;
-            track(units.flat());
-          }
-        });
-        break;
-      case 'json':
-      case 'ndjson': {
-        const format = opts.format;
-        await withSink(tmp, async (sink) => {
-          const json = createJsonWriter(sink, format);
-          await json.begin();
-          for (const page of reader.pages({ detail: { kind: 'full' } })) {
-            await json.records(page);
-            rows += page.length;
-            track(page);
-          }
-          await json.end();
-        });
-        break;
-      }
-      case 'xlsx':
-        rows = await writeXlsx(ctx, tmp, { reader, where, columns, perCase, lang, threshold, track });
-        break;
-      default:
-        assertNever(opts.format, 'export format');
-    }
+    const rows = await writeFile(ctx, tmp, { opts, template, reader, where, threshold, track: links.track });
+    links.collect();
     fs.renameSync(tmp, file);
+    renamed = true;
     const now = ctx.clock.now();
+    const details = { exportId, format: opts.format, file, rows, documents: links.count(), scope: opts.scope.kind };
     db.transaction(() => {
       db.prepare(`UPDATE exports SET state = 'done', row_count = ? WHERE id = ?`).run(rows, exportId);
       db.prepare(
-        `INSERT INTO document_exports(document_id, exported_at) SELECT document_id, ? FROM export_documents WHERE export_id = ?
+        // Joined with documents: a document deleted meanwhile (a case erased on another computer) gets no mark
+        // ([Note: export bookkeeping on PostgreSQL]).
+        `INSERT INTO document_exports(document_id, exported_at)
+         SELECT ed.document_id, ? FROM export_documents ed JOIN documents d ON d.id = ed.document_id WHERE ed.export_id = ?
          ON CONFLICT(document_id) DO UPDATE SET exported_at = excluded.exported_at`,
       ).run(now, exportId);
-      db.prepare(`INSERT INTO audit_events(at, actor, action, source, details) VALUES (?, ?, 'export', 'clerk', ?)`)
-        .run(now, ctx.actor, JSON.stringify({ exportId, format: opts.format, file, rows, documents: done, scope: opts.scope.kind }));
+      db.prepare(`INSERT INTO audit_events(at, actor, action, source, details) VALUES (?, ?, 'export', 'clerk', ?)`).run(now, ctx.actor, JSON.stringify(details));
     })();
     ctx.events.documentsChanged('all');
     ctx.log.info('export done', { exportId, format: opts.format, rows });
     return { exportId, rows, file };
   } catch (err) {
-    fs.rmSync(tmp, { force: true });
+    links.collect(true);
+    // A file is only ever left behind by an export logged as done.
+    fs.rmSync(renamed ? file : tmp, { force: true });
     db.prepare(`UPDATE exports SET state = 'failed' WHERE id = ?`).run(exportId);
     ctx.log.error('export failed', { exportId, err: String(err) });
     if (err instanceof UserError) throw err;
     const reason = err instanceof Error ? err.message : String(err);
     throw new UserError('export.failed', `Не удалось выгрузить файл: ${reason}`, `Export failed: ${reason}`);
+  }
+}
+
+/**
+ * Links each written document to its export (152-ФЗ practice: which documents left, when, in which file) and reports
+ * progress. One statement per page, not one per row: row by row, linking 100k documents cost over a second. Sent as a
+ * page is handed out and not waited for ([Note: pipelined statements]), so the server links it while the page is being
+ * written; collect() waits for them all. A document is linked once even if a change during the export shows it twice
+ * (a case formed between the case-less and the by-case pages).
+ */
+function linker(db: Db, exportId: number, total: number, onProgress?: ProgressFn) {
+  const link = db.prepare('INSERT INTO export_documents(export_id, document_id) SELECT ?, value FROM json_each(?)');
+  const linked = new Set<number>();
+  const answers: (() => void)[] = [];
+  let done = 0;
+  return {
+    track(docs: readonly DocRecord[]) {
+      const ids = docs.map((d) => d.id).filter((id) => !linked.has(id));
+      ids.forEach((id) => linked.add(id));
+      if (ids.length) answers.push(startRun(link, exportId, JSON.stringify(ids)));
+      done += docs.length;
+      onProgress?.(done, total);
+    },
+    count: () => done,
+    /** Waits for every link sent; throws the first failure, unless the export has failed already. */
+    collect(failed = false) {
+      let failure: unknown = null;
+      for (const answer of answers.splice(0)) {
+        try {
+          answer();
+        } catch (err) {
+          failure ??= err;
+        }
+      }
+      if (failure && !failed) throw failure;
+    },
+  };
+}
+
+type FileJob = {
+  opts: ExportOptions;
+  template: ReturnType<ReturnType<typeof createTemplateStore>['get']>;
+  reader: RecordReader;
+  where: Where;
+  threshold: number;
+  track: (docs: readonly DocRecord[]) => void;
+};
+
+/** Writes the export's file at `tmp`; answers the number of rows written. */
+async function writeFile(ctx: EngineContext, tmp: string, job: FileJob): Promise<number> {
+  const { opts, reader, track } = job;
+  const lang = opts.headerLanguage;
+  const columns = resolveColumns(job.template, lang);
+  const perCase = isPerCase(job.template);
+  let rows = 0;
+  switch (opts.format) {
+    case 'csv':
+      await withSink(tmp, async (sink) => {
+        const csv = createCsvWriter(sink, opts.csvPreset, columns);
+        await csv.header();
+        for (const units of unitsOf(reader.pages({ byCase: perCase, detail: { kind: 'values' }, ...readsOf(columns, false) }), perCase, columns)) {
+          track(units.flat());
+          await csv.rows(units);
+          rows += units.length;
+        }
+      });
+      return rows;
+    case 'json':
+    case 'ndjson': {
+      const format = opts.format;
+      await withSink(tmp, async (sink) => {
+        const json = createJsonWriter(sink, format);
+        await json.begin();
+        for (const page of reader.pages({ detail: { kind: 'full' } })) {
+          track(page);
+          await json.records(page);
+          rows += page.length;
+        }
+        await json.end();
+      });
+      return rows;
+    }
+    case 'xlsx':
+      return writeXlsx(ctx, tmp, { reader, where: job.where, columns, perCase, lang, threshold: job.threshold, track });
+    default:
+      return assertNever(opts.format, 'export format');
   }
 }
 
@@ -138,7 +187,7 @@ function* unitsOf(pages: Iterable<DocRecord[]>, perCase: boolean, columns: reado
 }
 
 type XlsxJob = {
-  reader: ReturnType<typeof createRecordReader>;
+  reader: RecordReader;
   where: Where;
   columns: Column[];
   perCase: boolean;
@@ -163,9 +212,9 @@ async function writeXlsx(ctx: EngineContext, tmp: string, job: XlsxJob): Promise
   for (const spec of sheets) {
     const sheet = xlsx.addSheet(spec.name, spec.columns);
     for (const units of unitsOf(reader.pages({ byCase: perCase, detail: { kind: 'spreadsheet', threshold: job.threshold }, ...readsOf(spec.columns, true), ...(spec.type ? { type: spec.type } : {}) }), perCase, spec.columns)) {
+      job.track(units.flat());
       await sheet.addUnits(units);
       rows += units.length;
-      job.track(units.flat());
     }
     await sheet.commit();
   }

@@ -35,6 +35,11 @@ function bindValues(t: Translated, args: Params): unknown[] {
   return t.params.map((p) => (typeof p === 'string' ? (named ? (first as Record<string, unknown>)[p] : undefined) : positional[p]));
 }
 
+/** A server-side prepared statement's name, from its text: the same statement is planned once per connection. */
+export function statementName(sql: string): string {
+  return `sd_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
+}
+
 export class PgStatement {
   private plucked = false;
   private rawRows = false;
@@ -46,7 +51,7 @@ export class PgStatement {
     private readonly t: Translated,
     readonly source: string,
   ) {
-    this.name = `sd_${createHash('sha1').update(t.sql).digest('hex').slice(0, 24)}`;
+    this.name = statementName(t.sql);
   }
 
   pluck(on = true): this {
@@ -60,18 +65,34 @@ export class PgStatement {
   }
 
   run(...args: Params): RunResult {
-    const r = this.db.connection.query<{ id?: number }>(this.t.sql, bindValues(this.t, args), undefined, this.name);
-    return { changes: r.rowCount, lastInsertRowid: Number(r.rows[r.rows.length - 1]?.id ?? 0) };
+    return this.sendRun(...args)();
   }
 
   all(...args: Params): unknown[] {
-    const arrays = this.plucked || this.rawRows;
-    const r = this.db.connection.query<unknown>(this.t.sql, bindValues(this.t, args), arrays ? 'array' : undefined, this.name);
-    return this.plucked ? r.rows.map((row) => (row as unknown[])[0]) : r.rows;
+    return this.sendAll(...args)();
   }
 
   get(...args: Params): unknown {
     return this.all(...args)[0];
+  }
+
+  /** run(), sent now and answered when the returned function is called ([Note: pipelined statements]). */
+  sendRun(...args: Params): () => RunResult {
+    const answer = this.db.connection.send<{ id?: number }>(this.t.sql, bindValues(this.t, args), undefined, this.name);
+    return () => {
+      const r = answer();
+      return { changes: r.rowCount, lastInsertRowid: Number(r.rows[r.rows.length - 1]?.id ?? 0) };
+    };
+  }
+
+  /** all(), sent now and answered when the returned function is called ([Note: pipelined statements]). */
+  sendAll(...args: Params): () => unknown[] {
+    const arrays = this.plucked || this.rawRows;
+    const answer = this.db.connection.send<unknown>(this.t.sql, bindValues(this.t, args), arrays ? 'array' : undefined, this.name);
+    return () => {
+      const { rows } = answer();
+      return this.plucked ? rows.map((row) => (row as unknown[])[0]) : rows;
+    };
   }
 
   *iterate(...args: Params): IterableIterator<unknown> {

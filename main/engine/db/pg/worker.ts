@@ -1,8 +1,10 @@
 // The thread that owns a PostgreSQL connection for a synchronous caller ([Note: PostgreSQL behind a synchronous
-// connection]). It answers one query at a time: the reply goes on the port first, then the shared flag is raised and
-// the caller, blocked in Atomics.wait, wakes and reads it. A lost connection is re-opened on the next query.
+// connection]). It answers queries one at a time, in the order sent: each reply goes on the port first, then the
+// shared count of replies goes up and the caller, blocked in Atomics.wait, wakes and reads it. A lost connection is
+// re-opened on the next query.
 import { workerData, type MessagePort } from 'node:worker_threads';
 import pg from 'pg';
+import { SQLITE_LIKE_TYPES } from './types.ts';
 
 type Init = { url: string; flag: SharedArrayBuffer; port: MessagePort; timeZone: string; appName: string };
 export type PgRequest = { sql: string; params?: unknown[]; name?: string } | { close: true };
@@ -10,35 +12,36 @@ export type PgReply =
   | { ok: true; rows: unknown[][]; columns: string[]; rowCount: number }
   | { ok: false; message: string; code?: string; detail?: string };
 
-// int8 (counts, ids, epoch-ms times) and numeric (sums) come back as numbers, booleans as 1/0: what the same query
-// returns on SQLite, so the code above reads one shape from both stores.
-pg.types.setTypeParser(20, (v) => Number(v));
-pg.types.setTypeParser(1700, (v) => Number(v));
-pg.types.setTypeParser(16, (v) => (v === 't' ? 1 : 0));
-
 const init = workerData as Init;
 const flag = new Int32Array(init.flag);
-let client: pg.Client | null = null;
+let current: Promise<pg.Client> | null = null;
 
-async function connected(): Promise<pg.Client> {
-  if (client) return client;
+/** The open connection, or one being opened: requests that arrive meanwhile all wait for the same one. */
+function connected(): Promise<pg.Client> {
+  if (current) return current;
   // An address that does not answer (a server switched off, a wrong host) fails in 10 s instead of the OS's minutes.
-  const c = new pg.Client({ connectionString: init.url, application_name: init.appName, connectionTimeoutMillis: 10_000 });
-  c.on('error', () => {
-    if (client === c) client = null;
-  });
-  await c.connect();
-  await c.query(`SET TIME ZONE '${init.timeZone.replace(/'/g, "''")}'`);
-  client = c;
-  return c;
+  const c = new pg.Client({ connectionString: init.url, application_name: init.appName, connectionTimeoutMillis: 10_000, types: SQLITE_LIKE_TYPES });
+  const opening = c
+    .connect()
+    .then(() => c.query(`SET TIME ZONE '${init.timeZone.replace(/'/g, "''")}'`))
+    .then(() => c);
+  const forget = () => {
+    if (current === opening) current = null;
+  };
+  c.on('error', forget);
+  opening.catch(forget);
+  current = opening;
+  return opening;
 }
 
-async function answer(req: PgRequest): Promise<PgReply> {
-  if ('close' in req) {
-    await client?.end().catch(() => undefined);
-    client = null;
-    return { ok: true, rows: [], columns: [], rowCount: 0 };
-  }
+async function disconnect(): Promise<PgReply> {
+  const c = current;
+  current = null;
+  await c?.then((open) => open.end()).catch(() => undefined);
+  return { ok: true, rows: [], columns: [], rowCount: 0 };
+}
+
+async function answer(req: Exclude<PgRequest, { close: true }>): Promise<PgReply> {
   try {
     const c = await connected();
     // Rows travel as arrays with one list of column names: cheaper to parse here and to copy across threads than
@@ -55,10 +58,12 @@ async function answer(req: PgRequest): Promise<PgReply> {
 
 let chain = Promise.resolve();
 init.port.on('message', (req: PgRequest) => {
+  // A query starts at once: the client queues it behind those before it and sends it the moment the server is free
+  // ([Note: pipelined statements]). Replies go back in the order asked; closing waits for every reply before it.
+  const reply = 'close' in req ? null : answer(req);
   chain = chain.then(async () => {
-    const reply = await answer(req);
-    init.port.postMessage(reply);
-    Atomics.store(flag, 0, 1);
+    init.port.postMessage(reply ? await reply : await disconnect());
+    Atomics.add(flag, 0, 1);
     Atomics.notify(flag, 0);
     if ('close' in req) init.port.close();
   });
