@@ -250,15 +250,17 @@ export const MIGRATIONS: readonly Migration[] = [
   /* 7: one request budget and one 429 pause per Beorg token, across instances. */ SHARED_BUDGET_MIGRATION,
   /* 8: the instance deciding a file, so one file is hashed and decided by one instance. */ INTAKE_CLAIMS_MIGRATION,
   // [Note: export bookkeeping on PostgreSQL] An export writes a link per document and then a mark per document. On
-  // PostgreSQL each link was a foreign-key check that locks the row it points at: linking an export of 100,000
-  // documents cost 1.6 s of the CSV's 2 s budget, and 0.2 s without the checks. SQLite's checks lock nothing, so it
-  // keeps them. Nothing depends on them: export/run.ts links only documents it has just read, erasing a case deletes
-  // its links explicitly (privacy.ts), exports are never deleted, and the marks join documents. The marks table keeps
-  // half of each page free, so re-marking a document updates it in place (a "HOT" update, no new index entry):
-  // re-marking 100,000 documents took 0.45 s, and 0.14 s with the room.
-  /* 9: export links without foreign keys, marks that change in place (PostgreSQL only). */
+  // PostgreSQL a foreign-key check locks the row it points at, so each link and each new mark also wrote to its
+  // document: linking an export of 100,000 documents cost 1.6 s of the CSV's 2 s budget (0.2 s without the checks),
+  // and marking them for the first time another 0.4 s. SQLite's checks lock nothing, so it keeps them. Nothing
+  // depends on them: export/run.ts links only documents it has just read and marks only linked documents that still
+  // exist, under the write lock; erasing a case deletes its links and marks explicitly (privacy.ts), under the same
+  // lock; exports are never deleted. The marks table keeps half of each page free, so re-marking a document updates it
+  // in place (a "HOT" update, no new index entry): re-marking 100,000 documents took 0.45 s, and 0.14 s with the room.
+  /* 9: export links and marks without foreign keys, marks that change in place (PostgreSQL only). */
   { sqlite: '', pg: `ALTER TABLE export_documents DROP CONSTRAINT IF EXISTS export_documents_export_id_fkey,
     DROP CONSTRAINT IF EXISTS export_documents_document_id_fkey;
+    ALTER TABLE document_exports DROP CONSTRAINT IF EXISTS document_exports_document_id_fkey;
     ALTER TABLE document_exports SET (fillfactor = 50)` },
 ];
 

@@ -56,13 +56,15 @@ async function answer(req: Exclude<PgRequest, { close: true }>): Promise<PgReply
   }
 }
 
-let chain = Promise.resolve();
+let running: Promise<unknown> = Promise.resolve();
+let posting = Promise.resolve();
 init.port.on('message', (req: PgRequest) => {
-  // A query starts at once: the client queues it behind those before it and sends it the moment the server is free
-  // ([Note: pipelined statements]). Replies go back in the order asked; closing waits for every reply before it.
-  const reply = 'close' in req ? null : answer(req);
-  chain = chain.then(async () => {
-    init.port.postMessage(reply ? await reply : await disconnect());
+  // A query starts the moment the one before it is answered, before that answer is copied to the caller
+  // ([Note: pipelined statements]); answers go back in the order asked, closing after every answer before it.
+  const reply = running.then(() => ('close' in req ? disconnect() : answer(req)));
+  running = reply;
+  posting = posting.then(async () => {
+    init.port.postMessage(await reply);
     Atomics.add(flag, 0, 1);
     Atomics.notify(flag, 0);
     if ('close' in req) init.port.close();
