@@ -9,6 +9,7 @@ import { parse } from 'csv-parse/sync';
 import type { Events } from '../../shared/api.ts';
 import { exportOptionsSchema } from '../../shared/api/export.ts';
 import { createEngine, type Engine } from '../../main/engine/app.ts';
+import { isPostgres } from '../../main/engine/db/open.ts';
 import { exportFileName, exportToFile } from '../../main/engine/export/index.ts';
 import { buildExportWhere } from '../../main/engine/export/scope.ts';
 import { seedDocuments } from '../helpers/seed.ts';
@@ -147,6 +148,26 @@ void describe('failure leaves no file that looks complete', () => {
     const row = db().prepare('SELECT state FROM exports ORDER BY id DESC LIMIT 1').get() as { state: string };
     assert.equal(row.state, 'failed');
     assert.equal(exportedCount(), 0, 'nothing is marked exported by a failed export');
+  });
+
+  void test('an export whose file is complete but whose logging fails removes the file too', async () => {
+    db().prepare('DELETE FROM document_exports').run();
+    // The store refuses to mark the export done: the file is written and in place by then.
+    db().exec(isPostgres(db())
+      ? `CREATE FUNCTION refuse_done() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk gone'; END $$;
+         CREATE TRIGGER refuse_done BEFORE UPDATE ON exports FOR EACH ROW WHEN (NEW.state = 'done') EXECUTE FUNCTION refuse_done()`
+      : `CREATE TRIGGER refuse_done BEFORE UPDATE OF state ON exports WHEN NEW.state = 'done' BEGIN SELECT RAISE(ABORT, 'disk gone'); END`);
+    try {
+      const target = path.join(dir, 'unlogged', 'whole.csv');
+      const err = await exportToFile(engine.ctx, exportOptionsSchema.parse({ format: 'csv' }), target).then(() => null, (e: unknown) => e as { code?: string });
+      assert.equal(err?.code, 'export.failed');
+      assert.deepEqual(fs.readdirSync(path.dirname(target)), [], 'a file is left only by an export logged as done');
+      const row = db().prepare('SELECT state FROM exports ORDER BY id DESC LIMIT 1').get() as { state: string };
+      assert.equal(row.state, 'failed');
+      assert.equal(exportedCount(), 0);
+    } finally {
+      db().exec(isPostgres(db()) ? 'DROP TRIGGER refuse_done ON exports; DROP FUNCTION refuse_done()' : 'DROP TRIGGER refuse_done');
+    }
   });
 });
 

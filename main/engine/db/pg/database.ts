@@ -35,11 +35,6 @@ function bindValues(t: Translated, args: Params): unknown[] {
   return t.params.map((p) => (typeof p === 'string' ? (named ? (first as Record<string, unknown>)[p] : undefined) : positional[p]));
 }
 
-/** A server-side prepared statement's name, from its text: the same statement is planned once per connection. */
-export function statementName(sql: string): string {
-  return `sd_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
-}
-
 export class PgStatement {
   private plucked = false;
   private rawRows = false;
@@ -51,7 +46,7 @@ export class PgStatement {
     private readonly t: Translated,
     readonly source: string,
   ) {
-    this.name = statementName(t.sql);
+    this.name = `sd_${createHash('sha1').update(t.sql).digest('hex').slice(0, 24)}`;
   }
 
   pluck(on = true): this {

@@ -4,7 +4,6 @@
 // re-opened on the next query.
 import { workerData, type MessagePort } from 'node:worker_threads';
 import pg from 'pg';
-import { SQLITE_LIKE_TYPES } from './types.ts';
 
 type Init = { url: string; flag: SharedArrayBuffer; port: MessagePort; timeZone: string; appName: string };
 export type PgRequest = { sql: string; params?: unknown[]; name?: string } | { close: true };
@@ -12,32 +11,32 @@ export type PgReply =
   | { ok: true; rows: unknown[][]; columns: string[]; rowCount: number }
   | { ok: false; message: string; code?: string; detail?: string };
 
+// int8 (counts, ids, epoch-ms times) and numeric (sums) come back as numbers, booleans as 1/0: what the same query
+// returns on SQLite, so the code above reads one shape from both stores.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+pg.types.setTypeParser(16, (v) => (v === 't' ? 1 : 0));
+
 const init = workerData as Init;
 const flag = new Int32Array(init.flag);
-let current: Promise<pg.Client> | null = null;
+let client: pg.Client | null = null;
 
-/** The open connection, or one being opened: requests that arrive meanwhile all wait for the same one. */
-function connected(): Promise<pg.Client> {
-  if (current) return current;
+async function connected(): Promise<pg.Client> {
+  if (client) return client;
   // An address that does not answer (a server switched off, a wrong host) fails in 10 s instead of the OS's minutes.
-  const c = new pg.Client({ connectionString: init.url, application_name: init.appName, connectionTimeoutMillis: 10_000, types: SQLITE_LIKE_TYPES });
-  const opening = c
-    .connect()
-    .then(() => c.query(`SET TIME ZONE '${init.timeZone.replace(/'/g, "''")}'`))
-    .then(() => c);
-  const forget = () => {
-    if (current === opening) current = null;
-  };
-  c.on('error', forget);
-  opening.catch(forget);
-  current = opening;
-  return opening;
+  const c = new pg.Client({ connectionString: init.url, application_name: init.appName, connectionTimeoutMillis: 10_000 });
+  c.on('error', () => {
+    if (client === c) client = null;
+  });
+  await c.connect();
+  await c.query(`SET TIME ZONE '${init.timeZone.replace(/'/g, "''")}'`);
+  client = c;
+  return c;
 }
 
 async function disconnect(): Promise<PgReply> {
-  const c = current;
-  current = null;
-  await c?.then((open) => open.end()).catch(() => undefined);
+  await client?.end().catch(() => undefined);
+  client = null;
   return { ok: true, rows: [], columns: [], rowCount: 0 };
 }
 
