@@ -9,12 +9,12 @@ import { DOC_TYPE_LABELS, FIELD_LABELS } from '../../../shared/fields.ts';
 import { FINDING_SOURCE_LABELS, labelOf, SEVERITY_LABELS } from '../../../shared/labels.ts';
 import { DOC_TYPES, assertNever, type DocType, type Language } from '../../../shared/types.ts';
 import type { EngineContext } from '../context.ts';
+import { startRun, type Db } from '../db/open.ts';
 import { UserError } from '../dispatch.ts';
 import { columnAppliesTo, isPerCase, readsOf, resolveColumns, type Column, type Unit } from './columns.ts';
 import { createCsvWriter } from './csv.ts';
 import { createJsonWriter } from './json.ts';
 import { createRecordReader, groupByCase, type DocRecord, type RecordReader } from './records.ts';
-import { startRun, type Db } from '../db/open.ts';
 import { buildExportWhere, type Where } from './scope.ts';
 import { openSink, type Sink } from './sink.ts';
 import { createTemplateStore } from './templates.ts';
@@ -42,7 +42,8 @@ export async function exportToFile(ctx: EngineContext, options: ExportOptions, o
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const rows = await writeFile(ctx, tmp, { opts, template, reader, where, threshold, track: links.track });
-    links.collect();
+    const unlinked = links.collect();
+    if (unlinked) throw unlinked;
     fs.renameSync(tmp, file);
     renamed = true;
     const now = ctx.clock.now();
@@ -62,7 +63,7 @@ export async function exportToFile(ctx: EngineContext, options: ExportOptions, o
     ctx.log.info('export done', { exportId, format: opts.format, rows });
     return { exportId, rows, file };
   } catch (err) {
-    links.collect(true);
+    links.collect(); // the export has failed already: its links only need to be answered
     // A file is only ever left behind by an export logged as done.
     fs.rmSync(renamed ? file : tmp, { force: true });
     db.prepare(`UPDATE exports SET state = 'failed' WHERE id = ?`).run(exportId);
@@ -94,8 +95,8 @@ function linker(db: Db, exportId: number, total: number, onProgress?: ProgressFn
       onProgress?.(done, total);
     },
     count: () => done,
-    /** Waits for every link sent; throws the first failure, unless the export has failed already. */
-    collect(failed = false) {
+    /** Waits for every link sent; answers the first failure, if any. */
+    collect(): unknown {
       let failure: unknown = null;
       for (const answer of answers.splice(0)) {
         try {
@@ -104,7 +105,7 @@ function linker(db: Db, exportId: number, total: number, onProgress?: ProgressFn
           failure ??= err;
         }
       }
-      if (failure && !failed) throw failure;
+      return failure;
     },
   };
 }

@@ -33,7 +33,7 @@ function workerUrl(): URL {
   return new URL('./pg-worker.cjs', import.meta.url);
 }
 
-export type QueryResult<R> = { rows: R[]; rowCount: number };
+type QueryResult<R> = { rows: R[]; rowCount: number };
 
 export class SyncPgConnection {
   /** How many replies the thread has posted (it adds one after each; wraps like any Int32). */
