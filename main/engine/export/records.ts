@@ -54,6 +54,8 @@ export type DocRecord = {
   exportedAt: number | null;
   /** documents.min_confidence (absent fields excluded), so every detail level can show it without field rows. */
   minConfidence: number | null;
+  /** documents.error_count + warning_count: the findings a spreadsheet shows (see `attach`). */
+  flagged: number;
   /** {field: final value}, every field the document has (documents.values_json, or the field rows in 'full'). */
   values: Record<string, string | null>;
   /** Confidences below the threshold ('spreadsheet'), every confidence ('full'), or null ('values'). */
@@ -71,7 +73,7 @@ export type DocColumn = keyof Omit<Row, 'valuesJson' | 'rawDocument'>;
 
 // Every page reads these; the rest only when a column reads them (`reads` in columns.ts): selecting all 25 for
 // every one of 100k rows cost twice what the ~10 a typical template needs do.
-const ALWAYS: readonly DocColumn[] = ['id', 'caseId', 'type', 'minConfidence'];
+const ALWAYS: readonly DocColumn[] = ['id', 'caseId', 'type', 'minConfidence', 'flagged'];
 const COLUMN_SQL: Record<DocColumn, string> = {
   id: 'd.id', caseId: 'd.case_id', caseLabel: 'c.label', caseVerdict: 'c.verdict',
   caseVerdictReasons: "COALESCE(c.verdict_reasons, '[]')", beorgDocumentId: 'c.beorg_document_id',
@@ -80,6 +82,7 @@ const COLUMN_SQL: Record<DocColumn, string> = {
   reviewReason: 'd.review_reason', broken: 'd.broken', brokenReasons: 'd.broken_reasons', brokenReasonsRu: 'd.broken_reasons_ru',
   matchScore: 'd.match_score', livenessScore: 'd.liveness_score',
   exportedAt: '(SELECT de.exported_at FROM document_exports de WHERE de.document_id = d.id)', minConfidence: 'd.min_confidence',
+  flagged: 'd.error_count + d.warning_count',
 };
 export const ALL_DOC_COLUMNS = Object.keys(COLUMN_SQL) as DocColumn[];
 
@@ -105,7 +108,8 @@ export type PageOptions = {
 };
 
 export type RecordReader = {
-  count(): number;
+  /** Sends the count of the export's documents; the returned function answers it ([Note: pipelined statements]). */
+  count(): () => number;
   /** Yields documents PAGE_SIZE at a time, in id order, or (byCase) case-less documents first then (case, id) order. */
   pages(opts: PageOptions): Generator<DocRecord[]>;
 };
@@ -150,15 +154,21 @@ export function createRecordReader(db: Db, where: Where): RecordReader {
   );
   const countStmt = db.prepare<unknown[], { n: number }>(`SELECT COUNT(*) AS n FROM documents d WHERE ${where.sql}`);
 
-  /** Sends the page's extra reads now (fields, history, findings); the returned function builds its records. */
+  /**
+   * Sends the page's extra reads now (fields, history, findings); the returned function builds its records. Only the
+   * JSON export shows every finding; a spreadsheet shows errors and warnings, which validation counts on the document
+   * in the same transaction that writes them (validation/module.ts writeCase), so a page reads the findings of its
+   * counted documents only, and a page of clean documents asks nothing.
+   */
   function attach(rows: Row[], detail: Detail, withFindings: boolean): () => DocRecord[] {
     const ids = JSON.stringify(rows.map((r) => r.id));
     const full = detail.kind === 'full';
+    const flagged = full ? rows : rows.filter((r) => r.flagged > 0);
     const low = detail.kind === 'spreadsheet' ? rows.filter((r) => r.minConfidence !== null && r.minConfidence < detail.threshold).map((r) => r.id) : [];
     const fields = full ? startAll<{ documentId: number; name: string } & FieldRecord>(fieldsStmt, ids) : null;
     const history = full ? startAll<HistoryRecord & { documentId: number }>(historyStmt, ids) : null;
     const lowFields = low.length && detail.kind === 'spreadsheet' ? startAll<{ documentId: number; name: string; confidence: number }>(lowFieldsStmt, JSON.stringify(low), detail.threshold) : null;
-    const findings = withFindings ? startAll<FindingRecord>(findingsStmt, ids) : null;
+    const findings = withFindings && flagged.length > 0 ? startAll<FindingRecord>(findingsStmt, full ? ids : JSON.stringify(flagged.map((r) => r.id))) : null;
     return () => {
       const byId = new Map<number, DocRecord>();
       const docs = rows.map((r) => {
@@ -222,7 +232,11 @@ export function createRecordReader(db: Db, where: Where): RecordReader {
   }
 
   return {
-    count: () => countStmt.get(...where.params)?.n ?? 0,
+    count() {
+      const answer = startAll<{ n: number }>(countStmt, ...where.params);
+      let n: number | undefined;
+      return () => (n ??= answer()[0]?.n ?? 0);
+    },
     *pages(opts) {
       for (const phase of opts.byCase ? (['no-case', 'case'] as const) : (['id'] as const)) yield* phasePages(opts, phase);
     },

@@ -81,7 +81,7 @@ export async function exportToFile(ctx: EngineContext, options: ExportOptions, o
  * written; collect() waits for them all. A document is linked once even if a change during the export shows it twice
  * (a case formed between the case-less and the by-case pages).
  */
-function linker(db: Db, exportId: number, total: number, onProgress?: ProgressFn) {
+function linker(db: Db, exportId: number, total: () => number, onProgress?: ProgressFn) {
   const link = db.prepare('INSERT INTO export_documents(export_id, document_id) SELECT ?, value FROM json_each(?)');
   const linked = new Set<number>();
   const answers: (() => void)[] = [];
@@ -92,13 +92,13 @@ function linker(db: Db, exportId: number, total: number, onProgress?: ProgressFn
       ids.forEach((id) => linked.add(id));
       if (ids.length) answers.push(startRun(link, exportId, JSON.stringify(ids)));
       done += docs.length;
-      onProgress?.(done, total);
+      onProgress?.(done, total());
     },
     count: () => done,
-    /** Waits for every link sent; answers the first failure, if any. */
+    /** Waits for every link sent (and the count); answers the first failure, if any. */
     collect(): unknown {
       let failure: unknown = null;
-      for (const answer of answers.splice(0)) {
+      for (const answer of [total, ...answers.splice(0)]) {
         try {
           answer();
         } catch (err) {
