@@ -107,7 +107,7 @@ test('grid: hover shows the real finding and its source, exported date column; h
   sql(`INSERT INTO findings(case_id, document_id, field, severity, code, message_ru, message_en, source, created_at)
        VALUES (?, ?, 'LastName', 'error', 'test.surname', 'Фамилия не совпадает с ИНН', 'Surname differs from the INN', 'local', 1)`, hoveredCase, hovered);
   const exportedAt = new Date(2025, 2, 14, 10, 30).getTime();
-  sql('INSERT INTO document_exports(document_id, exported_at) VALUES (?, ?)', hovered, exportedAt);
+  sql('UPDATE document_exports SET exported_at = ? WHERE document_id = ?', exportedAt, hovered);
 
   const edited = passportOf(LAST - 6);
   const before = await app.request<DocumentDetail>('documents:get', { id: edited });

@@ -14,7 +14,7 @@ const count = (sql: string, ...params: unknown[]) => (app.engine.ctx.db.prepare(
 test('settings: retention days + purge now show what was purged, masking toggles, no key warning in browser mode', async ({ page }) => {
   const db = app.engine.ctx.db;
   db.prepare(`UPDATE documents SET raw_document = '{"Number":"123456"}' WHERE id IN (SELECT id FROM documents ORDER BY id LIMIT 3)`).run();
-  db.prepare('INSERT INTO document_exports(document_id, exported_at) SELECT id, ? FROM documents ORDER BY id LIMIT 3').run(Date.now() - 10 * 86_400_000);
+  db.prepare('UPDATE document_exports SET exported_at = ? WHERE document_id IN (SELECT id FROM documents ORDER BY id LIMIT 3)').run(Date.now() - 10 * 86_400_000);
   await page.goto(app.url);
   await page.getByRole('button', { name: 'Настройки' }).click();
   const privacy = page.getByTestId('privacy');

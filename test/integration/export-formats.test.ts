@@ -279,7 +279,7 @@ void describe('column reads', () => {
     const db = openDatabase(path.join(fs.mkdtempSync(path.join(tmpRoot, 'reads-')), 'scandesk.db'), { key: null });
     try {
       const ids = insertExportDataset(db);
-      db.prepare('INSERT INTO document_exports(document_id, exported_at) VALUES (?, ?)').run(ids.passport1, Date.UTC(2026, 0, 2, 3, 4, 5));
+      db.prepare('UPDATE document_exports SET exported_at = ? WHERE document_id = ?').run(Date.UTC(2026, 0, 2, 3, 4, 5), ids.passport1);
       const reader = createRecordReader(db, { sql: '1', params: [] });
       const detail = { kind: 'spreadsheet', threshold: 0.9 } as const;
       const keys = [...Object.keys(FIXED_COLUMN_LABELS), ...ALL_EXPORT_FIELDS.map((f) => `field:${f}`), ...PASSPORT_FIELDS.map((f) => `passport:${f}`), ...INN_FIELDS.map((f) => `inn:${f}`)];

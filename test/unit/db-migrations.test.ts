@@ -12,7 +12,7 @@ import { CASE_STATES, DOC_STATUSES, REVIEW_STATES } from '../../shared/types.ts'
 import pg from 'pg';
 import { pgDatabaseForSuite } from '../helpers/pg.ts';
 
-void test('schema 1 → current: exported marks survive, the old column and index are gone, new indexes exist', () => {
+void test('schema 1 → current: exported marks survive, every document has a mark row, the old column and index are gone, new indexes exist', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-migrate-'));
   try {
     const file = path.join(dir, 'old.db');
@@ -27,7 +27,11 @@ void test('schema 1 → current: exported marks survive, the old column and inde
     const db = openDatabase(file, { key: null });
     try {
       assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
-      assert.deepEqual(db.prepare('SELECT d.file_name AS f, e.exported_at AS at FROM document_exports e JOIN documents d ON d.id = e.document_id').all(), [{ f: 'a.jpg', at: 1_700_000_000_000 }]);
+      // Migration 10 gives the never-exported document its empty mark row ([Note: a document's export mark row]).
+      const marks = db.prepare('SELECT d.file_name AS f, e.exported_at AS at FROM document_exports e JOIN documents d ON d.id = e.document_id ORDER BY d.id').all();
+      assert.deepEqual(marks, [{ f: 'a.jpg', at: 1_700_000_000_000 }, { f: 'b.jpg', at: null }]);
+      db.prepare(`INSERT INTO documents(path, rel_path, file_name, doc_type, status, created_at, updated_at) VALUES ('/in/c.jpg', 'c.jpg', 'c.jpg', 'PASSPORT', 'queued', 0, 0)`).run();
+      assert.deepEqual(db.prepare(`SELECT e.exported_at AS at FROM document_exports e JOIN documents d ON d.id = e.document_id WHERE d.file_name = 'c.jpg'`).all(), [{ at: null }]);
       const columns = (db.prepare('PRAGMA table_info(documents)').all() as { name: string }[]).map((c) => c.name);
       assert.ok(!columns.includes('exported_at'));
       const indexes = (db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index'`).all() as { name: string }[]).map((i) => i.name);
@@ -93,7 +97,10 @@ void test('schema 3 → 4: the lifecycle CHECKs keep every row of every table, e
         return rest;
       });
       const indexes = now.indexes.filter((i) => !['doc_claims_clerk', 'cases_owner', 'api_slots_key'].includes((i as { name: string }).name));
-      assert.deepEqual({ ...now, documents, cases, indexes }, expected);
+      // Migration 10 adds an empty mark row for every document never exported.
+      const exports = now.exports.filter((e) => (e as { exported_at: number | null }).exported_at !== null);
+      assert.equal(now.exports.length, 50);
+      assert.deepEqual({ ...now, documents, cases, indexes, exports }, expected);
       assert.equal(expected.fields.length, 50);
       assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
       const strict = db.prepare<[], { name: string; strict: number }>(`SELECT name, strict FROM pragma_table_list WHERE name IN ('documents', 'cases') ORDER BY name`).all();

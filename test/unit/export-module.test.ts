@@ -47,7 +47,7 @@ async function callError(channel: string, args: unknown): Promise<string> {
   return res.ok ? '' : res.error.code;
 }
 const db = () => engine.ctx.db;
-const exportedCount = () => (db().prepare('SELECT COUNT(*) AS n FROM document_exports').get() as { n: number }).n;
+const exportedCount = () => (db().prepare('SELECT COUNT(exported_at) AS n FROM document_exports').get() as { n: number }).n;
 const readCsv = (file: string) => parse(fs.readFileSync(file, 'utf8'), { bom: true, delimiter: ';' }) as string[][];
 
 void describe('export:run', () => {
@@ -72,6 +72,27 @@ void describe('export:run', () => {
     assert.deepEqual([last.exportId, last.finished, last.fileName, last.error], [r.exportId, true, r.fileName, null]);
   });
 
+  void test('every document has its mark row from its insert, and an export sets the rows of the documents it wrote', async () => {
+    const rows = () => db().prepare('SELECT COUNT(*) AS n, COUNT(exported_at) AS marked FROM document_exports').get() as { n: number; marked: number };
+    db().prepare('UPDATE document_exports SET exported_at = NULL').run();
+    assert.deepEqual({ ...rows() }, { n: 1200, marked: 0 }, 'one row per seeded document, none exported yet');
+    const [added] = seedDocuments(db(), { count: 1, seed: 99 });
+    assert.deepEqual(db().prepare('SELECT exported_at AS at FROM document_exports WHERE document_id = ?').get(added), { at: null });
+    const r = await call<{ exportId: number }>('export:run', { format: 'csv', scope: { kind: 'selection', ids: [ids[0]!, ids[1]!, added!] } });
+    const at = (db().prepare('SELECT at FROM exports WHERE id = ?').get(r.exportId) as { at: number }).at;
+    assert.deepEqual({ ...rows() }, { n: 1201, marked: 3 }, 'the export updated rows, it added none');
+    assert.ok((db().prepare('SELECT MIN(exported_at) AS m FROM document_exports WHERE exported_at IS NOT NULL').get() as { m: number }).m >= at);
+    db().prepare('DELETE FROM documents WHERE id = ?').run(added!);
+  });
+
+  void test('a document whose mark row is missing is still marked by its export', async () => {
+    db().prepare('UPDATE document_exports SET exported_at = NULL').run();
+    db().prepare('DELETE FROM document_exports WHERE document_id = ?').run(ids[2]!);
+    await call('export:run', { format: 'csv', scope: { kind: 'selection', ids: [ids[2]!, ids[3]!] } });
+    const marked = db().prepare('SELECT document_id AS id FROM document_exports WHERE exported_at IS NOT NULL ORDER BY document_id').all() as { id: number }[];
+    assert.deepEqual(marked.map((m) => m.id), [ids[2]!, ids[3]!].sort((a, b) => a - b));
+  });
+
   void test('a second export in the same minute gets its own name', () => {
     const at = Date.UTC(2026, 10, 22, 12, 32);
     const first = exportFileName(exportDir, at, 'csv');
@@ -94,7 +115,7 @@ void describe('scopes', () => {
   const opts = (o: object) => exportOptionsSchema.parse({ format: 'csv', ...o });
 
   void test('selection, case, filter, onlyVerified', async () => {
-    db().prepare('DELETE FROM document_exports').run();
+    db().prepare('UPDATE document_exports SET exported_at = NULL').run();
     const sel = await exportToFile(engine.ctx, opts({ scope: { kind: 'selection', ids: [ids[5]!, ids[9]!, ids[11]!] } }), out('sel.csv'));
     assert.equal(sel.rows, 3);
     assert.equal(readCsv(sel.file).length, 4);
@@ -137,7 +158,7 @@ void describe('scopes', () => {
 
 void describe('failure leaves no file that looks complete', () => {
   void test('an export that dies mid-stream removes its temp file and is logged as failed', async () => {
-    db().prepare('DELETE FROM document_exports').run();
+    db().prepare('UPDATE document_exports SET exported_at = NULL').run();
     const target = path.join(dir, 'broken', 'half.csv');
     const err = await exportToFile(engine.ctx, exportOptionsSchema.parse({ format: 'csv' }), target, (done) => {
       if (done >= 500) throw new Error('disk full');
@@ -151,7 +172,7 @@ void describe('failure leaves no file that looks complete', () => {
   });
 
   void test('an export whose file is complete but whose logging fails removes the file too', async () => {
-    db().prepare('DELETE FROM document_exports').run();
+    db().prepare('UPDATE document_exports SET exported_at = NULL').run();
     // The store refuses to mark the export done: the file is written and in place by then.
     db().exec(isPostgres(db())
       ? `CREATE FUNCTION refuse_done() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'disk gone'; END $$;

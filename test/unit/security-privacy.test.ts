@@ -66,7 +66,7 @@ async function seedCase(label: string): Promise<{ caseId: number; docIds: number
   const docIds = [0, 1].map((i) =>
     Number(ins.run(caseId, original, `${label}.tif`, `${label}.tif`, original, i === 0 ? upload : null, JSON.stringify({ Number: PASSPORT }), SURNAME.toLowerCase()).lastInsertRowid),
   );
-  for (const d of docIds) db.prepare('INSERT INTO document_exports(document_id, exported_at) VALUES (?, ?)').run(d, now - 10 * DAY);
+  for (const d of docIds) db.prepare('UPDATE document_exports SET exported_at = ? WHERE document_id = ?').run(now - 10 * DAY, d);
   const exportId = Number(db.prepare(`INSERT INTO exports(at, actor, format, options, file_path, state) VALUES (0, 'u', 'csv', '{}', '/x.csv', 'done')`).run().lastInsertRowid);
   db.prepare(`INSERT INTO api_requests(at, case_id, kind, http_status, outcome, billable) VALUES (0, ?, 'upload', 200, 'ok', 1)`).run(caseId);
   for (const d of docIds) {

@@ -9,6 +9,7 @@ import { REVIEW_TEAM_MIGRATION } from './migration-review-team.ts';
 import { TEAM_PROCESSING_MIGRATION } from './migration-team-processing.ts';
 import { SHARED_BUDGET_MIGRATION } from './migration-shared-budget.ts';
 import { INTAKE_CLAIMS_MIGRATION } from './migration-intake-claims.ts';
+import { MARK_ROWS_MIGRATION } from './migration-mark-rows.ts';
 
 /** SQL, or a step that needs to read the schema first (a table rebuild). */
 export type SqliteMigration = string | ((db: Db) => void);
@@ -262,6 +263,7 @@ export const MIGRATIONS: readonly Migration[] = [
     DROP CONSTRAINT IF EXISTS export_documents_document_id_fkey;
     ALTER TABLE document_exports DROP CONSTRAINT IF EXISTS document_exports_document_id_fkey;
     ALTER TABLE document_exports SET (fillfactor = 50)` },
+  /* 10: a document's export mark row exists from its insert, NULL until it is exported. */ MARK_ROWS_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -50,13 +50,7 @@ export async function exportToFile(ctx: EngineContext, options: ExportOptions, o
     const details = { exportId, format: opts.format, file, rows, documents: links.count(), scope: opts.scope.kind };
     db.transaction(() => {
       db.prepare(`UPDATE exports SET state = 'done', row_count = ? WHERE id = ?`).run(rows, exportId);
-      db.prepare(
-        // Joined with documents: a document deleted meanwhile (a case erased on another computer) gets no mark
-        // ([Note: export bookkeeping on PostgreSQL]).
-        `INSERT INTO document_exports(document_id, exported_at)
-         SELECT ed.document_id, ? FROM export_documents ed JOIN documents d ON d.id = ed.document_id WHERE ed.export_id = ?
-         ON CONFLICT(document_id) DO UPDATE SET exported_at = excluded.exported_at`,
-      ).run(now, exportId);
+      markExported(db, exportId, now, links.linked());
       db.prepare(`INSERT INTO audit_events(at, actor, action, source, details) VALUES (?, ?, 'export', 'clerk', ?)`).run(now, ctx.actor, JSON.stringify(details));
     })();
     ctx.events.documentsChanged('all');
@@ -72,6 +66,25 @@ export async function exportToFile(ctx: EngineContext, options: ExportOptions, o
     const reason = err instanceof Error ? err.message : String(err);
     throw new UserError('export.failed', `Не удалось выгрузить файл: ${reason}`, `Export failed: ${reason}`);
   }
+}
+
+/**
+ * Sets the latest export time of every document the export linked: an update of the row each document has had since
+ * it was inserted ([Note: a document's export mark row]). Fewer rows updated than documents linked means a row is
+ * missing or a document was deleted meanwhile; the upsert settles both.
+ */
+function markExported(db: Db, exportId: number, now: number, linked: number): void {
+  const updated = db.prepare(
+    `UPDATE document_exports AS de SET exported_at = ? FROM export_documents ed WHERE ed.export_id = ? AND ed.document_id = de.document_id`,
+  ).run(now, exportId).changes;
+  if (updated === linked) return;
+  db.prepare(
+    // Joined with documents: a document deleted meanwhile (a case erased on another computer) gets no mark
+    // ([Note: export bookkeeping on PostgreSQL]).
+    `INSERT INTO document_exports(document_id, exported_at)
+     SELECT ed.document_id, ? FROM export_documents ed JOIN documents d ON d.id = ed.document_id WHERE ed.export_id = ?
+     ON CONFLICT(document_id) DO UPDATE SET exported_at = excluded.exported_at`,
+  ).run(now, exportId);
 }
 
 /**
@@ -95,6 +108,8 @@ function linker(db: Db, exportId: number, total: () => number, onProgress?: Prog
       onProgress?.(done, total());
     },
     count: () => done,
+    /** Documents linked, each once. */
+    linked: () => linked.size,
     /** Waits for every link sent (and the count); answers the first failure, if any. */
     collect(): unknown {
       let failure: unknown = null;

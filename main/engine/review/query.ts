@@ -50,7 +50,8 @@ export function quickFilterSql(quick: QuickFilter, threshold: number): SqlPart |
       // The clerk's verdict (F8), not the engine's pre-flight status 'rejected' (that one is under 'failed').
       return { sql: `review_state = 'rejected'`, params: [] };
     case 'exported':
-      return { sql: 'id IN (SELECT document_id FROM document_exports)', params: [] };
+      // Every document has a mark row; NULL until it is exported ([Note: a document's export mark row]).
+      return { sql: 'id IN (SELECT document_id FROM document_exports WHERE exported_at IS NOT NULL)', params: [] };
     default:
       return assertNever(quick, 'quick filter');
   }

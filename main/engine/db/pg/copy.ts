@@ -85,6 +85,9 @@ export async function copyToPostgres(src: Db, url: string, progress: (table: str
     const report: CopyReport = [];
     for (const table of COPIED_TABLES) {
       const source = (src.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+      // The documents just copied were given empty mark rows by their trigger; the file's rows (one per document)
+      // replace them ([Note: a document's export mark row]).
+      if (table === 'document_exports') await client.query('DELETE FROM document_exports');
       await copyTable(src, client, table, (n) => progress(table, n));
       const copied = Number((await client.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${table}`)).rows[0]!.n);
       report.push({ table, source, copied });
