@@ -43,9 +43,9 @@ async function runOne(dataDir: string, name: string): Promise<Run> {
   const engine = await createEngine({ dataDir, mode: 'test', dbKey: null, autoStart: false, ...(dbFile ? { dbFile } : {}) });
   try {
     (globalThis as { gc?: () => void }).gc?.();
-    const baseline = process.memoryUsage().rss;
+    const baseline = process.memoryUsage.rss();
     let peak = baseline;
-    const sample = () => { peak = Math.max(peak, process.memoryUsage().rss); };
+    const sample = () => { peak = Math.max(peak, process.memoryUsage.rss()); };
     const timer = setInterval(sample, 10);
     const t = performance.now();
     const out = path.join(dataDir, `bench-${name.replace(/\W+/g, '-')}.${o.format}`);

@@ -77,6 +77,7 @@ const hasField = (doc: DocRecord | undefined, name: string) => doc !== undefined
 const docOfType = (unit: Unit, type: DocType) => unit.find((d) => d.type === type);
 /** 'field:X' in a case row: the passport's value first, then the INN's. */
 const docWithField = (unit: Unit, name: string) => {
+  if (unit.length === 1) return hasField(unit[0], name) ? unit[0] : undefined; // a per-document row: the same answer, sooner
   const passport = docOfType(unit, 'PASSPORT');
   return hasField(passport, name) ? passport : unit.find((d) => hasField(d, name));
 };

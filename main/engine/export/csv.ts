@@ -26,7 +26,12 @@ export function csvQuoter(delimiter: string): (text: string) => string {
 export function createCsvWriter(sink: Sink, preset: CsvPreset, columns: readonly Column[]) {
   const spec = CSV_PRESET_SPECS[preset];
   const quote = csvQuoter(spec.delimiter);
-  const encode = (text: string) => Buffer.from(text, spec.encoding);
+  // Sized exactly and written whole (no byte left uninitialised): cheaper than Buffer.from for a page's text.
+  const encode = (text: string) => {
+    const buf = Buffer.allocUnsafe(Buffer.byteLength(text, spec.encoding));
+    buf.write(text, 0, spec.encoding);
+    return buf;
+  };
   const cell = (v: CellData) => {
     // Russian Excel reads "0,95" as a number and "0.95" as a date or text.
     const text = toCsvText(v);
@@ -39,9 +44,11 @@ export function createCsvWriter(sink: Sink, preset: CsvPreset, columns: readonly
     },
     async rows(units: readonly Unit[]) {
       if (units.length === 0) return;
-      let text = '';
-      for (const u of units) text += line(columns.map((c) => cell(c.value(u))));
-      await sink.write(encode(text));
+      // One flat string (join copies each line once), encoded in one call: appending line by line builds a rope that
+      // the encoder must first flatten.
+      const lines = units.map((u) => columns.map((c) => cell(c.value(u))).join(spec.delimiter));
+      lines.push('');
+      await sink.write(encode(lines.join(spec.recordDelimiter)));
     },
   };
 }
