@@ -152,7 +152,7 @@ void test('the CHECK lists frozen in migration 4 equal the statuses the code kno
 
 const pgServer = await pgDatabaseForSuite();
 
-void test('PostgreSQL: the same versions build the same tables and columns as SQLite, a reopen changes nothing, a newer schema is refused, the lifecycle guard holds', { skip: pgServer.skip }, async () => {
+void test('PostgreSQL: the same versions build the same tables and columns as SQLite, a reopen changes nothing, a newer schema is refused, the lifecycle guard holds, migration 10 gives every document its mark row', { skip: pgServer.skip }, async () => {
   const lite = openDatabase(':memory:', { key: null });
   const tables = (lite.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map((t) => t.name);
   const liteColumns = Object.fromEntries(tables.map((t) => [t, (lite.prepare(`SELECT name FROM pragma_table_info(?) ORDER BY name`).all(t) as { name: string }[]).map((c) => c.name)]));
@@ -176,6 +176,19 @@ void test('PostgreSQL: the same versions build the same tables and columns as SQ
 
     await c.query(`INSERT INTO documents(path, rel_path, file_name, doc_type, status, created_at, updated_at) VALUES ('p', 'p', 'p', 'PASSPORT', 'seen', 0, 0)`);
     await assert.rejects(c.query(`UPDATE documents SET status = 'recognised'`), /SCANDESK_TRANSITION: document seen → recognised/);
+
+    // Migration 10 on a version-9 database: each document gets its empty mark row, an existing mark stays, and the
+    // trigger gives the next document its row ([Note: a document's export mark row]).
+    const marks = async () => (await c.query('SELECT d.file_name AS f, e.exported_at::int AS at FROM documents d LEFT JOIN document_exports e ON e.document_id = d.id ORDER BY d.id')).rows;
+    assert.deepEqual(await marks(), [{ f: 'p', at: null }]);
+    await c.query(`DROP TRIGGER documents_mark_rows ON documents; DELETE FROM document_exports; ALTER TABLE document_exports ALTER COLUMN exported_at SET NOT NULL`);
+    await c.query(`INSERT INTO documents(path, rel_path, file_name, doc_type, status, created_at, updated_at) VALUES ('q', 'q', 'q', 'PASSPORT', 'seen', 0, 0)`);
+    await c.query(`INSERT INTO document_exports(document_id, exported_at) SELECT id, 5 FROM documents WHERE file_name = 'q'`);
+    await c.query('UPDATE scandesk_schema SET version = 9');
+    openDatabase(pgServer.url!).close();
+    assert.deepEqual(await marks(), [{ f: 'p', at: null }, { f: 'q', at: 5 }]);
+    await c.query(`INSERT INTO documents(path, rel_path, file_name, doc_type, status, created_at, updated_at) VALUES ('r', 'r', 'r', 'PASSPORT', 'seen', 0, 0)`);
+    assert.deepEqual((await marks())[2], { f: 'r', at: null });
 
     await c.query('UPDATE scandesk_schema SET version = $1', [SCHEMA_VERSION + 1]);
     assert.throws(() => openDatabase(pgServer.url!), /создана более новой версией ScanDesk/);
