@@ -11,13 +11,20 @@ export type FromCliWorker = { t: 'done'; code: number };
 
 /** Exit code of a run ended by a second Ctrl+C (128 + SIGINT, as shells report it). */
 const EXIT_INTERRUPTED = 130;
+/**
+ * How long the worker may take to end on its own once it has reported: its engine has stopped and its database is
+ * closed by then, and its last output is on its way. A handle something left open (a timer, a watcher) must not keep
+ * the clerk's terminal, or a script's `--once`, waiting for ever.
+ */
+const EXIT_GRACE_MS = 2_000;
 
 const isDone = (m: unknown): m is FromCliWorker =>
   typeof m === 'object' && m !== null && (m as { t?: unknown }).t === 'done' && Number.isInteger((m as { code?: unknown }).code);
 
-export function runProcessInWorker(run: ProcessRun): Promise<number> {
+/** `script`: the worker's entry (tests give one of their own). */
+export function runProcessInWorker(run: ProcessRun, script = new URL('./cli-worker-dev.mjs', import.meta.url)): Promise<number> {
   // The worker's stderr is not a terminal: it is told whether ours is, so the progress line still redraws in place.
-  const worker = new Worker(new URL('./cli-worker-dev.mjs', import.meta.url), { workerData: { ...run, tty: process.stderr.isTTY === true } });
+  const worker = new Worker(script, { workerData: { ...run, tty: process.stderr.isTTY === true } });
   let signals = 0;
   const onSignal = () => {
     signals++;
@@ -29,7 +36,9 @@ export function runProcessInWorker(run: ProcessRun): Promise<number> {
   return new Promise((resolve) => {
     let code: number | null = null;
     worker.on('message', (m: unknown) => {
-      if (isDone(m)) code = m.code;
+      if (!isDone(m)) return;
+      code = m.code;
+      setTimeout(() => void worker.terminate(), EXIT_GRACE_MS).unref();
     });
     worker.on('error', (err) => {
       process.stderr.write(`scandesk: ошибка / error: ${printable(err.message)}\n`);
