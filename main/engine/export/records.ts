@@ -161,14 +161,15 @@ export function createRecordReader(db: Db, where: Where): RecordReader {
    * counted documents only, and a page of clean documents asks nothing.
    */
   function attach(rows: Row[], detail: Detail, withFindings: boolean): () => DocRecord[] {
-    const ids = JSON.stringify(rows.map((r) => r.id));
+    const idsOf = (some: Row[]) => JSON.stringify(some.map((r) => r.id));
     const full = detail.kind === 'full';
-    const flagged = full ? rows : rows.filter((r) => r.flagged > 0);
+    const ids = full ? idsOf(rows) : null;
+    const findingIds = ids ?? idsOf(rows.filter((r) => r.flagged > 0));
     const low = detail.kind === 'spreadsheet' ? rows.filter((r) => r.minConfidence !== null && r.minConfidence < detail.threshold).map((r) => r.id) : [];
-    const fields = full ? startAll<{ documentId: number; name: string } & FieldRecord>(fieldsStmt, ids) : null;
-    const history = full ? startAll<HistoryRecord & { documentId: number }>(historyStmt, ids) : null;
+    const fields = ids ? startAll<{ documentId: number; name: string } & FieldRecord>(fieldsStmt, ids) : null;
+    const history = ids ? startAll<HistoryRecord & { documentId: number }>(historyStmt, ids) : null;
     const lowFields = low.length && detail.kind === 'spreadsheet' ? startAll<{ documentId: number; name: string; confidence: number }>(lowFieldsStmt, JSON.stringify(low), detail.threshold) : null;
-    const findings = withFindings && flagged.length > 0 ? startAll<FindingRecord>(findingsStmt, full ? ids : JSON.stringify(flagged.map((r) => r.id))) : null;
+    const findings = withFindings && findingIds !== '[]' ? startAll<FindingRecord>(findingsStmt, findingIds) : null;
     return () => {
       const byId = new Map<number, DocRecord>();
       const docs = rows.map((r) => {
