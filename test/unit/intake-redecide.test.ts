@@ -105,7 +105,11 @@ void describe('intake: a changed file re-decides its row', () => {
     const before = cases().length;
     const file = path.join(inbox, 'Кузнецов', 'паспорт.jpg');
     await fs.mkdir(path.dirname(file), { recursive: true });
-    await fs.writeFile(file, (await bigJpeg()).subarray(0, 5000));
+    // The first part of a scan arrives whole (renamed in), so intake first sees it at one size and the row is «seen»
+    // when it goes: written in place, a stat could catch it empty and then growing («waiting»), on a busy machine.
+    const part = path.join(tmp, 'паспорт.part-of-scan');
+    await fs.writeFile(part, (await bigJpeg()).subarray(0, 5000));
+    await fs.rename(part, file);
     await waitFor('noticed', () => rowsOf(file).length === 1);
     await fs.rm(file);
     await engine.request('folders:rescan', {});
