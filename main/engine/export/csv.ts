@@ -33,6 +33,7 @@ export function createCsvWriter(sink: Sink, preset: CsvPreset, columns: readonly
     return buf;
   };
   const cell = (v: CellData) => {
+    if (v === null) return ''; // most cells of a mixed export: a passport's column on an INN row
     // Russian Excel reads "0,95" as a number and "0.95" as a date or text.
     const text = toCsvText(v);
     return quote(typeof v === 'number' && spec.decimalComma ? text.replace('.', ',') : text);
