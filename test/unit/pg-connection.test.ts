@@ -1,15 +1,16 @@
 // The synchronous PostgreSQL connection against a real server: statements sent ahead of their answers
 // ([Note: pipelined statements]) get their own answers, in whatever order they are asked for, and a failure stays
 // with the statement that failed. The export relies on this to have the server read the next page and link the last
-// one while a page is being written.
+// one while a page is being written, and on a keyset page being read ahead ([Note: pages read ahead]).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { openDatabase, startAll, startRun } from '../../main/engine/db/open.ts';
+import { openDatabase, startAll, startPage, startRun } from '../../main/engine/db/open.ts';
 import { PgError, SyncPgConnection } from '../../main/engine/db/pg/sync-connection.ts';
 import { pgDatabaseForSuite } from '../helpers/pg.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const server = await pgDatabaseForSuite();
 
@@ -51,5 +52,36 @@ void describe('PostgreSQL connection: statements sent ahead', { skip: server.ski
       }
     }
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  void test('startPage: the page after a full one is read before it is asked for, taken once, and never for another read', async () => {
+    const db = openDatabase(server.url!);
+    const watcher = new SyncPgConnection(server.url!);
+    try {
+      // Every row the page statement reads is logged by the server, so the test sees each read (and when it happened).
+      watcher.query('CREATE TABLE paged (id int PRIMARY KEY)');
+      watcher.query('CREATE TABLE page_reads (id int)');
+      watcher.query('CREATE FUNCTION logged_read(n int) RETURNS int LANGUAGE sql VOLATILE AS $$ INSERT INTO page_reads VALUES (n) RETURNING n $$');
+      watcher.query('INSERT INTO paged SELECT generate_series(1, 7)');
+      const reads = () => watcher.query<{ id: number; n: number }>('SELECT id, count(*)::int AS n FROM page_reads GROUP BY id ORDER BY id').rows;
+      const readCount = (id: number) => reads().find((r) => r.id === id)?.n ?? 0;
+      const stmt = db.prepare('SELECT id, logged_read(id) AS logged FROM paged WHERE id > ? ORDER BY id LIMIT 3');
+      const page = (after: number) => startPage<{ id: number }>(stmt, { keys: ['id'], size: 3 }, after)().map((r) => r.id);
+
+      assert.deepEqual(page(0), [1, 2, 3]);
+      await waitFor('the page after a full page to be read unasked', () => readCount(4) === 1 && readCount(6) === 1);
+      assert.deepEqual(page(3), [4, 5, 6]);
+      assert.deepEqual([4, 5, 6].map(readCount), [1, 1, 1], 'the page asked for is the one read ahead, not read again');
+      await waitFor('the short last page to be read ahead', () => readCount(7) === 1);
+
+      // A read elsewhere drops the page ahead: asking for it afterwards reads it afresh.
+      assert.deepEqual(page(0), [1, 2, 3]);
+      assert.deepEqual(page(6), [7]);
+      assert.equal(readCount(7), 2, 'a page ahead that was dropped is read again when asked');
+      assert.deepEqual(reads().map((r) => r.id), [1, 2, 3, 4, 5, 6, 7], 'nothing past the last page is read');
+    } finally {
+      db.close();
+      watcher.close();
+    }
   });
 });

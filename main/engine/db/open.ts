@@ -35,6 +35,16 @@ export function startAll<R>(stmt: Database.Statement, ...args: unknown[]): () =>
   return ranNow(() => stmt.all(...args) as R[]);
 }
 
+/**
+ * startAll for one page of a keyset read whose last parameters are the keyset (`keys`: the columns that give the next
+ * page's values, in order). On PostgreSQL the page after a full one (`size` rows) is read ahead ([Note: pages read
+ * ahead]).
+ */
+export function startPage<R>(stmt: Database.Statement, keyset: { keys: string[]; size: number }, ...args: unknown[]): () => R[] {
+  if (isPgStatement(stmt)) return stmt.sendPage(keyset, ...args) as () => R[];
+  return ranNow(() => stmt.all(...args) as R[]);
+}
+
 /** startAll for a statement that returns no rows (an insert, an update). */
 export function startRun(stmt: Database.Statement, ...args: unknown[]): () => void {
   if (isPgStatement(stmt)) {

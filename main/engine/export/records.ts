@@ -2,7 +2,7 @@
 // connection while an iterator is open, and the writers await between rows, so instead of one long
 // iterate() we page by (case_id, id): each page is one small `.all()`, and fields/findings/history for the
 // page come in batched queries. Memory stays at a page or two (PAGE_SIZE documents) however big the export.
-import { isPostgres, startAll, type Db } from '../db/open.ts';
+import { isPostgres, startAll, startPage, type Db } from '../db/open.ts';
 import type { DocStatus, DocType, ReviewState, Severity } from '../../../shared/types.ts';
 import type { Where } from './scope.ts';
 
@@ -204,14 +204,16 @@ export function createRecordReader(db: Db, where: Where): RecordReader {
 
   /**
    * One phase's pages along its keyset. The next page is asked for before this one is handed out, behind this page's
-   * extra reads, so on PostgreSQL the server reads it while the caller writes this one ([Note: pipelined statements]).
+   * extra reads, so on PostgreSQL the server reads it while the caller writes this one ([Note: pipelined statements]);
+   * the connection's thread reads the one after it as soon as it has that page ([Note: pages read ahead]).
    */
   function* phasePages(opts: PageOptions, phase: 'id' | 'no-case' | 'case'): Generator<DocRecord[]> {
     const typeArg = opts.type !== undefined ? [opts.type] : [];
     const size = pageSize(opts.detail, isPostgres(db));
     const stmt = stmtFor(opts.type !== undefined, phase, opts.detail.kind === 'full', opts.columns ?? ALL_DOC_COLUMNS, size);
+    const keyset = { keys: phase === 'case' ? ['caseId', 'id'] : ['id'], size };
     const ask = (last: Row | null) =>
-      startAll<Row>(stmt, ...where.params, ...typeArg, ...(phase === 'case' ? [last?.caseId ?? -1, last?.id ?? -1] : [last?.id ?? -1]));
+      startPage<Row>(stmt, keyset, ...where.params, ...typeArg, ...(phase === 'case' ? [last?.caseId ?? -1, last?.id ?? -1] : [last?.id ?? -1]));
     let next: (() => Row[]) | null = ask(null);
     try {
       while (next) {

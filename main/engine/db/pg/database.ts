@@ -12,6 +12,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { PgError, SyncPgConnection } from './sync-connection.ts';
 import { translate, type Translated } from './translate.ts';
+import type { ReadAhead } from './worker.ts';
 
 /** `postgres://user:secret@host/db` → `postgres://user@host/db`: a password never reaches a log or the screen. */
 export function redactUrl(url: string): string {
@@ -82,8 +83,13 @@ export class PgStatement {
 
   /** all(), sent now and answered when the returned function is called ([Note: pipelined statements]). */
   sendAll(...args: Params): () => unknown[] {
+    return this.sendPage(undefined, ...args);
+  }
+
+  /** sendAll() for a keyset page: the page after it is asked for as soon as this one is read ([Note: pages read ahead]). */
+  sendPage(readAhead: ReadAhead | undefined, ...args: Params): () => unknown[] {
     const arrays = this.plucked || this.rawRows;
-    const answer = this.db.connection.send<unknown>(this.t.sql, bindValues(this.t, args), arrays ? 'array' : undefined, this.name);
+    const answer = this.db.connection.send<unknown>(this.t.sql, bindValues(this.t, args), arrays ? 'array' : undefined, this.name, readAhead);
     return () => {
       const { rows } = answer();
       return this.plucked ? rows.map((row) => (row as unknown[])[0]) : rows;

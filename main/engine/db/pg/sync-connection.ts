@@ -6,7 +6,7 @@
 // explains the desktop layout). The server runs one statement at a time per connection, as SQLite does; a caller
 // may send the next before the answer to the last ([Note: pipelined statements]).
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { PgReply, PgRequest } from './worker.ts';
+import type { PgReply, PgRequest, ReadAhead } from './worker.ts';
 
 /** A query slower than this is treated as a lost server (the wait must end somewhere). */
 const QUERY_TIMEOUT_MS = 120_000;
@@ -72,8 +72,8 @@ export class SyncPgConnection {
    * (or throws its error). The thread runs statements in the order sent, so a caller can have the server work on the
    * next page while it writes this one. An answer nobody asks for is kept until asked: call every function you get.
    */
-  send<R = Record<string, unknown>>(sql: string, params?: unknown[], rowMode?: 'array', name?: string): () => QueryResult<R> {
-    const seq = this.post({ sql, ...(params && params.length > 0 ? { params } : {}), ...(name ? { name } : {}) });
+  send<R = Record<string, unknown>>(sql: string, params?: unknown[], rowMode?: 'array', name?: string, readAhead?: ReadAhead): () => QueryResult<R> {
+    const seq = this.post({ sql, ...(params && params.length > 0 ? { params } : {}), ...(name ? { name } : {}), ...(readAhead ? { readAhead } : {}) });
     return () => {
       const reply = this.replyTo(seq, QUERY_TIMEOUT_MS);
       if (!reply.ok) throw new PgError(reply.detail ? `${reply.message} (${reply.detail})` : reply.message, reply.code);
