@@ -78,7 +78,8 @@ async function answer(req: Query): Promise<PgReply> {
  * asks the server for the next one at once, and the caller's request for it, when it comes, takes that answer. It is
  * a read, run at most one page early: the same as the caller asking a moment sooner. The page ahead is dropped when
  * the next paged request is any other (a reader that stopped early), and read again if it failed (a dropped
- * connection reopens for the caller's request, as it would have without it).
+ * connection reopens for the caller's request, as it would have without it). On two cores much of that idle time is
+ * the server and this thread busy on both, so the gain is smaller than the wait: 1.87 → 1.79 s for that export.
  */
 let ahead: { key: string; reply: Promise<PgReply> } | null = null;
 
