@@ -34,6 +34,24 @@ void describe('PostgreSQL connection: statements sent ahead', { skip: server.ski
     }
   });
 
+  void test('an answer of many rows, serialized a chunk at a time, arrives whole, in order, with its types', () => {
+    // Chunk boundaries ([Note: rows serialized as they come]): 1 row, a full chunk, chunks with a partial last one; nulls and
+    // Cyrillic text survive the serializer, and an error after some rows were sent answers as an error, not a part.
+    const c = new SyncPgConnection(server.url!);
+    try {
+      for (const n of [1, 100, 250, 1001]) {
+        const rows = c.query<{ n: number; t: string; nothing: null }>(`SELECT g AS n, 'строка ' || g AS t, NULL AS nothing FROM generate_series(1, $1::int) g`, [n]).rows;
+        assert.equal(rows.length, n);
+        assert.deepEqual(rows[0], { n: 1, t: 'строка 1', nothing: null });
+        assert.ok(rows.every((r, i) => r.n === i + 1 && r.t === `строка ${i + 1}`), `rows of ${n} in order`);
+      }
+      assert.throws(() => c.query('SELECT 1 / (300 - g) FROM generate_series(1, 400) g'), (err: unknown) => err instanceof PgError && err.code === '22012');
+      assert.deepEqual(c.query('SELECT 1 AS one').rows, [{ one: 1 }]);
+    } finally {
+      c.close();
+    }
+  });
+
   void test('startAll/startRun: sent ahead on PostgreSQL, run at once on SQLite, the same rows and errors on both', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-pg-connection-'));
     const file = path.join(dir, 'scandesk.db');

@@ -5,6 +5,7 @@
 // the engine and the grid's reader each run in a worker of their own ([Note: the desktop host is given its secrets]
 // explains the desktop layout). The server runs one statement at a time per connection, as SQLite does; a caller
 // may send the next before the answer to the last ([Note: pipelined statements]).
+import { deserialize } from 'node:v8';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { PgReply, PgRequest, ReadAhead } from './worker.ts';
 
@@ -77,9 +78,11 @@ export class SyncPgConnection {
     return () => {
       const reply = this.replyTo(seq, QUERY_TIMEOUT_MS);
       if (!reply.ok) throw new PgError(reply.detail ? `${reply.message} (${reply.detail})` : reply.message, reply.code);
-      if (rowMode === 'array') return { rows: reply.rows as R[], rowCount: reply.rowCount };
+      // The rows come serialized, a chunk at a time ([Note: rows serialized as they come]).
+      const arrays = reply.chunks.length === 1 ? (deserialize(reply.chunks[0]!) as unknown[][]) : reply.chunks.flatMap((c) => deserialize(c) as unknown[][]);
+      if (rowMode === 'array') return { rows: arrays as R[], rowCount: reply.rowCount };
       const { columns } = reply;
-      const rows = reply.rows.map((values) => {
+      const rows = arrays.map((values) => {
         const row: Record<string, unknown> = {};
         for (let i = 0; i < columns.length; i++) row[columns[i]!] = values[i];
         return row;
