@@ -26,12 +26,6 @@ export function csvQuoter(delimiter: string): (text: string) => string {
 export function createCsvWriter(sink: Sink, preset: CsvPreset, columns: readonly Column[]) {
   const spec = CSV_PRESET_SPECS[preset];
   const quote = csvQuoter(spec.delimiter);
-  // Sized exactly and written whole (no byte left uninitialised): cheaper than Buffer.from for a page's text.
-  const encode = (text: string) => {
-    const buf = Buffer.allocUnsafe(Buffer.byteLength(text, spec.encoding));
-    buf.write(text, 0, spec.encoding);
-    return buf;
-  };
   const cell = (v: CellData) => {
     if (v === null) return ''; // most cells of a mixed export: a passport's column on an INN row
     // Russian Excel reads "0,95" as a number and "0.95" as a date or text.
@@ -41,7 +35,7 @@ export function createCsvWriter(sink: Sink, preset: CsvPreset, columns: readonly
   const line = (cells: string[]) => cells.join(spec.delimiter) + spec.recordDelimiter;
   return {
     async header() {
-      await sink.write(encode((spec.bom ? '\uFEFF' : '') + line(columns.map((c) => quote(toCsvText(c.header))))));
+      await sink.writeText((spec.bom ? '\uFEFF' : '') + line(columns.map((c) => quote(toCsvText(c.header)))), spec.encoding);
     },
     async rows(units: readonly Unit[]) {
       if (units.length === 0) return;
@@ -49,7 +43,7 @@ export function createCsvWriter(sink: Sink, preset: CsvPreset, columns: readonly
       // the encoder must first flatten.
       const lines = units.map((u) => columns.map((c) => cell(c.value(u))).join(spec.delimiter));
       lines.push('');
-      await sink.write(encode(lines.join(spec.recordDelimiter)));
+      await sink.writeText(lines.join(spec.recordDelimiter), spec.encoding);
     },
   };
 }

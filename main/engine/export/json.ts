@@ -93,7 +93,7 @@ export function createJsonWriter(sink: Sink, format: 'json' | 'ndjson') {
       const lines = docs.map((d) => JSON.stringify(toJsonRecord(d)));
       const text = format === 'json' ? (count > 0 ? ',\n' : '') + lines.join(',\n') : lines.join('\n') + '\n';
       count += docs.length;
-      await sink.write(text);
+      await sink.writeText(text, 'utf8');
     },
     async end() {
       if (format === 'json') await sink.write(count > 0 ? '\n]\n' : ']\n');
