@@ -35,15 +35,12 @@ export function createCsvWriter(sink: Sink, preset: CsvPreset, columns: readonly
   const line = (cells: string[]) => cells.join(spec.delimiter) + spec.recordDelimiter;
   return {
     async header() {
-      await sink.writeText((spec.bom ? '\uFEFF' : '') + line(columns.map((c) => quote(toCsvText(c.header)))), spec.encoding);
+      await sink.writeText([(spec.bom ? '\uFEFF' : '') + line(columns.map((c) => quote(toCsvText(c.header))))], spec.encoding);
     },
     async rows(units: readonly Unit[]) {
       if (units.length === 0) return;
-      // One flat string (join copies each line once), encoded in one call: appending line by line builds a rope that
-      // the encoder must first flatten.
-      const lines = units.map((u) => columns.map((c) => cell(c.value(u))).join(spec.delimiter));
-      lines.push('');
-      await sink.writeText(lines.join(spec.recordDelimiter), spec.encoding);
+      // Line by line into the sink's buffer: a page joined into one string is a large object, fresh memory each time.
+      await sink.writeText(units.map((u) => line(columns.map((c) => cell(c.value(u))))), spec.encoding);
     },
   };
 }

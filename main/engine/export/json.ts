@@ -90,10 +90,13 @@ export function createJsonWriter(sink: Sink, format: 'json' | 'ndjson') {
     },
     async records(docs: readonly DocRecord[]) {
       if (docs.length === 0) return;
-      const lines = docs.map((d) => JSON.stringify(toJsonRecord(d)));
-      const text = format === 'json' ? (count > 0 ? ',\n' : '') + lines.join(',\n') : lines.join('\n') + '\n';
+      // Record by record into the sink's buffer: a page joined into one string is a large object, fresh memory each time.
+      const lines = docs.map((d, i) => {
+        const text = JSON.stringify(toJsonRecord(d));
+        return format === 'ndjson' ? `${text}\n` : count + i > 0 ? `,\n${text}` : text;
+      });
       count += docs.length;
-      await sink.writeText(text, 'utf8');
+      await sink.writeText(lines, 'utf8');
     },
     async end() {
       if (format === 'json') await sink.write(count > 0 ? '\n]\n' : ']\n');
