@@ -83,8 +83,8 @@ void test('schema 3 → 4: the lifecycle CHECKs keep every row of every table, e
     const db = openDatabase(file, { key: null });
     try {
       assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
-      // Migrations 5 to 8 (after this one) add version, claim and owner columns and three indexes: set aside, checked at
-      // their defaults.
+      // Migrations 5 to 8 (after this one) add version, claim and owner columns and three indexes, and 11 the search
+      // index: set aside, checked at their defaults.
       const now = snapshot(db);
       const documents = now.documents.map((d) => {
         const { version, edited_by, deciding_by, deciding_until, ...rest } = d as { version: number; edited_by: string | null; deciding_by: string | null; deciding_until: number | null };
@@ -96,7 +96,7 @@ void test('schema 3 → 4: the lifecycle CHECKs keep every row of every table, e
         assert.equal(owner_id, null);
         return rest;
       });
-      const indexes = now.indexes.filter((i) => !['doc_claims_clerk', 'cases_owner', 'api_slots_key'].includes((i as { name: string }).name));
+      const indexes = now.indexes.filter((i) => !['doc_claims_clerk', 'cases_owner', 'api_slots_key', 'documents_search'].includes((i as { name: string }).name));
       // Migration 10 adds an empty mark row for every document never exported.
       const exports = now.exports.filter((e) => (e as { exported_at: number | null }).exported_at !== null);
       assert.equal(now.exports.length, 50);

@@ -264,6 +264,13 @@ export const MIGRATIONS: readonly Migration[] = [
     ALTER TABLE document_exports DROP CONSTRAINT IF EXISTS document_exports_document_id_fkey;
     ALTER TABLE document_exports SET (fillfactor = 50)` },
   /* 10: a document's export mark row exists from its insert, NULL until it is exported. */ MARK_ROWS_MIGRATION,
+  // [Note: search text in an index of its own] A grid search is a LIKE '%word%' test of documents.search_text, which
+  // no ordered index can seek; the page stops at its 100th match, but its total and the quick filters' counts test
+  // every row. Reading search_text out of whole ~1 KB rows was most of that (a count of «иван» over 100,000 documents
+  // took 117 ms, and as long with length(search_text) > 0); from an index holding only search_text and the row id,
+  // SQLite scans ~6× fewer pages for the count: 52 ms. PostgreSQL has its trigram index (migration 1) instead.
+  /* 11: search_text indexed, so a search's count reads it alone (SQLite only). */
+  { sqlite: 'CREATE INDEX documents_search ON documents(search_text)', pg: '' },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
