@@ -74,15 +74,21 @@ export function baseFilterParts(filter: Partial<DocumentFilter>): SqlPart[] {
   if (filter.caseId !== undefined) parts.push({ sql: 'case_id = ?', params: [filter.caseId] });
   if (filter.dateFrom !== undefined) parts.push({ sql: 'created_at >= ?', params: [filter.dateFrom] });
   if (filter.dateTo !== undefined) parts.push({ sql: 'created_at < ?', params: [filter.dateTo] });
+  parts.push(...searchParts(filter));
+  return parts;
+}
+
+/** The free-text search's conditions (on search_text alone), one per word; none without a search. */
+export function searchParts(filter: Partial<DocumentFilter>): SqlPart[] {
+  const parts: SqlPart[] = [];
   const search = filter.search?.trim();
-  if (search) {
-    // search_text is lower-cased by the fields writer; Cyrillic lower() needs JS, so lower the needle here.
-    // A printed code or date also matches its bare digits ([Note: codes found in either spelling]).
-    for (const word of search.split(/\s+/).slice(0, 8)) {
-      const bare = bareDigits(word);
-      if (bare === null) parts.push({ sql: `search_text LIKE ? ESCAPE '\\'`, params: [likePattern(word)] });
-      else parts.push({ sql: `(search_text LIKE ? ESCAPE '\\' OR search_text LIKE ? ESCAPE '\\')`, params: [likePattern(word), likePattern(bare)] });
-    }
+  if (!search) return parts;
+  // search_text is lower-cased by the fields writer; Cyrillic lower() needs JS, so lower the needle here.
+  // A printed code or date also matches its bare digits ([Note: codes found in either spelling]).
+  for (const word of search.split(/\s+/).slice(0, 8)) {
+    const bare = bareDigits(word);
+    if (bare === null) parts.push({ sql: `search_text LIKE ? ESCAPE '\\'`, params: [likePattern(word)] });
+    else parts.push({ sql: `(search_text LIKE ? ESCAPE '\\' OR search_text LIKE ? ESCAPE '\\')`, params: [likePattern(word), likePattern(bare)] });
   }
   return parts;
 }
