@@ -20,9 +20,9 @@ for (const encoding of ['utf8', 'utf16le'] as const) {
   void test(`sink (${encoding}): every text arrives whole and in order, small and large, through reused buffers`, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scandesk-sink-'));
     const file = path.join(dir, 'out.csv');
-    // Sizes around the stream's 16 KB mark and far above it (small ones in a row: the stream takes them without a
-    // drain, still holding the last), growing and shrinking, so a buffer is reused for a
-    // shorter text and replaced for a longer one.
+    // Sizes around the stream's 16 KB mark and far above it, growing and shrinking, so a buffer is reused for a shorter
+    // text and replaced for a longer one; small ones in a row, which the stream takes without a drain while it still
+    // holds the one before.
     const sizes = [10, 300_000, 5, 20_000, 150_000, 1, 2_000, 3_000, 1_000, 400_000, 8_000, 300_000, 64 * 1024, 3, 7];
     const texts = sizes.map((n, i) => textOf(n, i));
     const sink = openSink(file);

@@ -79,7 +79,7 @@ export class SyncPgConnection {
       const reply = this.replyTo(seq, QUERY_TIMEOUT_MS);
       if (!reply.ok) throw new PgError(reply.detail ? `${reply.message} (${reply.detail})` : reply.message, reply.code);
       // The rows come serialized, a chunk at a time ([Note: rows serialized as they come]).
-      const arrays = reply.chunks.length === 1 ? (deserialize(reply.chunks[0]!) as unknown[][]) : reply.chunks.flatMap((c) => deserialize(c) as unknown[][]);
+      const arrays = reply.chunks.flatMap((c) => deserialize(c) as unknown[][]);
       if (rowMode === 'array') return { rows: arrays as R[], rowCount: reply.rowCount };
       const { columns } = reply;
       const rows = arrays.map((values) => {
